@@ -1,0 +1,104 @@
+"""Smart City Exchange: the application factory."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as default_config
+
+BLUEPRINT_MODULES = (
+    "main",
+    "catalog",
+    "awards",
+    "members",
+    "interest",
+    "accounts",
+    "staff",
+    "api",
+)
+
+
+def create_app(test_config=None):
+    """Build the app: config chain, extensions, blueprints, errors, commands."""
+    root = Path(__file__).resolve().parent.parent
+    app = Flask(
+        __name__,
+        instance_path=str(root / "instance"),
+        instance_relative_config=True,
+        template_folder=str(root / "templates"),
+        static_folder=str(root / "static"),
+    )
+    load_config(app, test_config)
+
+    from . import assets, database, errors, htmx, security
+    from .cli import register_commands
+    from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(root / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app)
+    compress.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    security.init_app(app)
+    assets.init_app(app)
+    htmx.init_app(app)
+    errors.init_app(app)
+
+    from . import models  # noqa: F401  (registers the tables)
+    from .search import init_app as init_search
+
+    init_search(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def load_config(app, test_config=None):
+    """Defaults, then instance/config.py, then FLASK_* variables (or test_config)."""
+    app.config.from_object(default_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env()
+    else:
+        app.config.from_mapping(test_config)
+
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"] or (
+        "sqlite:///" + os.path.join(app.instance_path, "portal.sqlite3")
+    )
+    app.config["SEARCH_INDEX_DIR"] = app.config["SEARCH_INDEX_DIR"] or os.path.join(
+        app.instance_path, "search-index"
+    )
+    production = app.config["ENV_NAME"] == "production"
+    if not app.config.get("SECRET_KEY"):
+        if production:
+            raise RuntimeError(
+                "SECRET_KEY is not set: configure FLASK_SECRET_KEY or instance/config.py "
+                "before running in production."
+            )
+        app.config["SECRET_KEY"] = local_secret_key(app.instance_path)
+    if production:
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def local_secret_key(instance_path):
+    """A development secret, generated once and kept in instance/ (never committed)."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def register_blueprints(app):
+    from importlib import import_module
+
+    for name in BLUEPRINT_MODULES:
+        module = import_module(f"{__name__}.{name}")
+        app.register_blueprint(module.bp)

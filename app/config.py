@@ -1,0 +1,72 @@
+"""Configuration defaults.
+
+The chain is: these defaults, then ``instance/config.py``, then ``FLASK_*``
+environment variables (``app.config.from_prefixed_env``). Secrets never live
+here: ``SECRET_KEY`` comes from the instance folder or the environment.
+"""
+
+# Database: SQLite in the instance folder unless a URI is configured.
+SQLALCHEMY_DATABASE_URI = None  # filled in by create_app from the instance path
+SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+
+# Search: the Whoosh index directory (default: instance/search-index).
+SEARCH_INDEX_DIR = None
+# Apply pending index changes in the web process right after a commit.
+SEARCH_SYNC_ON_COMMIT = True
+# Search results per page on /projects and the API.
+PROJECTS_PER_PAGE = 20
+
+# Babel: English only for now, every string marked for translation.
+BABEL_DEFAULT_LOCALE = "en"
+BABEL_DEFAULT_TIMEZONE = "UTC"
+LANGUAGES = ["en"]
+
+# Security.
+WTF_CSRF_TIME_LIMIT = 3600 * 8
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = False  # forced on in production (see create_app)
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+# "production" requires a configured SECRET_KEY and secure cookies.
+ENV_NAME = "development"
+
+# Rate limits (Flask-Limiter). memory:// suits one process; use redis://
+# when several workers or machines serve the site.
+RATELIMIT_ENABLED = True
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = True
+RATELIMIT_STRATEGY = "moving-window"
+
+# Compression (Flask-Compress): brotli first, gzip as fallback; ETags and
+# conditional GET for pages.
+COMPRESS_ALGORITHM = ["br", "gzip"]
+COMPRESS_MIN_SIZE = 256
+COMPRESS_BR_LEVEL = 5
+COMPRESS_EVALUATE_CONDITIONAL_REQUEST = True
+COMPRESS_MIMETYPES = [
+    "text/html",
+    "text/css",
+    "text/plain",
+    "text/xml",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+    "application/atom+xml",
+    "application/xml",
+    "image/svg+xml",
+]
+
+# Static files are fingerprinted (?v=<hash>) and cached for a year.
+STATIC_MAX_AGE = 31536000
+
+# Mail: without MAIL_SERVER, outgoing mail is written to the log.
+MAIL_SERVER = None
+MAIL_PORT = 587
+MAIL_USE_TLS = True
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = "Smart City Exchange <no-reply@localhost>"
+
+# Name shown in the header and in emails.
+SITE_NAME = "Smart City Exchange"

@@ -1,0 +1,58 @@
+"""Database engine tuning and the one way to start a write transaction.
+
+SQLite runs in WAL mode with a busy timeout. Reads use ordinary deferred
+transactions; a write path calls :func:`begin_write` first so that, on
+SQLite, it takes the write lock up front (``BEGIN IMMEDIATE``) and waits its
+turn instead of failing with "database is locked" when a read lock cannot be
+upgraded. On PostgreSQL it simply starts a fresh transaction.
+"""
+
+from contextvars import ContextVar
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+_immediate = ContextVar("sqlite_begin_immediate", default=False)
+
+SQLITE_BUSY_TIMEOUT_MS = 30000
+
+
+def init_app(app):
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            _configure_sqlite(engine)
+
+
+def _configure_sqlite(engine: Engine):
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event below issue BEGIN itself.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _immediate.get() else "BEGIN")
+
+
+def begin_write():
+    """Start the transaction a write path commits; call it before the first query.
+
+    Any read transaction already open on the session is ended first.
+    """
+    session = db.session
+    if session.in_transaction():
+        session.commit()
+    token = _immediate.set(True)
+    try:
+        session.connection()
+    finally:
+        _immediate.reset(token)

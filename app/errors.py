@@ -1,0 +1,53 @@
+"""Error pages: a full page, a small fragment for htmx, JSON under /api/."""
+
+from flask import jsonify, make_response, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+from .htmx import is_htmx
+
+
+def error_messages():
+    """Titles and explanations, built per request so that they are translated."""
+    return {
+        400: (_("Bad request"), _("The request could not be understood. Please check it and try again.")),
+        403: (_("Forbidden"), _("You do not have permission to see this page.")),
+        404: (_("Page not found"), _("There is no page at this address. It may have moved.")),
+        405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
+        429: (_("Too many requests"), _("You have made too many requests. Please wait a minute and try again.")),
+        500: (_("Something went wrong"), _("An unexpected error occurred on our side. It has been logged; please try again later.")),
+    }
+
+
+def render_error(error: HTTPException):
+    status = error.code or 500
+    title, explanation = error_messages().get(status, (error.name, error.description))
+    # A specific description given with abort(400, description=...) is more useful.
+    if status in (400, 403, 404, 429) and error.description and error.description != type(error).description:
+        explanation = error.description
+    if request.path.startswith("/api/"):
+        response = jsonify(error={"status": status, "title": title, "message": explanation})
+    else:
+        template = "errors/_error.html" if is_htmx() else "errors/page.html"
+        response = render_template(template, status=status, title=title, explanation=explanation)
+        response = make_response(response)
+    response.status_code = status
+    if isinstance(error, HTTPException):
+        for key, value in error.get_headers():
+            if key.lower() not in ("content-type", "content-length"):
+                response.headers[key] = value
+    response.vary.add("HX-Request")
+    return response
+
+
+def init_app(app):
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error):
+        return render_error(error)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected_error(error):
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return render_error(InternalServerError())

@@ -1,0 +1,20 @@
+"""htmx helpers: one render function for "full page or the partial it includes"."""
+
+from flask import make_response, render_template, request
+
+
+def is_htmx():
+    """True for htmx requests that want a fragment (boosted requests want a page)."""
+    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
+
+
+def render(page, partial, status=200, **context):
+    """Render `page`, or only `partial` for htmx requests; vary the cache on HX-Request."""
+    template = partial if is_htmx() else page
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def init_app(app):
+    app.jinja_env.globals["is_htmx"] = is_htmx

@@ -1,0 +1,5 @@
+"""Blueprint for /interest."""
+
+from flask import Blueprint
+
+bp = Blueprint("interest", __name__, url_prefix="/interest")

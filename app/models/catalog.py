@@ -1,0 +1,104 @@
+"""The catalogue of case studies, and the outbox that keeps the search index in step."""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..regions import region_of
+
+
+def utcnow():
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+THEMES = (
+    "mobility",
+    "open-inclusive",
+    "safe-city",
+    "efficient-government",
+    "emerging-technology",
+    "sustainable-city",
+)
+STATUSES = ("idea", "feasibility", "pilot", "implemented", "scaled")
+ORGANIZATION_ROLES = ("city", "provider", "partner", "funder")
+
+# Publication workflow: members' proposals wait as "pending" for staff.
+PUBLICATION_STATES = ("pending", "published", "unpublished", "rejected")
+
+
+class Project(db.Model):
+    """One case study. List-valued fields are JSON (see DESIGN.md, "Project record")."""
+
+    __tablename__ = "project"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True, index=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    city: Mapped[str] = mapped_column(sa.String(120))
+    country: Mapped[str] = mapped_column(sa.String(2))
+    region: Mapped[str | None] = mapped_column(sa.String(20))
+    theme: Mapped[str] = mapped_column(sa.String(40))
+    summary: Mapped[str] = mapped_column(sa.Text)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    technologies: Mapped[list] = mapped_column(sa.JSON, default=list)
+    status: Mapped[str | None] = mapped_column(sa.String(20))
+    year: Mapped[int | None] = mapped_column(sa.Integer)
+    organizations: Mapped[list] = mapped_column(sa.JSON, default=list)
+    programme: Mapped[str] = mapped_column(sa.String(200), default="")
+    sdgs: Mapped[list] = mapped_column(sa.JSON, default=list)
+    outcomes: Mapped[str] = mapped_column(sa.Text, default="")
+    lessons: Mapped[str] = mapped_column(sa.Text, default="")
+    links: Mapped[list] = mapped_column(sa.JSON, default=list)
+
+    publication: Mapped[str] = mapped_column(sa.String(20), default="published", index=True)
+    member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"), index=True)
+    proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    member = relationship("Member", back_populates="projects")
+
+    @property
+    def is_published(self):
+        return self.publication == "published"
+
+    def __repr__(self):
+        return f"<Project {self.slug}>"
+
+
+@event.listens_for(Project.country, "set")
+def _derive_region(project, value, _old, _initiator):
+    project.region = region_of(value)
+
+
+class SearchOutbox(db.Model):
+    """One pending change for a search index, written in the same transaction as the change.
+
+    The indexer applies rows in id order and records how far it got in
+    SearchState; the row only names the entity, whose current state is
+    re-read from the database when the row is applied.
+    """
+
+    __tablename__ = "search_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    index_name: Mapped[str] = mapped_column(sa.String(40), index=True)
+    entity_id: Mapped[int] = mapped_column(sa.Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SearchState(db.Model):
+    """How far an index (by name and directory) has applied the outbox."""
+
+    __tablename__ = "search_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    index_name: Mapped[str] = mapped_column(sa.String(40))
+    index_key: Mapped[str] = mapped_column(sa.String(500))
+    last_outbox_id: Mapped[int] = mapped_column(sa.Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("index_name", "index_key"),)

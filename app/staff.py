@@ -1,0 +1,5 @@
+"""Blueprint for /staff."""
+
+from flask import Blueprint
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")

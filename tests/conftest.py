@@ -1,0 +1,146 @@
+"""Fixtures: a fresh app, database and search index per test, CSRF on.
+
+The suite runs on SQLite in a temporary directory; with TEST_DATABASE_URL set
+(``make test`` does it with a throwaway PostgreSQL database) every test gets
+an empty schema there instead.
+"""
+
+import os
+
+import pytest
+from bs4 import BeautifulSoup
+
+from app import create_app
+from app.extensions import db as _db
+from app.models import Member, Project, User
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def make_test_config(tmp_path, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture
+def app_config(tmp_path):
+    """Override in a test module (or use `make_app`) to change settings."""
+    return make_test_config(tmp_path)
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        if TEST_DATABASE_URL:
+            _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def html(response):
+    """Parse a response body as HTML."""
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def csrf_token_from(response):
+    meta = html(response).find("meta", attrs={"name": "csrf-token"})
+    assert meta is not None, "page has no csrf-token meta tag"
+    return meta["content"]
+
+
+@pytest.fixture
+def csrf_token(client):
+    """A function returning a valid CSRF token for this client's session."""
+
+    def get(path="/"):
+        return csrf_token_from(client.get(path))
+
+    return get
+
+
+@pytest.fixture
+def make_project(app):
+    """Create and commit a published project; keyword arguments override the defaults."""
+    counter = iter(range(1, 100000))
+
+    def make(**fields):
+        n = next(counter)
+        values = {
+            "slug": f"project-{n}",
+            "title": f"Project {n}",
+            "city": "Seoul",
+            "country": "KR",
+            "theme": "mobility",
+            "summary": "A test project.",
+            "description": "",
+            "technologies": [],
+            "organizations": [],
+            "sdgs": [],
+            "links": [],
+            "status": "implemented",
+            "year": 2020,
+        }
+        values.update(fields)
+        with app.app_context():
+            project = Project(**values)
+            _db.session.add(project)
+            _db.session.commit()
+            return project.slug
+
+    return make
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a user with a role (and a member organisation for members); returns the email."""
+    from app.passwords import hash_password
+
+    counter = iter(range(1, 100000))
+
+    def make(role="member", email=None, password="correct horse battery", member=None):
+        import secrets
+
+        n = next(counter)
+        email = email or f"{role}{n}@example.org"
+        with app.app_context():
+            member_row = None
+            if role == "member":
+                member_row = member or Member(
+                    slug=f"member-{n}", name=f"Member Org {n}", type="local-government", country="KR"
+                )
+                _db.session.add(member_row)
+            user = User(
+                email=email,
+                password_hash=hash_password(password),
+                role=role,
+                member=member_row,
+                session_token=secrets.token_hex(16),
+            )
+            _db.session.add(user)
+            _db.session.commit()
+        return email
+
+    return make
