@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
-PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+PG_SERVER_URL ?= postgresql://postgres@127.0.0.1:5432
+PG_ADMIN_URL := $(PG_SERVER_URL)/postgres
 
 .PHONY: install install-dev vendor db run test test-sqlite test-postgres lint bench bench-pages clean
 
@@ -55,7 +56,7 @@ test-postgres:
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_ADMIN_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		db=sce_test_$$$$_$$RANDOM; \
 		$(BIN)/python -c "import psycopg; c=psycopg.connect('$(PG_ADMIN_URL)', autocommit=True); c.execute('CREATE DATABASE $$db')" && \
-		TEST_DATABASE_URL=$${PG_ADMIN_URL%/*}/$$db $(BIN)/pytest -m 'not browser'; rc=$$?; \
+		TEST_DATABASE_URL=$(PG_SERVER_URL)/$$db $(BIN)/pytest -m 'not browser'; rc=$$?; \
 		$(BIN)/python -c "import psycopg; c=psycopg.connect('$(PG_ADMIN_URL)', autocommit=True); c.execute('DROP DATABASE IF EXISTS $$db WITH (FORCE)')"; \
 		exit $$rc; \
 	else \
