@@ -11,5 +11,24 @@ def seed_command():
     click.echo("Demo data loaded.")
 
 
+@click.group("mail")
+def mail_group():
+    """Outgoing email (the outbox)."""
+
+
+@mail_group.command("send")
+@click.option("--follow", is_flag=True, help="Keep running and send new emails as they arrive.")
+@with_appcontext
+def mail_send_command(follow):
+    """Send pending emails (SMTP, or the log when MAIL_SERVER is unset)."""
+    from .mail import send_forever, send_pending
+
+    if follow:
+        send_forever()
+    sent, failed = send_pending()
+    click.echo(f"Sent {sent} email(s), {failed} failed.")
+
+
 def register_commands(app):
     app.cli.add_command(seed_command)
+    app.cli.add_command(mail_group)

@@ -2,5 +2,6 @@
 
 from .accounts import Member, User
 from .catalog import Project, SearchOutbox, SearchState
+from .mail import OutboundEmail
 
-__all__ = ["Member", "Project", "SearchOutbox", "SearchState", "User"]
+__all__ = ["Member", "OutboundEmail", "Project", "SearchOutbox", "SearchState", "User"]
