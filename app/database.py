@@ -48,7 +48,7 @@ def begin_write():
 
     Any read transaction already open on the session is ended first.
     """
-    session = db.session
+    session = db.session()  # the scoped_session proxy has no in_transaction()
     if session.in_transaction():
         session.commit()
     token = _immediate.set(True)
