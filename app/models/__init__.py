@@ -2,6 +2,16 @@
 
 from .accounts import Member, User
 from .catalog import Project, SearchOutbox, SearchState
+from .interest import Interest, InterestEvent
 from .mail import OutboundEmail
 
-__all__ = ["Member", "OutboundEmail", "Project", "SearchOutbox", "SearchState", "User"]
+__all__ = [
+    "Interest",
+    "InterestEvent",
+    "Member",
+    "OutboundEmail",
+    "Project",
+    "SearchOutbox",
+    "SearchState",
+    "User",
+]
