@@ -37,6 +37,11 @@ RATELIMIT_ENABLED = True
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 RATELIMIT_STRATEGY = "moving-window"
+# Limits of the public forms (app/limits.py), counted on POST only.
+LOGIN_RATE_LIMIT = "10/minute;50/hour"  # per client IP
+LOGIN_EMAIL_RATE_LIMIT = "20/hour"  # per email address typed, whatever the IP
+RESET_RATE_LIMIT = "5/hour"  # per IP and per email address
+FORM_RATE_LIMIT = "10/minute;100/day"  # registration, interest: per IP
 
 # Compression (Flask-Compress): brotli first, gzip as fallback; ETags and
 # conditional GET for pages.
