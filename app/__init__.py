@@ -17,6 +17,7 @@ BLUEPRINT_MODULES = (
     "accounts",
     "staff",
     "api",
+    "delivery",
 )
 
 

@@ -1,11 +1,41 @@
 // Progressive enhancement only: every page works without this file.
-// Sends the CSRF token (read from the page's <meta>) with every htmx request.
 (function () {
   "use strict";
+  var script = document.currentScript;
+
+  // Send the CSRF token (in a <meta> for signed-in users) with every htmx request.
   var meta = document.querySelector('meta[name="csrf-token"]');
   document.addEventListener("htmx:configRequest", function (event) {
     if (meta) {
       event.detail.headers["X-CSRFToken"] = meta.getAttribute("content");
     }
   });
+
+  // Screen readers hear what an htmx update changed: a swapped-in element with
+  // data-announce="12 projects found" is read out through the page's live region.
+  var live = document.getElementById("live-region");
+  function announce(text) {
+    if (!live || !text) {
+      return;
+    }
+    live.textContent = "";
+    window.setTimeout(function () { live.textContent = text; }, 50);
+  }
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    var source = target && (target.matches("[data-announce]") ? target : target.querySelector("[data-announce]"));
+    if (source) {
+      announce(source.getAttribute("data-announce"));
+    }
+  });
+  document.addEventListener("htmx:sendError", function () {
+    announce(live && live.getAttribute("data-offline-message"));
+  });
+
+  // Keep the pages and files a visitor has opened readable offline.
+  if ("serviceWorker" in navigator && script && script.dataset.serviceWorker) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register(script.dataset.serviceWorker).catch(function () {});
+    });
+  }
 })();
