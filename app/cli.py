@@ -29,6 +29,70 @@ def mail_send_command(follow):
     click.echo(f"Sent {sent} email(s), {failed} failed.")
 
 
+@click.group("search")
+def search_group():
+    """Keep the search indexes in step with the database."""
+
+
+@search_group.command("rebuild")
+@with_appcontext
+def search_rebuild_command():
+    """Rebuild every index from the database into a new directory, swapped in atomically."""
+    from .search import prune_outbox, rebuild_index
+
+    count = rebuild_index()
+    prune_outbox()
+    click.echo(f"Indexed {count} document(s).")
+
+
+@search_group.command("sync")
+@click.option("--follow", is_flag=True, help="Keep running and apply new changes as they arrive.")
+@click.option("--interval", default=0.5, show_default=True, help="Seconds between polls.")
+@with_appcontext
+def search_sync_command(follow, interval):
+    """Apply pending changes (the outbox) to every index."""
+    from .search import prune_outbox, sync_pending
+
+    if not follow:
+        click.echo(f"Applied {sync_pending()} change(s).")
+        return
+    import time
+
+    click.echo("Following the search outbox (Ctrl-C to stop).")
+    last_prune = 0.0
+    try:
+        while True:
+            applied = sync_pending()
+            if applied:
+                click.echo(f"Applied {applied} change(s).")
+            if time.monotonic() - last_prune > 60:
+                prune_outbox()
+                last_prune = time.monotonic()
+            time.sleep(min(max(interval, 0.05), 5.0))
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+
+
+@search_group.command("check")
+@with_appcontext
+def search_check_command():
+    """Report documents missing from or orphaned in the index; exit 1 when there are any."""
+    from .search import check_index
+
+    report = check_index()
+    for project_id in report["missing"]:
+        click.echo(f"missing: project {project_id}")
+    for project_id in report["orphaned"]:
+        click.echo(f"orphaned: project {project_id}")
+    click.echo(
+        f"{len(report['missing'])} missing, {len(report['orphaned'])} orphaned, "
+        f"{report['stale']} change(s) pending."
+    )
+    if report["missing"] or report["orphaned"]:
+        raise SystemExit(1)
+
+
 def register_commands(app):
     app.cli.add_command(seed_command)
+    app.cli.add_command(search_group)
     app.cli.add_command(mail_group)

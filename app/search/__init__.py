@@ -1,11 +1,43 @@
-"""Everything Whoosh. Nothing outside this package imports whoosh."""
+"""Everything Whoosh. Nothing outside this package imports whoosh.
+
+The interface the rest of the app uses (see the module docstrings for how):
+
+- ``search_projects(ProjectQuery) -> SearchPage`` and ``related_projects``
+  (engine.py), which never fail because of the index;
+- ``sync_pending``, ``rebuild_index``, ``check_index``, ``index_status``
+  (indexer.py), driven by the outbox (outbox.py);
+- ``register_index`` (registry.py) for other indexes, which live in
+  subdirectories of ``SEARCH_INDEX_DIR``.
+"""
 
 from ..models import Project
+from . import projects
+from .engine import FACETS, Hit, ProjectQuery, SearchPage, related_projects, search_projects
+from .indexer import check_index, index_status, prune_outbox, rebuild_index, sync_pending
 from .outbox import enqueue, track
+from .registry import IndexDefinition, register_index
 
 
 def init_app(app):
-    track(Project, "projects")
+    track(Project, projects.INDEX_NAME)
+    register_index(projects.DEFINITION)
 
 
-__all__ = ["enqueue", "init_app", "track"]
+__all__ = [
+    "FACETS",
+    "Hit",
+    "IndexDefinition",
+    "ProjectQuery",
+    "SearchPage",
+    "check_index",
+    "enqueue",
+    "index_status",
+    "init_app",
+    "prune_outbox",
+    "rebuild_index",
+    "register_index",
+    "related_projects",
+    "search_projects",
+    "sync_pending",
+    "track",
+]

@@ -1,0 +1,457 @@
+"""Searching the projects index: facets, sorting, paging, highlights, and the database fallback.
+
+Whoosh is pure Python, and its cost grows with the number of matching
+documents, so each process keeps, per index generation:
+
+- one searcher, used under a lock (one request at a time per process);
+- per facet value, the set of matching documents as a Python int used as a
+  bitset, so a facet count is ``(matched & value_bits).bit_count()``;
+- the document order for "newest" and "title", so sorted pages need no scoring;
+- a small LRU of answers keyed by the query, filters, sort and page.
+
+A generation is identified by the CURRENT directory and its table of
+contents file (name and mtime), checked before every search; a swapped,
+updated or damaged index is noticed on the next request.
+
+Hits are always re-read from the database (published only). When the index
+cannot be opened or read, the answer comes from the database instead and is
+marked ``degraded``.
+"""
+
+import logging
+import math
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from markupsafe import Markup
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+
+from ..extensions import db
+from ..models import Project
+from . import query as parsing
+from .projects import DEFINITION, FACET_FIELDS, TEXT_FIELDS
+from .registry import current_generation, index_root
+
+log = logging.getLogger(__name__)
+
+FACETS = tuple(FACET_FIELDS)
+SORTS = ("relevance", "newest", "title")
+MAX_PER_PAGE = 100
+CACHE_SIZE = 256
+
+
+@dataclass
+class ProjectQuery:
+    text: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass
+class Hit:
+    project: Project
+    score: float | None
+    highlights: dict[str, Markup]
+
+
+@dataclass
+class SearchPage:
+    query: ProjectQuery
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]]
+    suggestion: str | None
+    corrected: bool
+    degraded: bool
+    page: int
+    per_page: int
+    total_pages: int
+
+
+@dataclass
+class _Answer:
+    """What the index says, before the database is asked: cached per generation."""
+
+    ids: list[int]
+    scores: list[float | None]
+    total: int
+    facets: dict[str, list[tuple[str, int]]]
+    suggestion: str | None
+    corrected: bool
+    stems: list[str]
+    page: int
+    total_pages: int
+
+
+class IndexUnavailable(Exception):
+    pass
+
+
+def _clean_filters(filters):
+    cleaned = {}
+    for facet in FACETS:
+        values = [str(v) for v in (filters or {}).get(facet) or [] if str(v).strip()]
+        if values:
+            cleaned[facet] = sorted(set(values))
+    return cleaned
+
+
+def _bounds(query):
+    sort = query.sort if query.sort in SORTS else "relevance"
+    try:
+        per_page = min(max(int(query.per_page), 1), MAX_PER_PAGE)
+    except (TypeError, ValueError):
+        per_page = 20
+    try:
+        page = max(int(query.page), 1)
+    except (TypeError, ValueError):
+        page = 1
+    return sort, page, per_page
+
+
+def _page_count(total, per_page):
+    return max(1, math.ceil(total / per_page))
+
+
+def _mask(docnums):
+    """A bitset (Python int) with the given document numbers set."""
+    docnums = list(docnums)
+    if not docnums:
+        return 0
+    bits = bytearray((max(docnums) >> 3) + 1)
+    for docnum in docnums:
+        bits[docnum >> 3] |= 1 << (docnum & 7)
+    return int.from_bytes(bits, "little")
+
+
+def _docnums(mask):
+    """The set of document numbers in a bitset."""
+    found = set()
+    data = mask.to_bytes((mask.bit_length() + 7) >> 3, "little")
+    for index, byte in enumerate(data):
+        if byte:
+            base = index << 3
+            for bit in range(8):
+                if byte >> bit & 1:
+                    found.add(base + bit)
+    return found
+
+
+class _Generation:
+    """One open generation of the index and the structures derived from it."""
+
+    def __init__(self, token, path):
+        self.token = token
+        self.lock = threading.Lock()
+        self.ix = whoosh_index.open_dir(str(path))
+        self.searcher = self.ix.searcher()
+        self.cache: OrderedDict = OrderedDict()
+        reader = self.searcher.reader()
+        self.live = _mask(reader.all_doc_ids())
+        self.values: dict[str, dict[str, int]] = {}
+        for facet, fieldname in FACET_FIELDS.items():
+            self.values[facet] = {
+                value: _mask(reader.postings(fieldname, value).all_ids())
+                for value in reader.field_terms(fieldname)
+            }
+        entity = reader.column_reader("entity")
+        self.entity = list(entity)
+        years = list(reader.column_reader("year"))
+        created = list(reader.column_reader("created"))
+        titles = list(reader.column_reader("title_sort"))
+        live = sorted(reader.all_doc_ids())
+        self.newest = sorted(live, key=lambda d: (-years[d], -created[d], titles[d]))
+        self.by_title = sorted(live, key=lambda d: (titles[d], -years[d]))
+
+    def remember(self, key, answer):
+        self.cache[key] = answer
+        if len(self.cache) > CACHE_SIZE:
+            self.cache.popitem(last=False)
+
+
+_generations: dict[str, _Generation] = {}
+_generations_lock = threading.Lock()
+
+
+def _current(root):
+    """The open generation for an index directory, reopened when it changed on disk."""
+    path = current_generation(root)
+    if path is None:
+        raise IndexUnavailable("index missing")
+    tocs = sorted(name for name in os.listdir(path) if name.endswith(".toc"))
+    if not tocs:
+        raise IndexUnavailable("index has no table of contents")
+    stat = os.stat(path / tocs[-1])
+    token = (path.name, tocs[-1], stat.st_mtime_ns, stat.st_size)
+    key = str(root)
+    with _generations_lock:
+        generation = _generations.get(key)
+        if generation is None or generation.token != token:
+            if generation is not None:
+                generation.searcher.close()
+            _generations.pop(key, None)
+            generation = _Generation(token, path)
+            _generations[key] = generation
+        return generation
+
+
+def search_projects(query: ProjectQuery) -> SearchPage:
+    """Search published projects; answers from the database when the index is unavailable."""
+    filters = _clean_filters(query.filters)
+    sort, page, per_page = _bounds(query)
+    try:
+        generation = _current(index_root(DEFINITION))
+        key = (
+            (query.text or "")[: parsing.MAX_CHARS],
+            tuple((f, tuple(v)) for f, v in filters.items()),
+            sort,
+            page,
+            per_page,
+        )
+        with generation.lock:
+            answer = generation.cache.get(key)
+            if answer is None:
+                answer = _search_index(generation, query.text, filters, sort, page, per_page)
+                generation.remember(key, answer)
+            else:
+                generation.cache.move_to_end(key)
+        degraded = False
+    except Exception as error:
+        log.warning("search index unavailable, answering from the database: %s", error)
+        answer = _search_database(query.text, filters, sort, page, per_page)
+        degraded = True
+    projects = _published(answer.ids)
+    hits = [
+        Hit(
+            project=projects[project_id],
+            score=score,
+            highlights={
+                "title": parsing.highlight(projects[project_id].title, answer.stems),
+                "summary": parsing.highlight(projects[project_id].summary, answer.stems),
+            },
+        )
+        for project_id, score in zip(answer.ids, answer.scores, strict=True)
+        if project_id in projects
+    ]
+    return SearchPage(
+        query=query,
+        total=answer.total,
+        hits=hits,
+        facets=answer.facets,
+        suggestion=answer.suggestion,
+        corrected=answer.corrected,
+        degraded=degraded,
+        page=answer.page,
+        per_page=per_page,
+        total_pages=answer.total_pages,
+    )
+
+
+def _published(ids):
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(Project).where(Project.id.in_(ids), Project.publication == "published")
+    )
+    return {project.id: project for project in rows}
+
+
+def _filter_masks(generation, filters):
+    return {
+        facet: _or(generation.values[facet].get(value, 0) for value in values)
+        for facet, values in filters.items()
+    }
+
+
+def _or(masks):
+    result = 0
+    for mask in masks:
+        result |= mask
+    return result
+
+
+def _and_all(base, masks):
+    for mask in masks:
+        base &= mask
+    return base
+
+
+def _search_index(generation, text, filters, sort, page, per_page):
+    searcher = generation.searcher
+    filter_masks = _filter_masks(generation, filters)
+    parsed = parsing.parse(text)
+    chosen = None
+    suggestion = None
+    corrected = False
+    matched = generation.live
+    if parsed:
+        corrected_text = parsing.suggest(parsed, searcher)
+        suggestion = corrected_text.text() if corrected_text else None
+        attempts = [(parsed, True, False), (corrected_text, True, True)]
+        attempts += [(parsed, False, False), (corrected_text, False, True)]
+        for candidate, require_all, is_correction in attempts:
+            if candidate is None:
+                continue
+            whoosh_query = parsing.build_query(candidate, require_all)
+            if whoosh_query is None:
+                continue
+            candidate_matched = _mask(whoosh_query.docs(searcher)) & generation.live
+            chosen = (candidate, whoosh_query, is_correction, candidate_matched)
+            if _and_all(candidate_matched, filter_masks.values()):
+                break
+        if chosen is not None:
+            parsed, whoosh_query, corrected, matched = chosen
+        else:
+            matched = 0
+    selected = _and_all(matched, filter_masks.values())
+    total = selected.bit_count()
+    total_pages = _page_count(total, per_page)
+    page = min(page, total_pages)
+    start, end = (page - 1) * per_page, page * per_page
+    facets = _facet_counts(generation, matched, filters, filter_masks)
+    if chosen is not None and sort == "relevance":
+        allowed = _docnums(selected) if filter_masks else None
+        results = searcher.search(whoosh_query, limit=end, filter=allowed)
+        docnums = [(hit.docnum, hit.score) for hit in results[start:end]]
+    else:
+        order = generation.by_title if sort == "title" else generation.newest
+        docnums = _ordered_page(order, selected, start, end)
+    return _Answer(
+        ids=[generation.entity[docnum] for docnum, _score in docnums],
+        scores=[score for _docnum, score in docnums],
+        total=total,
+        facets=facets,
+        suggestion=suggestion,
+        corrected=corrected,
+        stems=parsed.stems() if parsed else [],
+        page=page,
+        total_pages=total_pages,
+    )
+
+
+def _ordered_page(order, selected, start, end):
+    page = []
+    seen = 0
+    for docnum in order:
+        if selected >> docnum & 1:
+            if seen >= start:
+                page.append((docnum, None))
+                if len(page) >= end - start:
+                    break
+            seen += 1
+    return page
+
+
+def _facet_counts(generation, matched, filters, filter_masks):
+    """Counts per facet value under the query and the *other* facets' filters."""
+    facets = {}
+    for facet in FACETS:
+        others = [mask for name, mask in filter_masks.items() if name != facet]
+        scope = _and_all(matched, others)
+        counts = []
+        selected = set(filters.get(facet, []))
+        for value, mask in generation.values[facet].items():
+            count = (scope & mask).bit_count() if scope else 0
+            if count or value in selected:
+                counts.append((value, count))
+        facets[facet] = sorted(counts, key=lambda item: (-item[1], item[0]))
+    return facets
+
+
+def _search_database(text, filters, sort, page, per_page):
+    """The fallback: substring matching in SQL, facets and paging in Python."""
+    from .projects import facet_values
+
+    parsed = parsing.parse(text)
+    words = [" ".join(p.words) if isinstance(p, parsing.Phrase) else p for p in parsed.parts]
+    columns = (Project.title, Project.summary, Project.city, Project.country, Project.description)
+
+    def matching(require_all):
+        conditions = [
+            sa.or_(*(column.ilike(f"%{_escape_like(word)}%", escape="\\") for column in columns))
+            for word in words
+        ]
+        statement = sa.select(Project).where(Project.publication == "published")
+        if conditions:
+            statement = statement.where(
+                sa.and_(*conditions) if require_all else sa.or_(*conditions)
+            )
+        return list(db.session.scalars(statement))
+
+    projects = matching(True)
+    if not projects and len(words) > 1:
+        projects = matching(False)
+    values = {project.id: facet_values(project) for project in projects}
+
+    def passes(project, skip=None):
+        return all(
+            set(values[project.id][facet]) & set(wanted)
+            for facet, wanted in filters.items()
+            if facet != skip
+        )
+
+    facets = {}
+    for facet in FACETS:
+        counts: dict[str, int] = {}
+        for project in projects:
+            if passes(project, skip=facet):
+                for value in values[project.id][facet]:
+                    counts[value] = counts.get(value, 0) + 1
+        for value in filters.get(facet, []):
+            counts.setdefault(value, 0)
+        facets[facet] = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    selected = [project for project in projects if passes(project)]
+    if sort == "title":
+        selected.sort(key=lambda p: (p.title.casefold(), p.id))
+    else:
+        selected.sort(key=lambda p: (-(p.year or 0), -p.created_at.timestamp(), p.id))
+    total = len(selected)
+    total_pages = _page_count(total, per_page)
+    page = min(page, total_pages)
+    chosen = selected[(page - 1) * per_page : page * per_page]
+    return _Answer(
+        ids=[project.id for project in chosen],
+        scores=[None] * len(chosen),
+        total=total,
+        facets=facets,
+        suggestion=None,
+        corrected=False,
+        stems=parsed.stems(),
+        page=page,
+        total_pages=total_pages,
+    )
+
+
+def _escape_like(word):
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def related_projects(project, limit=4):
+    """Published projects like this one (shared words in title, summary, technologies; same theme)."""
+    try:
+        generation = _current(index_root(DEFINITION))
+        words = " ".join([project.title, project.summary, " ".join(project.technologies or [])])
+        stems = list(dict.fromkeys(parsing.analyze(words)))[:24]
+        if not stems:
+            return []
+        clauses = [
+            wq.Term(name, stem, boost=TEXT_FIELDS[name])
+            for stem in stems
+            for name in ("title", "summary", "technologies")
+        ]
+        clauses.append(wq.Term(FACET_FIELDS["theme"], project.theme, boost=2.0))
+        whoosh_query = wq.AndNot(wq.Or(clauses), wq.Term("id", str(project.id)))
+        with generation.lock:
+            results = generation.searcher.search(whoosh_query, limit=limit * 2)
+            ids = [generation.entity[hit.docnum] for hit in results]
+    except Exception as error:
+        log.warning("related projects unavailable: %s", error)
+        return []
+    projects = _published(ids)
+    return [projects[i] for i in ids if i in projects][:limit]

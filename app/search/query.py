@@ -1,0 +1,170 @@
+"""From what a user typed to a Whoosh query, without ever raising.
+
+No query syntax is exposed: double quotes make a phrase, everything else is
+plain words. Operators (AND, OR, NOT, -, *, ~, ^, parentheses), field
+prefixes such as ``title:`` and unbalanced quotes are treated as text, and
+only the first ``MAX_TERMS`` words of the first ``MAX_CHARS`` characters are
+used, so a 5,000-character paste costs no more than a sentence.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+from whoosh import query as q
+
+from .projects import SPELLING_ANALYZER, TEXT_ANALYZER, TEXT_FIELDS, normalize
+
+MAX_CHARS = 500
+MAX_TERMS = 32
+# Whoosh treats these words as operators only in its own parser; ours drops them.
+OPERATOR_WORDS = {"and", "or", "not"}
+# A phrase needs both quotes; a lone quote is skipped.
+_PART = re.compile(r'"([^"]*)"|([^\s"]+)')
+_FIELD_PREFIX = re.compile(r"^\w+:(?=\S)")
+# Bonuses that lift an exact title or city match to the top.
+EXACT_TITLE_BOOST = 100.0
+EXACT_CITY_BOOST = 30.0
+TITLE_PHRASE_BOOST = 10.0
+
+
+@dataclass
+class Phrase:
+    words: list[str]  # the words as typed
+
+
+@dataclass
+class ParsedText:
+    """Words and phrases, in the order typed."""
+
+    parts: list = field(default_factory=list)  # str (a word) or Phrase
+
+    def __bool__(self):
+        return bool(self.stems())
+
+    def text(self):
+        return " ".join(
+            f'"{" ".join(p.words)}"' if isinstance(p, Phrase) else p for p in self.parts
+        )
+
+    def stems(self):
+        """Analyzed terms of every part (what highlighting marks)."""
+        found = []
+        for part in self.parts:
+            words = part.words if isinstance(part, Phrase) else [part]
+            for word in words:
+                found.extend(analyze(word))
+        return found
+
+
+def analyze(text):
+    return [token.text for token in TEXT_ANALYZER(text)]
+
+
+def fold(word):
+    return [token.text for token in SPELLING_ANALYZER(word)]
+
+
+def parse(text):
+    """Split raw user input into words and phrases; never raises."""
+    text = (text or "")[:MAX_CHARS]
+    parsed = ParsedText()
+    count = 0
+    for match in _PART.finditer(text):
+        phrase, word = match.groups()
+        if phrase is not None:
+            words = re.findall(r"\w+", phrase)
+            if len(words) > 1:
+                parsed.parts.append(Phrase(words))
+            elif words:
+                parsed.parts.append(words[0])
+            count += len(words)
+        else:
+            word = _FIELD_PREFIX.sub("", word)
+            for piece in re.findall(r"\w+", word):
+                if piece.casefold() not in OPERATOR_WORDS:
+                    parsed.parts.append(piece)
+                    count += 1
+        if count >= MAX_TERMS:
+            break
+    return parsed
+
+
+def _any_field(stem):
+    return q.Or([q.Term(name, stem, boost=boost) for name, boost in TEXT_FIELDS.items()])
+
+
+def _phrase_any_field(stems):
+    return q.Or([q.Phrase(name, stems, slop=1, boost=boost) for name, boost in TEXT_FIELDS.items()])
+
+
+def build_query(parsed, require_all=True):
+    """The Whoosh query for parsed text: every part must match (or any, with require_all=False)."""
+    clauses = []
+    for part in parsed.parts:
+        if isinstance(part, Phrase):
+            stems = analyze(" ".join(part.words))
+            if len(stems) > 1:
+                clauses.append(_phrase_any_field(stems))
+            elif stems:
+                clauses.append(_any_field(stems[0]))
+        else:
+            clauses.extend(_any_field(stem) for stem in analyze(part))
+    if not clauses:
+        return None
+    main = q.And(clauses) if require_all else q.Or(clauses)
+    key = normalize(parsed.text())
+    stems = parsed.stems()
+    bonuses = [
+        q.Term("title_key", key, boost=EXACT_TITLE_BOOST),
+        q.Term("city_key", key, boost=EXACT_CITY_BOOST),
+    ]
+    if len(stems) > 1:
+        bonuses.append(q.Phrase("title", stems, slop=1, boost=TITLE_PHRASE_BOOST))
+    return q.AndMaybe(main, q.Or(bonuses))
+
+
+def suggest(parsed, searcher):
+    """The text with unknown words replaced by the closest indexed word, or None when all are known."""
+    corrector = searcher.corrector("spelling")
+    changed = False
+    parts = []
+    for part in parsed.parts:
+        if isinstance(part, str):
+            replacement = _correct(part, searcher, corrector)
+            changed |= replacement != part
+            parts.append(replacement)
+        else:
+            words = [_correct(word, searcher, corrector) for word in part.words]
+            changed |= words != part.words
+            parts.append(Phrase(words))
+    return ParsedText(parts) if changed else None
+
+
+def _correct(word, searcher, corrector):
+    folded = fold(word)
+    if len(folded) != 1 or len(folded[0]) < 3 or folded[0].isdigit():
+        return word
+    term = folded[0]
+    if searcher.doc_frequency("spelling", term):
+        return word
+    maxdist = 1 if len(term) < 5 else 2
+    suggestions = corrector.suggest(term, limit=1, maxdist=maxdist, prefix=1)
+    return suggestions[0] if suggestions else word
+
+
+def highlight(text, stems):
+    """`text` HTML-escaped, with <mark> around the words whose analyzed form is in `stems`."""
+    text = text or ""
+    if not stems:
+        return escape(text)
+    wanted = set(stems)
+    pieces = []
+    position = 0
+    for token in TEXT_ANALYZER(text, chars=True):
+        if token.text in wanted:
+            pieces.append(escape(text[position : token.startchar]))
+            pieces.append(Markup("<mark>%s</mark>") % text[token.startchar : token.endchar])
+            position = token.endchar
+    pieces.append(escape(text[position:]))
+    return Markup("").join(pieces)
