@@ -14,6 +14,7 @@ BLUEPRINT_MODULES = (
     "awards",
     "members",
     "interest",
+    "staff_interest",
     "accounts",
     "staff",
     "api",

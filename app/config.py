@@ -73,5 +73,13 @@ MAIL_USERNAME = None
 MAIL_PASSWORD = None
 MAIL_DEFAULT_SENDER = "Smart City Exchange <no-reply@localhost>"
 
+# Expressions of interest: the shortest time (seconds) a person takes to fill
+# the form (faster is treated as a bot; the rate limit is FORM_RATE_LIMIT),
+# and where staff are told of new ones (None: no notification email).
+INTEREST_MIN_FILL_SECONDS = 3
+INTEREST_NOTIFY_EMAIL = None
+# Submissions per page in the staff inbox.
+INTEREST_PER_PAGE = 25
+
 # Name shown in the header and in emails.
 SITE_NAME = "Smart City Exchange"

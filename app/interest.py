@@ -1,5 +1,269 @@
-"""Blueprint for /interest."""
+"""Blueprint for /interest: the expression-of-interest form and its confirmation page.
 
-from flask import Blueprint
+The form never loses what someone typed: validation errors, an expired CSRF
+token, a too-fast submission and the rate limit all re-render it with the
+input kept (in place for htmx, as a full page without JavaScript). Spam is
+kept out without a CAPTCHA: a honeypot field, a signed start time (a minimum
+fill time) and a per-client rate limit.
+"""
+
+import secrets
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from itsdangerous import BadSignature, TimestampSigner
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length
+
+from .database import begin_write
+from .extensions import csrf, db, limiter
+from .htmx import is_htmx, render
+from .mail import queue_email
+from .models import Interest, InterestEvent, Project
+from .models.interest import INTEREST_TYPES, ORGANIZATION_TYPES
+from .regions import country_choices, country_name
 
 bp = Blueprint("interest", __name__, url_prefix="/interest")
+
+FORM_PAGE = "interest/form.html"
+FORM_PARTIAL = "interest/_form.html"
+
+
+class InterestForm(FlaskForm):
+    name = StringField(
+        _l("Your name"),
+        validators=[InputRequired(_l("Enter your name.")), Length(max=200)],
+    )
+    email = EmailField(
+        _l("Email address"),
+        validators=[
+            InputRequired(_l("Enter your email address.")),
+            Email(_l("Enter an email address like name@example.org."), check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+    organization = StringField(
+        _l("Organisation"),
+        validators=[InputRequired(_l("Enter the name of your organisation.")), Length(max=200)],
+    )
+    organization_type = SelectField(
+        _l("Type of organisation"),
+        validators=[InputRequired(_l("Choose the type of your organisation."))],
+    )
+    country = SelectField(_l("Country"), validators=[InputRequired(_l("Choose your country."))])
+    interest_type = SelectField(
+        _l("What are you interested in?"),
+        validators=[InputRequired(_l("Choose what you are interested in."))],
+    )
+    project = HiddenField(validators=[Length(max=120)])
+    message = TextAreaField(
+        _l("Your message"),
+        validators=[InputRequired(_l("Write a message.")), Length(max=5000)],
+    )
+    consent = BooleanField(
+        _l("The organisers may share my contact with the other party"),
+        validators=[
+            DataRequired(_l("Tick the box so that we can introduce you to the other party."))
+        ],
+    )
+    # Anti-spam: people leave this empty (it is hidden from view and the tab order).
+    website = StringField(
+        _l("Leave this empty"), render_kw={"tabindex": "-1", "autocomplete": "off"}
+    )
+    started = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choose = [("", _("Choose…"))]
+        self.organization_type.choices = choose + [
+            (k, str(v)) for k, v in ORGANIZATION_TYPES.items()
+        ]
+        self.country.choices = [("", _("Choose a country"))] + country_choices()
+        self.interest_type.choices = choose + [(k, str(v)) for k, v in INTEREST_TYPES.items()]
+
+
+def _signer():
+    return TimestampSigner(current_app.config["SECRET_KEY"], salt="interest-form-started")
+
+
+def sign_start_time():
+    """A signed timestamp of when the form was shown (the minimum fill time starts here)."""
+    return _signer().sign("interest-form").decode()
+
+
+def filled_too_fast(started):
+    """True when `started` is missing, forged, or younger than INTEREST_MIN_FILL_SECONDS."""
+    try:
+        _value, signed_at = _signer().unsign(started or "", return_timestamp=True)
+    except BadSignature:
+        return True
+    elapsed = (datetime.now(UTC) - signed_at).total_seconds()
+    return elapsed < current_app.config["INTEREST_MIN_FILL_SECONDS"]
+
+
+def published_project(slug):
+    if not slug:
+        return None
+    return db.session.scalar(
+        db.select(Project).where(Project.slug == slug, Project.publication == "published")
+    )
+
+
+def prefill_from_account(form):
+    """Logged-in members start with their own details."""
+    if not current_user.is_authenticated:
+        return
+    form.name.data = current_user.name
+    form.email.data = current_user.email
+    member = current_user.member
+    if member is not None:
+        form.organization.data = member.name
+        form.country.data = member.country
+        if member.type in ORGANIZATION_TYPES:
+            form.organization_type.data = member.type
+
+
+def render_form(form, project=None, notice=None, status=200):
+    return render(FORM_PAGE, FORM_PARTIAL, status=status, form=form, project=project, notice=notice)
+
+
+def rate_limit_breached(_limit):
+    """Past the rate limit: show the form again with everything typed and ask to wait."""
+    form = InterestForm()
+    notice = _(
+        "You have sent several submissions in a short time. Please wait a minute, then submit again."
+    )
+    current_app.logger.warning("Interest form rate limit reached by %s", request.remote_addr)
+    # htmx only swaps successful responses into the page.
+    return render_form(
+        form, published_project(form.project.data), notice, status=200 if is_htmx() else 429
+    )
+
+
+@bp.route("", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token, so that a failure can keep the typed input
+@limiter.limit(
+    lambda: current_app.config["FORM_RATE_LIMIT"],
+    methods=["POST"],
+    on_breach=rate_limit_breached,
+)
+def form():
+    form = InterestForm()
+    if request.method == "GET":
+        return show_form(form)
+
+    if form.website.data:
+        current_app.logger.warning(
+            "Interest form honeypot filled from %s; nothing stored", request.remote_addr
+        )
+        return render_template("interest/received.html")
+
+    project = published_project(form.project.data)
+    notice = None
+    if form.project.data and project is None:
+        form.project.data = ""
+        notice = _(
+            "The case study you chose is no longer in the catalogue; your interest will be sent as a general one."
+        )
+
+    if not form.validate():
+        if form.csrf_token.errors:
+            # The form was built with a fresh token; ask to send it again.
+            form.csrf_token.errors = []
+            notice = _(
+                "Your session expired before the form was sent. Nothing is lost: please check your details and submit again."
+            )
+        return render_form(form, project, notice)
+
+    if filled_too_fast(form.started.data):
+        current_app.logger.warning(
+            "Interest form sent too fast from %s; nothing stored", request.remote_addr
+        )
+        form.started.data = sign_start_time()
+        notice = _("Please check your details and submit the form again.")
+        return render_form(form, project, notice)
+
+    begin_write()
+    interest = submit_interest(form)
+    db.session.commit()
+
+    thanks_url = url_for("interest.thanks", token=interest.token)
+    if is_htmx():
+        response = current_app.response_class(status=204)
+        response.headers["HX-Redirect"] = thanks_url
+        return response
+    return redirect(thanks_url, code=303)
+
+
+def show_form(form):
+    slug = request.args.get("project", "").strip()
+    project = published_project(slug)
+    notice = None
+    if slug and project is None:
+        notice = _(
+            "We could not find that case study. You can still send a general expression of interest."
+        )
+    prefill_from_account(form)
+    form.project.data = project.slug if project else ""
+    form.started.data = sign_start_time()
+    return render_form(form, project, notice)
+
+
+def submit_interest(form):
+    """Store a submission, its first timeline entry and its emails (the caller commits).
+
+    Everything goes into one transaction, so a submission and the emails about
+    it are stored together or not at all; `flask mail send` delivers later.
+    """
+    project = published_project(form.project.data)
+    interest = Interest(
+        token=secrets.token_urlsafe(32),
+        name=form.name.data.strip(),
+        email=form.email.data.strip(),
+        organization=form.organization.data.strip(),
+        organization_type=form.organization_type.data,
+        country=form.country.data,
+        interest_type=form.interest_type.data,
+        project=project,
+        message=form.message.data.strip(),
+        consent=True,
+        status="received",
+        user_id=current_user.id if current_user.is_authenticated else None,
+    )
+    interest.events.append(InterestEvent(kind="status", to_status="received"))
+    db.session.add(interest)
+    db.session.flush()  # assigns the id the reference is made of
+
+    context = {"interest": interest, "country": country_name(interest.country)}
+    queue_email(
+        interest.email,
+        _("Your expression of interest %(reference)s", reference=interest.reference),
+        render_template("interest/email_confirmation.txt", **context),
+    )
+    notify = current_app.config.get("INTEREST_NOTIFY_EMAIL")
+    if notify:
+        queue_email(
+            notify,
+            _("New expression of interest %(reference)s", reference=interest.reference),
+            render_template("interest/email_staff.txt", **context),
+        )
+    return interest
+
+
+@bp.get("/thanks/<token>")
+def thanks(token):
+    interest = db.session.scalar(db.select(Interest).where(Interest.token == token))
+    if interest is None:
+        abort(404)
+    return render_template("interest/thanks.html", interest=interest)
+
+
+@bp.after_request
+def never_store(response):
+    """Every page here can carry personal data (prefilled or typed details, a reference)."""
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
