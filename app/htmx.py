@@ -8,8 +8,11 @@ def is_htmx():
     return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
 
 
-def render(page, partial, status=200, **context):
-    """Render `page`, or only `partial` for htmx requests; vary the cache on HX-Request."""
+def render(page, partial, /, status=200, **context):
+    """Render `page`, or only `partial` for htmx requests; vary the cache on HX-Request.
+
+    `page` and `partial` are positional-only, so a template variable may be called `page`.
+    """
     template = partial if is_htmx() else page
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
