@@ -52,6 +52,8 @@ def compress_static(response):
         body = _compressed(str(path), path.stat().st_mtime_ns, encoding)
     except (FileNotFoundError, IsADirectoryError):
         return response
+    if hasattr(response.response, "close"):
+        response.response.close()  # the file send_file opened; the body comes from memory
     response.direct_passthrough = False
     response.set_data(body)
     response.headers["Content-Encoding"] = encoding

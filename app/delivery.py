@@ -24,14 +24,16 @@ Caching of HTML pages (GET, 200):
 - ``Vary: Cookie, Save-Data`` because the lite cookie or header changes the page.
 """
 
+from pathlib import Path
+
 from flask import (
     Blueprint,
+    Response,
     current_app,
     g,
     redirect,
     render_template,
     request,
-    send_from_directory,
     session,
     url_for,
 )
@@ -91,8 +93,10 @@ def switch_lite():
 @bp.get("/sw.js")
 def service_worker():
     """The service worker, served from the site root so that its scope is the whole site."""
-    response = send_from_directory(current_app.static_folder, "js/sw.js", max_age=0)
+    script = Path(current_app.static_folder, "js", "sw.js").read_bytes()
+    response = Response(script, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
+    response.add_etag()
     return response
 
 

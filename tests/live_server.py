@@ -1,0 +1,141 @@
+"""A seeded demo instance in a temporary directory, served over real HTTP.
+
+Shared by the page-weight tests, the browser tests and the page benchmark:
+one app with the bundled demo data and a built search index, the list of its
+public page types, and a threaded werkzeug server on a free 127.0.0.1 port.
+"""
+
+import secrets
+import threading
+
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.extensions import db
+
+from .conftest import TEST_DATABASE_URL, make_test_config
+
+
+def make_demo_app(directory, **overrides):
+    """A new app on an empty database in `directory`: tables, demo data, search index."""
+    app = create_app(make_test_config(directory, **overrides))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    runner = app.test_cli_runner()
+    for command in (["seed"], ["search", "rebuild"]):
+        result = runner.invoke(args=command)
+        if result.exit_code != 0:
+            raise RuntimeError(f"flask {' '.join(command)} failed:\n{result.output}") from (
+                result.exception
+            )
+    return app
+
+
+def dispose_demo_app(app):
+    with app.app_context():
+        db.session.remove()
+        if TEST_DATABASE_URL:
+            db.drop_all()
+        db.engine.dispose()
+
+
+def create_user(app, role="staff", password="correct horse battery staple"):
+    """A user who can log in; staff and admins belong to no member organisation."""
+    from app.models import Member, User
+    from app.passwords import hash_password
+
+    email = f"{role}-{secrets.token_hex(4)}@example.org"
+    with app.app_context():
+        member = None
+        if role == "member":
+            member = db.session.scalars(db.select(Member).order_by(Member.id)).first()
+        db.session.add(
+            User(
+                email=email,
+                password_hash=hash_password(password),
+                role=role,
+                member=member,
+                session_token=secrets.token_hex(16),
+            )
+        )
+        db.session.commit()
+    return email, password
+
+
+def _first_slug(model_name, *criteria):
+    import app.models as models
+
+    model = getattr(models, model_name, None)
+    if model is None:
+        return None
+    return db.session.scalar(db.select(model.slug).where(*criteria).order_by(model.id).limit(1))
+
+
+PAGE_TYPES = (
+    "home",
+    "catalogue",
+    "search with facets",
+    "case study",
+    "awards",
+    "award edition",
+    "members",
+    "member",
+    "interest form",
+    "log in",
+    "register",
+    "offline",
+)
+
+
+def public_pages(app):
+    """{page type: path} for every public page type the app serves (skipping areas not built)."""
+    from app.models import Project
+
+    with app.app_context():
+        project = _first_slug("Project", Project.publication == "published")
+        edition = _first_slug("AwardEdition")
+        member = _first_slug("Member")
+    candidates = {
+        "home": "/",
+        "catalogue": "/projects",
+        "search with facets": "/projects?q=city&theme=mobility&page=1",
+        "case study": f"/projects/{project}" if project else None,
+        "awards": "/awards",
+        "award edition": f"/awards/{edition}" if edition else None,
+        "members": "/members",
+        "member": f"/members/{member}" if member else None,
+        "interest form": "/interest",
+        "log in": "/account/login",
+        "register": "/account/register",
+        "offline": "/offline",
+    }
+    adapter = app.url_map.bind("localhost")
+    pages = {}
+    for name, path in candidates.items():
+        if path is None:
+            continue
+        try:
+            adapter.match(path.split("?")[0], method="GET")
+        except (NotFound, MethodNotAllowed):
+            continue
+        pages[name] = path
+    return pages
+
+
+class LiveServer:
+    """The app in a real threaded HTTP server on 127.0.0.1 (free port), in a daemon thread."""
+
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.thread.join(timeout=5)
