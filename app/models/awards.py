@@ -159,7 +159,9 @@ class AwardCategory(db.Model):
     position: Mapped[int] = mapped_column(sa.Integer, default=0)
 
     edition = relationship("AwardEdition", back_populates="categories")
-    winners = relationship("AwardWinner", back_populates="category", order_by="AwardWinner.position")
+    winners = relationship(
+        "AwardWinner", back_populates="category", order_by="AwardWinner.position"
+    )
 
 
 class AwardSession(db.Model):
