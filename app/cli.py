@@ -11,6 +11,34 @@ def seed_command():
     click.echo("Demo data loaded.")
 
 
+@click.group("awards")
+def awards_group():
+    """Award editions: winners, judges and sessions."""
+
+
+@awards_group.command("import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def awards_import_command(path):
+    """Import one edition (or a JSON array of editions); all or nothing, updates by slug."""
+    from .awards_io import AwardImportError, import_documents, read_documents
+    from .database import begin_write
+    from .extensions import db
+
+    begin_write()
+    try:
+        editions = import_documents(read_documents(path))
+    except AwardImportError as error:
+        db.session.rollback()
+        for field_path, message in error.problems:
+            click.echo(f"{path}:{field_path}: {message}", err=True)
+        click.echo(f"{len(error.problems)} problem(s): nothing imported.", err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    for edition in editions:
+        click.echo(f"Imported {edition.title} ({edition.slug}): {len(edition.winners)} winner(s).")
+
+
 @click.group("mail")
 def mail_group():
     """Outgoing email (the outbox)."""
@@ -95,4 +123,5 @@ def search_check_command():
 def register_commands(app):
     app.cli.add_command(seed_command)
     app.cli.add_command(search_group)
+    app.cli.add_command(awards_group)
     app.cli.add_command(mail_group)
