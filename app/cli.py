@@ -1,5 +1,7 @@
 """Flask CLI commands (the contract in DESIGN.md): seed, catalog, search, interest, users."""
 
+import sys
+
 import click
 from flask.cli import with_appcontext
 
@@ -7,8 +9,72 @@ from flask.cli import with_appcontext
 @click.command("seed")
 @with_appcontext
 def seed_command():
-    """Load the bundled demo data (idempotent)."""
+    """Load the bundled demo data (idempotent: records are upserted by slug)."""
+    from .awards_io import seed_awards
+    from .catalog_io import seed_projects
+    from .database import begin_write
+    from .extensions import db
+
+    # (name, function) in dependency order; each runs in the one transaction
+    # below, returns something printable and never commits.
+    seeders = [
+        ("projects", seed_projects),
+        ("awards", seed_awards),
+    ]
+    begin_write()
+    for name, seeder in seeders:
+        click.echo(f"{name}: {seeder()}")
+    db.session.commit()
     click.echo("Demo data loaded.")
+
+
+@click.group("catalog")
+def catalog_group():
+    """Import and export the project catalogue."""
+
+
+@catalog_group.command("import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--skip-invalid", is_flag=True, help="Import the valid records, report the others.")
+@with_appcontext
+def catalog_import_command(path, skip_invalid):
+    """Import projects from a JSON array, JSON Lines or CSV file (updates by slug)."""
+    from .catalog_io import ImportFileError, prepare_records, read_records, upsert_projects
+    from .database import begin_write
+    from .extensions import db
+
+    try:
+        records = read_records(path)
+    except ImportFileError as error:
+        raise click.ClickException(f"{path}: {error}") from None
+    valid, problems = prepare_records(records)
+    for number, field_name, message in problems:
+        click.echo(f"{path}:record {number}: {field_name}: {message}", err=True)
+    invalid_count = len({number for number, _, _ in problems})
+    if problems and not skip_invalid:
+        click.echo(f"{invalid_count} invalid record(s): nothing imported.", err=True)
+        raise SystemExit(1)
+
+    begin_write()
+    show_progress = len(valid) >= 1000
+    with click.progressbar(
+        length=len(valid), label="Importing", file=sys.stderr, hidden=not show_progress
+    ) as progress:
+        result = upsert_projects(valid, progress)
+    db.session.commit()
+    click.echo(f"Imported {len(valid)} record(s): {result}.")
+    if problems:
+        click.echo(f"Skipped {invalid_count} invalid record(s).", err=True)
+
+
+@catalog_group.command("export")
+@with_appcontext
+def catalog_export_command():
+    """Write every project as JSON Lines on standard output (re-importable)."""
+    from .catalog_io import export_lines
+
+    for line in export_lines():
+        click.echo(line)
 
 
 @click.group("awards")
@@ -122,6 +188,7 @@ def search_check_command():
 
 def register_commands(app):
     app.cli.add_command(seed_command)
+    app.cli.add_command(catalog_group)
     app.cli.add_command(search_group)
     app.cli.add_command(awards_group)
     app.cli.add_command(mail_group)
