@@ -1,16 +1,260 @@
-"""The catalogue: /projects and /projects/<slug>."""
+"""The catalogue: /projects (search with facets) and /projects/<slug>.
 
-from flask import Blueprint, render_template
+The query string is the whole state of a search, so every state has a URL:
+``q``, one repeated parameter per facet (``theme=mobility&theme=safe-city``:
+values of one facet combine with OR, facets with AND), ``sort`` and ``page``.
+:func:`search_from_args` turns it into a ProjectQuery for the pages and the
+JSON API alike; bad values are dropped or clamped with a notice, never an error.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .extensions import db
-from .models import Project
+from .htmx import render
+from .markdown import render_markdown
+from .models import AwardEdition, Project
+from .models.catalog import STATUSES, THEMES
+from .regions import COUNTRY_REGION, REGIONS, country_name
+from .search import FACETS, ProjectQuery, related_projects, search_projects
 
 bp = Blueprint("catalog", __name__, url_prefix="/projects")
+bp.add_app_template_filter(render_markdown, "markdown")
+
+THEME_LABELS = {
+    "mobility": _l("Mobility"),
+    "open-inclusive": _l("Open and Inclusive City"),
+    "safe-city": _l("Safe City"),
+    "efficient-government": _l("Efficient Government"),
+    "emerging-technology": _l("Emerging Technology"),
+    "sustainable-city": _l("Sustainable City"),
+}
+STATUS_LABELS = {
+    "idea": _l("Idea"),
+    "feasibility": _l("Feasibility study"),
+    "pilot": _l("Pilot"),
+    "implemented": _l("Implemented"),
+    "scaled": _l("Scaled"),
+}
+ROLE_LABELS = {
+    "city": _l("City"),
+    "provider": _l("Solution provider"),
+    "partner": _l("Partner"),
+    "funder": _l("Funder"),
+}
+FACET_LABELS = {
+    "theme": _l("Theme"),
+    "region": _l("Region"),
+    "country": _l("Country"),
+    "technology": _l("Technology"),
+    "status": _l("Status"),
+    "year": _l("Year"),
+    "award": _l("Award"),
+}
+SORT_LABELS = {"relevance": _l("Relevance"), "newest": _l("Newest"), "title": _l("Title (A–Z)")}
+
+MAX_QUERY_CHARS = 200
+MAX_VALUES_PER_FACET = 20
+MAX_PAGE = 10000
+FACET_TOP = 10  # values shown before "show all"
+FACET_MAX = 60  # values listed at most
+SLUG_VALUE = re.compile(r"[a-z0-9-]{1,120}")
+
+
+def _facet_value_is_valid(facet, value):
+    if facet == "theme":
+        return value in THEMES
+    if facet == "region":
+        return value in REGIONS
+    if facet == "status":
+        return value in STATUSES
+    if facet == "country":
+        return value in COUNTRY_REGION
+    if facet == "year":
+        return value.isdigit() and len(value) == 4
+    if facet == "award":
+        return bool(SLUG_VALUE.fullmatch(value))
+    return 0 < len(value) <= 60  # technology: free text
+
+
+@dataclass
+class SearchRequest:
+    """A search as asked in the query string, cleaned, with notices about what was changed."""
+
+    query: ProjectQuery
+    notices: list = field(default_factory=list)
+
+
+def search_from_args(args, per_page):
+    """Clean the query-string arguments into a ProjectQuery (never raises)."""
+    notices = []
+    text = " ".join(args.get("q", "").split())
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        notices.append(_("Your search was shortened to %(n)s characters.", n=MAX_QUERY_CHARS))
+
+    filters = {}
+    for facet in FACETS:
+        values = []
+        for raw in args.getlist(facet):
+            value = raw.strip().upper() if facet == "country" else raw.strip()
+            if not value or value in values:
+                continue
+            if _facet_value_is_valid(facet, value) and len(values) < MAX_VALUES_PER_FACET:
+                values.append(value)
+            else:
+                notices.append(
+                    _(
+                        "Ignored the %(facet)s filter “%(value)s”: no such value.",
+                        facet=str(FACET_LABELS[facet]).lower(),
+                        value=value[:40],
+                    )
+                )
+        if values:
+            filters[facet] = values
+
+    sort = args.get("sort", "relevance")
+    if sort not in SORT_LABELS:
+        notices.append(_("Unknown sort order: showing the most relevant first."))
+        sort = "relevance"
+
+    page_arg = args.get("page", "1").strip()
+    page = int(page_arg) if page_arg.isdigit() and len(page_arg) <= 6 else 0
+    if not 1 <= page <= MAX_PAGE:
+        notices.append(_("There is no page “%(page)s”: showing page 1.", page=page_arg[:12]))
+        page = 1
+    query = ProjectQuery(text=text, filters=filters, sort=sort, page=page, per_page=per_page)
+    return SearchRequest(query, notices)
+
+
+def search_params(query, **changes):
+    """The query-string parameters of a search state, e.g. for url_for."""
+    params = {"q": query.text or None, **{f: list(v) for f, v in query.filters.items()}}
+    if query.sort != "relevance":
+        params["sort"] = query.sort
+    params.update(changes)
+    return {key: value for key, value in params.items() if value not in (None, "", [])}
+
+
+def facet_label(facet, value, award_titles=None):
+    """The human label of a facet value."""
+    if facet == "theme":
+        return THEME_LABELS.get(value, value)
+    if facet == "region":
+        return REGIONS.get(value, value)
+    if facet == "country":
+        return country_name(value) or value
+    if facet == "status":
+        return STATUS_LABELS.get(value, value)
+    if facet == "award":
+        return (award_titles or {}).get(value, value)
+    return value
+
+
+def _award_titles(values):
+    """Award edition titles by slug."""
+    if not values:
+        return {}
+    rows = db.session.execute(
+        db.select(AwardEdition.slug, AwardEdition.title).where(AwardEdition.slug.in_(values))
+    )
+    return dict(rows.all())
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+def facet_panel(result):
+    """Facet -> (shown options, more options), selected values first and always listed."""
+    query = result.query
+    award_values = [value for value, _count in result.facets.get("award", [])]
+    award_titles = _award_titles(award_values + query.filters.get("award", []))
+    panel = {}
+    for facet in FACETS:
+        selected = query.filters.get(facet, [])
+        counts = dict(result.facets.get(facet, []))
+        others = [value for value, _count in result.facets.get(facet, []) if value not in selected]
+        if facet == "year":
+            others.sort(reverse=True)
+        values = list(selected) + others
+        options = [
+            FacetOption(v, facet_label(facet, v, award_titles), counts.get(v, 0), v in selected)
+            for v in values[: max(FACET_MAX, len(selected))]
+        ]
+        if options:
+            cut = max(FACET_TOP, len(selected))
+            panel[facet] = (options[:cut], options[cut:])
+    return panel
+
+
+def selected_chips(query):
+    """One removable chip per selected facet value: (facet label, value label, URL without it)."""
+    award_titles = _award_titles(query.filters.get("award", []))
+    chips = []
+    for facet, values in query.filters.items():
+        for value in values:
+            remaining = [v for v in values if v != value]
+            url = url_for("catalog.index", **search_params(query, **{facet: remaining}))
+            chips.append((FACET_LABELS[facet], facet_label(facet, value, award_titles), url))
+    return chips
 
 
 @bp.get("")
 def index():
-    projects = db.session.scalars(
-        db.select(Project).where(Project.publication == "published").order_by(Project.title)
-    ).all()
-    return render_template("catalog/index.html", projects=projects)
+    search = search_from_args(request.args, current_app.config["PROJECTS_PER_PAGE"])
+    result = search_projects(search.query)
+    if search.query.page > result.total_pages and result.total:
+        search.notices.append(
+            _("There are only %(n)s pages: showing the last one.", n=result.total_pages)
+        )
+    query = search.query
+    query.page = result.page
+    return render(
+        "catalog/index.html",
+        "catalog/_search_response.html",
+        result=result,
+        query=query,
+        notices=search.notices,
+        facets=facet_panel(result),
+        chips=selected_chips(query),
+        facet_labels=FACET_LABELS,
+        sort_labels=SORT_LABELS,
+        theme_labels=THEME_LABELS,
+        country_name=country_name,
+        search_params=search_params,
+        page_url=lambda n: url_for("catalog.index", **search_params(query, page=n)),
+        clear_filters_url=url_for("catalog.index", q=query.text or None, sort=search_params(query).get("sort")),
+    )
+
+
+def published_project_or_404(slug):
+    project = db.session.scalar(
+        db.select(Project).where(Project.slug == slug, Project.publication == "published")
+    )
+    if project is None:
+        abort(404, description=_("There is no published project at this address."))
+    return project
+
+
+@bp.get("/<slug>")
+def detail(slug):
+    project = published_project_or_404(slug)
+    return render_template(
+        "catalog/detail.html",
+        project=project,
+        related=related_projects(project),
+        theme_labels=THEME_LABELS,
+        status_labels=STATUS_LABELS,
+        role_labels=ROLE_LABELS,
+        regions=REGIONS,
+        country_name=country_name,
+    )

@@ -1,14 +1,114 @@
-"""The home page and site-wide endpoints."""
+"""The home page and site-wide endpoints: /healthz, /robots.txt, /sitemap.xml, the Atom feed."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, jsonify, make_response, render_template, url_for
 
+from .catalog import THEME_LABELS
 from .extensions import db
-from .models import Project
+from .models import AwardEdition, Member, Project
+from .search import index_status
 
 bp = Blueprint("main", __name__)
+
+FEED_SIZE = 50
+
+published = Project.publication == "published"
+
+
+def catalogue_figures():
+    """Counts of published projects, and of the cities and countries they come from."""
+    row = db.session.execute(
+        db.select(
+            db.func.count(Project.id),
+            db.func.count(db.distinct(Project.city + "|" + Project.country)),
+            db.func.count(db.distinct(Project.country)),
+        ).where(published)
+    ).one()
+    return {"projects": row[0], "cities": row[1], "countries": row[2]}
+
+
+def theme_counts():
+    rows = db.session.execute(
+        db.select(Project.theme, db.func.count()).where(published).group_by(Project.theme)
+    )
+    return dict(rows.all())
 
 
 @bp.get("/")
 def home():
-    published = db.select(db.func.count()).select_from(Project).where(Project.publication == "published")
-    return render_template("main/home.html", project_count=db.session.scalar(published))
+    return render_template(
+        "main/home.html",
+        figures=catalogue_figures(),
+        theme_counts=theme_counts(),
+        theme_labels=THEME_LABELS,
+    )
+
+
+@bp.get("/healthz")
+def healthz():
+    """Database and search index status: 200 while the database answers, 503 when it does not."""
+    try:
+        db.session.execute(db.select(1))
+        database = {"ok": True, "error": None}
+    except Exception as error:  # the point is to report it, whatever it is
+        db.session.rollback()
+        current_app.logger.warning("health check: database unavailable: %s", error)
+        database = {"ok": False, "error": type(error).__name__}
+    search = index_status() if database["ok"] else {}
+    if not database["ok"]:
+        status = "error"
+    elif all(entry["ok"] for entry in search.values()):
+        status = "ok"
+    else:
+        status = "degraded"
+    response = jsonify(status=status, database=database, search=search)
+    response.status_code = 200 if database["ok"] else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/robots.txt")
+def robots():
+    lines = [
+        "User-agent: *",
+        "Disallow: /account/",
+        "Disallow: /staff/",
+        "Disallow: /interest",
+        f"Sitemap: {url_for('main.sitemap', _external=True)}",
+    ]
+    return _text_response("\n".join(lines) + "\n", "text/plain")
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    urls = [
+        url_for("main.home", _external=True),
+        url_for("catalog.index", _external=True),
+        url_for("awards.index", _external=True),
+        url_for("members.index", _external=True),
+    ]
+    for slug in db.session.scalars(db.select(Project.slug).where(published).order_by(Project.id)):
+        urls.append(url_for("catalog.detail", slug=slug, _external=True))
+    for slug in db.session.scalars(db.select(AwardEdition.slug).order_by(AwardEdition.id)):
+        urls.append(url_for("awards.edition", slug=slug, _external=True))
+    approved = Member.status == "approved"
+    for slug in db.session.scalars(db.select(Member.slug).where(approved).order_by(Member.id)):
+        urls.append(url_for("members.detail", slug=slug, _external=True))
+    return _text_response(render_template("main/sitemap.xml", urls=urls), "application/xml")
+
+
+@bp.get("/feeds/projects.atom")
+def projects_feed():
+    projects = db.session.scalars(
+        db.select(Project).where(published).order_by(Project.created_at.desc(), Project.id.desc()).limit(FEED_SIZE)
+    ).all()
+    updated = max((p.updated_at for p in projects), default=None)
+    body = render_template(
+        "main/projects.atom.xml", projects=projects, updated=updated, theme_labels=THEME_LABELS
+    )
+    return _text_response(body, "application/atom+xml")
+
+
+def _text_response(body, mimetype):
+    response = make_response(body)
+    response.mimetype = mimetype
+    return response
