@@ -1,5 +1,233 @@
-"""Blueprint for /api/v1."""
+"""The read-only JSON API under /api/v1, and its OpenAPI 3.1 description.
 
-from flask import Blueprint
+`GET /api/v1/projects` takes the same query string as /projects (see
+app.catalog.search_from_args). Unknown facet values and over-long queries are
+dropped or shortened and reported in "notices"; a malformed `page` or
+`per_page` is a 400 with a message, as are all errors under /api/.
+"""
+
+from flask import Blueprint, abort, jsonify, request, url_for
+from flask_babel import gettext as _
+
+from .catalog import MAX_PAGE, published_project_or_404, search_from_args
+from .catalog_io import project_record
+from .search import FACETS, search_projects
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 20
+
+
+@bp.after_request
+def allow_cross_origin_reads(response):
+    """Public, read-only data: any site may read it from a browser."""
+    if request.method in ("GET", "HEAD"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _int_arg(name, default, low, high):
+    raw = request.args.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    raw = raw.strip()
+    if not raw.isdigit() or len(raw) > 6 or not low <= int(raw) <= high:
+        abort(400, description=_("“%(name)s” must be a whole number from %(low)s to %(high)s.",
+                                 name=name, low=low, high=high))
+    return int(raw)
+
+
+@bp.get("/projects")
+def projects():
+    page = _int_arg("page", 1, 1, MAX_PAGE)
+    per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    search = search_from_args(request.args, per_page)
+    result = search_projects(search.query)
+    # The engine answers a page past the end with the last page; a client
+    # paging "until empty" needs the empty page instead.
+    hits = result.hits if page <= result.total_pages else []
+    return jsonify(
+        total=result.total,
+        page=page,
+        per_page=result.per_page,
+        total_pages=result.total_pages,
+        results=[_summary(hit.project) for hit in hits],
+        facets={facet: dict(result.facets.get(facet, [])) for facet in FACETS},
+        suggestion=result.suggestion,
+        corrected=result.corrected,
+        degraded=result.degraded,
+        notices=search.notices,
+    )
+
+
+def _summary(project):
+    return {
+        "slug": project.slug,
+        "title": project.title,
+        "city": project.city,
+        "country": project.country,
+        "theme": project.theme,
+        "summary": project.summary,
+        "status": project.status,
+        "year": project.year,
+        "url": url_for("catalog.detail", slug=project.slug, _external=True),
+    }
+
+
+@bp.get("/projects/<slug>")
+def project(slug):
+    found = published_project_or_404(slug)
+    awards = [
+        {
+            "edition": win.edition.slug,
+            "title": win.edition.title,
+            "category": win.category.name if win.category else None,
+            "distinction": win.distinction,
+        }
+        for win in found.award_wins
+    ]
+    return jsonify(
+        project_record(found)
+        | {
+            "region": found.region,
+            "url": url_for("catalog.detail", slug=found.slug, _external=True),
+            "awards": awards,
+        }
+    )
+
+
+@bp.get("/openapi.json")
+def openapi():
+    document = OPENAPI | {"servers": [{"url": url_for("api.openapi", _external=True).rsplit("/", 1)[0]}]}
+    return jsonify(document)
+
+
+_FACET_PARAMETERS = [
+    {
+        "name": facet,
+        "in": "query",
+        "required": False,
+        "description": f"Filter by {facet}; repeat the parameter to combine values with OR.",
+        "schema": {"type": "array", "items": {"type": "string"}},
+        "style": "form",
+        "explode": True,
+    }
+    for facet in FACETS
+]
+_PROJECT_SUMMARY = {
+    "type": "object",
+    "required": ["slug", "title", "city", "country", "theme", "summary", "status", "year", "url"],
+    "properties": {
+        "slug": {"type": "string"},
+        "title": {"type": "string"},
+        "city": {"type": "string"},
+        "country": {"type": "string", "description": "ISO 3166-1 alpha-2"},
+        "theme": {"type": "string"},
+        "summary": {"type": "string"},
+        "status": {"type": ["string", "null"]},
+        "year": {"type": ["integer", "null"]},
+        "url": {"type": "string", "format": "uri"},
+    },
+}
+_ERROR = {
+    "description": "An error, with a message saying what to change.",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+# The OpenAPI document as a dict: each area adds its paths and schemas here.
+OPENAPI = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Smart City Exchange API",
+        "version": "1.0.0",
+        "description": "Read-only access to the published smart-city case studies.",
+    },
+    "paths": {
+        "/projects": {
+            "get": {
+                "summary": "Search published projects",
+                "parameters": [
+                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200},
+                     "description": "Full-text query; quoted phrases are kept together."},
+                    *_FACET_PARAMETERS,
+                    {"name": "sort", "in": "query",
+                     "schema": {"type": "string", "enum": ["relevance", "newest", "title"]}},
+                    {"name": "page", "in": "query",
+                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
+                    {"name": "per_page", "in": "query",
+                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "One page of results with facet counts.",
+                        "content": {"application/json": {"schema": {
+                            "type": "object",
+                            "required": ["total", "page", "per_page", "results", "facets", "suggestion"],
+                            "properties": {
+                                "total": {"type": "integer"},
+                                "page": {"type": "integer"},
+                                "per_page": {"type": "integer"},
+                                "total_pages": {"type": "integer"},
+                                "results": {"type": "array",
+                                            "items": {"$ref": "#/components/schemas/ProjectSummary"}},
+                                "facets": {"type": "object", "additionalProperties": {
+                                    "type": "object", "additionalProperties": {"type": "integer"}}},
+                                "suggestion": {"type": ["string", "null"]},
+                                "corrected": {"type": "boolean",
+                                              "description": "True when results are for the suggestion."},
+                                "degraded": {"type": "boolean",
+                                             "description": "True when the search index was unavailable."},
+                                "notices": {"type": "array", "items": {"type": "string"}},
+                            },
+                        }}},
+                    },
+                    "400": _ERROR,
+                },
+            }
+        },
+        "/projects/{slug}": {
+            "get": {
+                "summary": "One published project, in the import schema plus region, url and awards",
+                "parameters": [{"name": "slug", "in": "path", "required": True,
+                                "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": "The project.",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Project"}}}},
+                    "404": _ERROR,
+                },
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "ProjectSummary": _PROJECT_SUMMARY,
+            "Project": {
+                "type": "object",
+                "properties": _PROJECT_SUMMARY["properties"] | {
+                    "description": {"type": "string", "description": "Markdown"},
+                    "technologies": {"type": "array", "items": {"type": "string"}},
+                    "organizations": {"type": "array", "items": {
+                        "type": "object",
+                        "properties": {"name": {"type": "string"},
+                                       "role": {"enum": ["city", "provider", "partner", "funder"]}}}},
+                    "programme": {"type": "string"},
+                    "sdgs": {"type": "array", "items": {"type": "string"}},
+                    "outcomes": {"type": "string", "description": "Markdown"},
+                    "lessons": {"type": "string", "description": "Markdown"},
+                    "links": {"type": "array", "items": {
+                        "type": "object",
+                        "properties": {"title": {"type": "string"}, "url": {"type": "string"}}}},
+                    "region": {"type": ["string", "null"]},
+                    "awards": {"type": "array", "items": {"type": "object"}},
+                },
+            },
+            "Error": {
+                "type": "object",
+                "properties": {"error": {"type": "object", "properties": {
+                    "status": {"type": "integer"}, "title": {"type": "string"},
+                    "message": {"type": "string"}}}},
+            },
+        }
+    },
+}
