@@ -14,12 +14,14 @@ def seed_command():
     from .catalog_io import seed_projects
     from .database import begin_write
     from .extensions import db
+    from .members import seed_members
 
     # (name, function) in dependency order; each runs in the one transaction
     # below, returns something printable and never commits.
     seeders = [
         ("projects", seed_projects),
         ("awards", seed_awards),
+        ("members", seed_members),
     ]
     begin_write()
     for name, seeder in seeders:
@@ -186,9 +188,32 @@ def search_check_command():
         raise SystemExit(1)
 
 
+@click.group("users")
+def users_group():
+    """Manage the people who log in."""
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["member", "staff", "admin"]), required=True)
+@click.option("--name", default="", help="The person's name.")
+@with_appcontext
+def users_create_command(email, role, name):
+    """Create an account; the password is asked twice (or read as two lines from stdin)."""
+    from .users import UserError, create_user, read_new_password
+
+    try:
+        password = read_new_password()
+        user = create_user(email, role, password, name=name)
+    except UserError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created {user.role} {user.email}.")
+
+
 def register_commands(app):
     app.cli.add_command(seed_command)
     app.cli.add_command(catalog_group)
     app.cli.add_command(search_group)
     app.cli.add_command(awards_group)
     app.cli.add_command(mail_group)
+    app.cli.add_command(users_group)
