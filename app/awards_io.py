@@ -212,7 +212,15 @@ def validate_document(document):
         project = winner.get("project")
         if isinstance(project, str) and project and project not in known_projects:
             problems.append((f"{path}.project", f"unknown project slug {project!r}"))
-    return problems
+    return sorted(problems, key=_document_order)
+
+
+def _document_order(problem):
+    """Sort key: problems in the order of the file's sections and items (stable within an item)."""
+    section, _, rest = problem[0].partition(".")
+    index = rest.partition(".")[0]
+    rank = DOCUMENT_FIELDS.index(section) if section in DOCUMENT_FIELDS else -1
+    return rank, int(index) if index.isdigit() else -1
 
 
 def _check_object(document, key, fields, required):

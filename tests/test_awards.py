@@ -118,9 +118,16 @@ def test_edition_page_shows_the_12_winners_in_their_6_categories(demo, client):
     assert len(cards) == 12
     assert {card_city_and_title(card) for card in cards} == WINNERS
     countries = {card.select_one(".winner-country").get_text() for card in cards}
-    assert {"Malaysia", "Brazil", "Indonesia", "Mexico", "South Korea", "Türkiye", "Iran"} <= (
-        countries
-    ) or {"Malaysia", "Brazil", "Indonesia", "Mexico", "Iran"} <= countries
+    assert countries == {
+        "Malaysia",
+        "Brazil",
+        "Indonesia",
+        "Mexico",
+        "South Korea",
+        "Russia",
+        "Türkiye",
+        "Iran",
+    }
 
 
 def test_every_winner_links_to_its_published_case_study(demo, client):
@@ -380,19 +387,19 @@ def test_import_reports_every_problem_and_imports_nothing(demo, app, runner, tmp
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert lines == [
-        f"{path}:judges.0.twitter: unknown field",
         f"{path}:edition.year: must be a whole number from 1900 to 2100",
         f"{path}:categories.0.theme: must be one of mobility, open-inclusive, safe-city, "
         "efficient-government, emerging-technology, sustainable-city",
         f"{path}:sessions.0.timezone: unknown time zone: use an offset such as GMT+9 "
         "or a name such as Asia/Seoul",
         f"{path}:sessions.1.end: must be after the start",
+        f"{path}:judges.0.twitter: unknown field",
         f"{path}:winners.1.project: unknown project slug 'no-such-project'",
         f"{path}:winners.2.country: unknown country code 'XX' (ISO 3166-1 alpha-2)",
         f"{path}:winners.3.category: no category with slug 'nope' in this file",
         f"{path}:winners.4.city: required",
         "9 problem(s): nothing imported.",
-    ] or sorted(lines[:-1]) == sorted(line for line in lines[:-1])
+    ]
     with app.app_context():
         assert db.session.scalar(db.select(AwardEdition).filter_by(slug="wego-awards-5")) is None
 
