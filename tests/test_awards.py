@@ -342,6 +342,22 @@ def test_featured_winners_partial(demo, app, client):
     assert featured.select_one("a[href='/awards']")
 
 
+def test_catalogue_award_facet_finds_the_winners_with_their_badges(demo, app, client):
+    from app.search import sync_pending
+
+    with app.app_context():
+        sync_pending()
+    page = html(client.get("/projects", query_string={"award": "wego-awards-4"}))
+    badges = page.select("a.badge[href='/awards/wego-awards-4']")
+    assert len(badges) == 12
+    assert "Winner · 4th WeGO Awards · Safe City" in {badge.get_text() for badge in badges}
+
+
+def test_home_page_features_recent_winners(demo, client):
+    section = html(client.get("/")).select_one("section[aria-labelledby=featured-winners-title]")
+    assert len(section.select("li.card h3 a")) == 6
+
+
 def test_award_wins_backref(demo, app):
     with app.app_context():
         project = db.session.scalar(db.select(Project).filter_by(slug="mashhad-simap"))
