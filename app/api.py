@@ -9,6 +9,7 @@ dropped or shortened and reported in "notices"; a malformed `page` or
 from flask import Blueprint, abort, jsonify, request, url_for
 from flask_babel import gettext as _
 
+from .awards import awards_payload
 from .catalog import MAX_PAGE, published_project_or_404, search_from_args
 from .catalog_io import project_record
 from .search import FACETS, search_projects
@@ -95,6 +96,11 @@ def project(slug):
             "awards": awards,
         }
     )
+
+
+@bp.get("/awards")
+def awards():
+    return jsonify(awards_payload())
 
 
 @bp.get("/openapi.json")
@@ -198,9 +204,52 @@ OPENAPI = {
                 },
             }
         },
+        "/awards": {
+            "get": {
+                "summary": "Award editions, newest first, with their categories, winners and judges",
+                "responses": {
+                    "200": {"description": "Every edition.",
+                            "content": {"application/json": {"schema": {
+                                "type": "object",
+                                "properties": {"editions": {"type": "array", "items": {
+                                    "$ref": "#/components/schemas/AwardEdition"}}}}}}},
+                },
+            }
+        },
     },
     "components": {
         "schemas": {
+            "AwardEdition": {
+                "type": "object",
+                "properties": {
+                    "slug": {"type": "string"},
+                    "title": {"type": "string"},
+                    "programme": {"type": "object", "properties": {
+                        "slug": {"type": "string"}, "name": {"type": "string"},
+                        "organiser": {"type": "string"}}},
+                    "number": {"type": ["integer", "null"]},
+                    "year": {"type": ["integer", "null"]},
+                    "url": {"type": "string", "format": "uri"},
+                    "categories": {"type": "array", "items": {"type": "object", "properties": {
+                        "slug": {"type": "string"}, "name": {"type": "string"},
+                        "theme": {"type": "string"},
+                        "keywords": {"type": "array", "items": {"type": "string"}}}}},
+                    "winners": {"type": "array", "items": {"type": "object", "properties": {
+                        "city": {"type": "string"},
+                        "country": {"type": "string", "description": "ISO 3166-1 alpha-2"},
+                        "region": {"type": ["string", "null"]},
+                        "project_title": {"type": "string"},
+                        "category": {"type": "string", "description": "A category slug"},
+                        "distinction": {"type": ["string", "null"]},
+                        "project": {"type": ["object", "null"],
+                                    "description": "The published catalogue entry, if any",
+                                    "properties": {"slug": {"type": "string"},
+                                                   "url": {"type": "string", "format": "uri"}}}}}},
+                    "judges": {"type": "array", "items": {"type": "object", "properties": {
+                        "name": {"type": "string"}, "title": {"type": "string"},
+                        "organisation": {"type": "string"}, "role": {"type": "string"}}}},
+                },
+            },
             "ProjectSummary": _PROJECT_SUMMARY,
             "Project": {
                 "type": "object",

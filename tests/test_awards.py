@@ -555,6 +555,8 @@ def test_api_lists_editions_with_categories_and_winners(demo, client):
     assert first["project"]["url"].endswith("/api/v1/projects/george-town-green-connectivity")
     assert client.get(first["project"]["url"]).status_code == 200
     assert editions[0]["winners"] == [] and editions[0]["judges"][0]["role"] == "Chair"
+    openapi = client.get("/api/v1/openapi.json").get_json()
+    assert "/awards" in openapi["paths"] and "AwardEdition" in openapi["components"]["schemas"]
 
 
 @pytest.mark.parametrize(
