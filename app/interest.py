@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from .database import begin_write
 from .extensions import csrf, db, limiter
+from .forms import select_choices
 from .htmx import is_htmx, render
 from .mail import queue_email
 from .models import Interest, InterestEvent, Project
@@ -79,11 +80,9 @@ class InterestForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         choose = [("", _("Choose…"))]
-        self.organization_type.choices = choose + [
-            (k, str(v)) for k, v in ORGANIZATION_TYPES.items()
-        ]
-        self.country.choices = [("", _("Choose a country"))] + country_choices()
-        self.interest_type.choices = choose + [(k, str(v)) for k, v in INTEREST_TYPES.items()]
+        self.organization_type.choices = select_choices(choose + list(ORGANIZATION_TYPES.items()))
+        self.country.choices = select_choices([("", _("Choose a country"))] + country_choices())
+        self.interest_type.choices = select_choices(choose + list(INTEREST_TYPES.items()))
 
 
 def _signer():
@@ -131,7 +130,8 @@ def render_form(form, project=None, notice=None, status=200):
     return render(FORM_PAGE, FORM_PARTIAL, status=status, form=form, project=project, notice=notice)
 
 
-def rate_limit_breached(_limit):
+@bp.errorhandler(429)
+def rate_limit_reached(_error):
     """Past the rate limit: show the form again with everything typed and ask to wait."""
     form = InterestForm()
     notice = _(
@@ -146,11 +146,7 @@ def rate_limit_breached(_limit):
 
 @bp.route("", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so that a failure can keep the typed input
-@limiter.limit(
-    lambda: current_app.config["FORM_RATE_LIMIT"],
-    methods=["POST"],
-    on_breach=rate_limit_breached,
-)
+@limiter.limit(lambda: current_app.config["FORM_RATE_LIMIT"], methods=["POST"])
 def form():
     form = InterestForm()
     if request.method == "GET":

@@ -21,11 +21,12 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from .auth import staff_required
 from .database import begin_write
 from .extensions import db
+from .forms import select_choices
 from .htmx import render
 from .models import Interest, InterestEvent, Member, Project
 from .models.interest import INTEREST_TYPES, ORGANIZATION_TYPES, STATUSES
@@ -60,7 +61,7 @@ class InboxFilterForm(FlaskForm):
     organization_type = SelectField(_l("Type of organisation"))
     country = SelectField(_l("Country"))
     project = StringField(_l("Case study (slug)"), validators=[Length(max=120)])
-    sort = SelectField(_l("Sort by"), choices=[(k, v) for k, v in SORTS.items()], default="newest")
+    sort = SelectField(_l("Sort by"), choices=select_choices(SORTS.items()), default="newest")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -216,14 +217,14 @@ def export_interests(interests, export_format):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("New status"), choices=[(k, v) for k, v in STATUSES.items()])
+    status = SelectField(_l("New status"), choices=select_choices(STATUSES.items()))
     reason = TextAreaField(
         _l("Reason"), validators=[Length(max=2000)], description=_l("Required when closing.")
     )
 
     def validate_reason(self, field):
         if self.status.data == "closed" and not (field.data or "").strip():
-            raise ValueError(_("Give a reason for closing."))
+            raise ValidationError(_("Give a reason for closing."))
 
 
 class NoteForm(FlaskForm):
