@@ -125,7 +125,7 @@ def import_documents(documents):
     Raises AwardImportError (and writes nothing) if any document has a problem.
     The caller owns the transaction (begin_write before, commit after).
     """
-    problems = []
+    problems = [] if documents else [("file", "no edition in the file")]
     for index, document in enumerate(documents):
         prefix = [str(index)] if len(documents) > 1 else []
         problems += [

@@ -426,6 +426,12 @@ def test_import_rejects_unreadable_files(demo, runner, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{path}:file: not valid JSON (line 1, column 15)")
 
+    path = write(tmp_path, "[]", name="empty.json")
+    assert runner.invoke(args=["awards", "import", str(path)]).stderr.splitlines() == [
+        f"{path}:file: no edition in the file",
+        "1 problem(s): nothing imported.",
+    ]
+
     path = write(tmp_path, "[1, {}]", name="list.json")
     lines = runner.invoke(args=["awards", "import", str(path)]).stderr.splitlines()
     assert lines[0] == f"{path}:0: must be a JSON object describing one edition"
