@@ -50,7 +50,8 @@ def chromium():
 
 @pytest.fixture(scope="session")
 def demo_app(tmp_path_factory, chromium):
-    app = make_demo_app(tmp_path_factory.mktemp("browser"))
+    # The interest form's anti-bot minimum fill time would slow every test down.
+    app = make_demo_app(tmp_path_factory.mktemp("browser"), INTEREST_MIN_FILL_SECONDS=0)
     yield app
     dispose_demo_app(app)
 
