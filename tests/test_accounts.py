@@ -3,7 +3,9 @@
 import re
 
 import pytest
+from argon2 import PasswordHasher
 
+from app import passwords
 from app.accounts import make_reset_token, safe_next_url, user_for_reset_token
 from app.extensions import db
 from app.models import Member, OutboundEmail, Project, User
@@ -11,6 +13,12 @@ from app.passwords import password_problem, verify_password
 from tests.conftest import html
 
 PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(monkeypatch):
+    """Cheap Argon2 parameters in tests (hashes record their parameters, so verify still works)."""
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
 
 
 def form_token(response):
