@@ -18,10 +18,13 @@ cannot be opened or read, the answer comes from the database instead and is
 marked ``degraded``.
 """
 
+import gc
+import heapq
 import logging
 import math
 import os
 import threading
+import warnings
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -33,7 +36,7 @@ from whoosh import query as wq
 from ..extensions import db
 from ..models import Project
 from . import query as parsing
-from .projects import DEFINITION, FACET_FIELDS, TEXT_FIELDS
+from .projects import DEFINITION, FACET_FIELDS, TEXT_FIELDS, normalize
 from .registry import current_generation, index_root
 
 log = logging.getLogger(__name__)
@@ -42,6 +45,11 @@ FACETS = tuple(FACET_FIELDS)
 SORTS = ("relevance", "newest", "title")
 MAX_PER_PAGE = 100
 CACHE_SIZE = 256
+TERM_CACHE_SIZE = 4096
+# Bonuses that lift an exact title or city match, then a title phrase, to the top.
+EXACT_TITLE_BONUS = 1000.0
+EXACT_CITY_BONUS = 300.0
+TITLE_PHRASE_BONUS = 50.0
 
 
 @dataclass
@@ -130,17 +138,9 @@ def _mask(docnums):
     return int.from_bytes(bits, "little")
 
 
-def _docnums(mask):
-    """The set of document numbers in a bitset."""
-    found = set()
-    data = mask.to_bytes((mask.bit_length() + 7) >> 3, "little")
-    for index, byte in enumerate(data):
-        if byte:
-            base = index << 3
-            for bit in range(8):
-                if byte >> bit & 1:
-                    found.add(base + bit)
-    return found
+def _membership(mask, size):
+    """A bitset as bytes, for fast ``data[d >> 3] >> (d & 7) & 1`` tests."""
+    return mask.to_bytes((size >> 3) + 1, "little")
 
 
 class _Generation:
@@ -152,7 +152,9 @@ class _Generation:
         self.ix = whoosh_index.open_dir(str(path))
         self.searcher = self.ix.searcher()
         self.cache: OrderedDict = OrderedDict()
+        self.terms: OrderedDict = OrderedDict()
         reader = self.searcher.reader()
+        self.size = reader.doc_count_all()
         self.live = _mask(reader.all_doc_ids())
         self.values: dict[str, dict[str, int]] = {}
         for facet, fieldname in FACET_FIELDS.items():
@@ -173,6 +175,45 @@ class _Generation:
         self.cache[key] = answer
         if len(self.cache) > CACHE_SIZE:
             self.cache.popitem(last=False)
+
+    def clause(self, clause):
+        """(bitset, {docnum: score}) of one clause, cached: BM25F summed over the text fields."""
+        found = self.terms.get(clause)
+        if found is not None:
+            self.terms.move_to_end(clause)
+            return found
+        kind, value = clause
+        if kind == "phrase":
+            docs = set(parsing.phrase_query(value).docs(self.searcher))
+            scores: dict[int, float] = {}
+            for stem in value:
+                for docnum, score in self.clause(("term", stem))[1].items():
+                    if docnum in docs:
+                        scores[docnum] = scores.get(docnum, 0.0) + score
+        elif kind == "term":
+            scores = {}
+            for fieldname, boost in TEXT_FIELDS.items():
+                if not self.searcher.doc_frequency(fieldname, value):
+                    continue
+                matcher = self.searcher.postings(fieldname, value)
+                while matcher.is_active():
+                    docnum = matcher.id()
+                    scores[docnum] = scores.get(docnum, 0.0) + boost * matcher.score()
+                    matcher.next()
+        elif kind == "title-phrase":
+            docs = parsing.phrase_query(value, ("title",)).docs(self.searcher)
+            scores = dict.fromkeys(docs, TITLE_PHRASE_BONUS)
+        else:  # an exact key: ("title_key" | "city_key", normalized text)
+            bonus = EXACT_TITLE_BONUS if kind == "title_key" else EXACT_CITY_BONUS
+            scores = {}
+            if value and self.searcher.doc_frequency(kind, value):
+                docs = self.searcher.reader().postings(kind, value).all_ids()
+                scores = dict.fromkeys(docs, bonus)
+        found = (_mask(scores), scores)
+        self.terms[clause] = found
+        if len(self.terms) > TERM_CACHE_SIZE:
+            self.terms.popitem(last=False)
+        return found
 
 
 _generations: dict[str, _Generation] = {}
@@ -206,26 +247,13 @@ def search_projects(query: ProjectQuery) -> SearchPage:
     filters = _clean_filters(query.filters)
     sort, page, per_page = _bounds(query)
     try:
-        generation = _current(index_root(DEFINITION))
-        key = (
-            (query.text or "")[: parsing.MAX_CHARS],
-            tuple((f, tuple(v)) for f, v in filters.items()),
-            sort,
-            page,
-            per_page,
-        )
-        with generation.lock:
-            answer = generation.cache.get(key)
-            if answer is None:
-                answer = _search_index(generation, query.text, filters, sort, page, per_page)
-                generation.remember(key, answer)
-            else:
-                generation.cache.move_to_end(key)
+        answer = _cached_answer(query.text, filters, sort, page, per_page)
         degraded = False
     except Exception as error:
-        log.warning("search index unavailable, answering from the database: %s", error)
-        answer = _search_database(query.text, filters, sort, page, per_page)
+        log.warning("search index unavailable, answering from the database: %s", repr(error))
         degraded = True
+    if degraded:
+        answer = _search_database(query.text, filters, sort, page, per_page)
     projects = _published(answer.ids)
     hits = [
         Hit(
@@ -251,6 +279,47 @@ def search_projects(query: ProjectQuery) -> SearchPage:
         per_page=per_page,
         total_pages=answer.total_pages,
     )
+
+
+def _cached_answer(text, filters, sort, page, per_page):
+    with warnings.catch_warnings():
+        # Whoosh leaves files open when it fails to read a damaged index.
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            generation = _current(index_root(DEFINITION))
+            reason = None
+        except Exception as error:
+            reason = repr(error)
+        # Outside the except block, so the traceback holding those files is gone.
+        if reason is not None:
+            release_leaked_files()
+            raise IndexUnavailable(reason)
+    key = (
+        (text or "")[: parsing.MAX_CHARS],
+        tuple((f, tuple(v)) for f, v in filters.items()),
+        sort,
+        page,
+        per_page,
+    )
+    with generation.lock:
+        answer = generation.cache.get(key)
+        if answer is None:
+            answer = _search_index(generation, text, filters, sort, page, per_page)
+            generation.remember(key, answer)
+        else:
+            generation.cache.move_to_end(key)
+    return answer
+
+
+def release_leaked_files():
+    """Close the files Whoosh leaves open when it fails to read a damaged index.
+
+    Called once the exception (whose traceback keeps them alive) is gone, so
+    they are closed now rather than at some later garbage collection.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
 
 
 def _published(ids):
@@ -283,45 +352,43 @@ def _and_all(base, masks):
 
 
 def _search_index(generation, text, filters, sort, page, per_page):
-    searcher = generation.searcher
     filter_masks = _filter_masks(generation, filters)
     parsed = parsing.parse(text)
-    chosen = None
     suggestion = None
     corrected = False
     matched = generation.live
+    scored = None
     if parsed:
-        corrected_text = parsing.suggest(parsed, searcher)
+        corrected_text = parsing.suggest(parsed, generation.searcher)
         suggestion = corrected_text.text() if corrected_text else None
         attempts = [(parsed, True, False), (corrected_text, True, True)]
         attempts += [(parsed, False, False), (corrected_text, False, True)]
+        matched = 0
         for candidate, require_all, is_correction in attempts:
             if candidate is None:
                 continue
-            whoosh_query = parsing.build_query(candidate, require_all)
-            if whoosh_query is None:
+            clauses = [generation.clause(c) for c in parsing.clauses(candidate)]
+            if not clauses:
                 continue
-            candidate_matched = _mask(whoosh_query.docs(searcher)) & generation.live
-            chosen = (candidate, whoosh_query, is_correction, candidate_matched)
-            if _and_all(candidate_matched, filter_masks.values()):
+            masks = [mask for mask, _scores in clauses]
+            found = _and_all(masks[0], masks[1:]) if require_all else _or(masks)
+            found &= generation.live
+            if scored is None or _and_all(found, filter_masks.values()):
+                parsed, corrected, matched = candidate, is_correction, found
+                scored = [scores for _mask, scores in clauses]
+            if _and_all(found, filter_masks.values()):
                 break
-        if chosen is not None:
-            parsed, whoosh_query, corrected, matched = chosen
-        else:
-            matched = 0
     selected = _and_all(matched, filter_masks.values())
     total = selected.bit_count()
     total_pages = _page_count(total, per_page)
     page = min(page, total_pages)
     start, end = (page - 1) * per_page, page * per_page
     facets = _facet_counts(generation, matched, filters, filter_masks)
-    if chosen is not None and sort == "relevance":
-        allowed = _docnums(selected) if filter_masks else None
-        results = searcher.search(whoosh_query, limit=end, filter=allowed)
-        docnums = [(hit.docnum, hit.score) for hit in results[start:end]]
+    if scored is not None and sort == "relevance":
+        docnums = _top(generation, parsed, scored, selected, end)[start:end]
     else:
         order = generation.by_title if sort == "title" else generation.newest
-        docnums = _ordered_page(order, selected, start, end)
+        docnums = _ordered_page(order, _membership(selected, generation.size), start, end)
     return _Answer(
         ids=[generation.entity[docnum] for docnum, _score in docnums],
         scores=[score for _docnum, score in docnums],
@@ -335,11 +402,32 @@ def _search_index(generation, text, filters, sort, page, per_page):
     )
 
 
-def _ordered_page(order, selected, start, end):
+def _top(generation, parsed, scored, selected, count):
+    """The `count` best (docnum, score) among `selected`: BM25F plus exact-match bonuses."""
+    if not selected or not count:
+        return []
+    key = normalize(parsed.text())
+    bonuses = [generation.clause(("title_key", key))[1], generation.clause(("city_key", key))[1]]
+    stems = parsed.stems()
+    if len(stems) > 1:
+        bonuses.append(generation.clause(("title-phrase", tuple(stems)))[1])
+    members = _membership(selected, generation.size)
+    candidates = set()
+    for scores in scored:
+        candidates.update(d for d in scores if members[d >> 3] >> (d & 7) & 1)
+    parts = scored + [b for b in bonuses if b]
+    ranked = heapq.nlargest(
+        count,
+        ((sum(part.get(d, 0.0) for part in parts), -d) for d in candidates),
+    )
+    return [(-negative, score) for score, negative in ranked]
+
+
+def _ordered_page(order, members, start, end):
     page = []
     seen = 0
     for docnum in order:
-        if selected >> docnum & 1:
+        if members[docnum >> 3] >> (docnum & 7) & 1:
             if seen >= start:
                 page.append((docnum, None))
                 if len(page) >= end - start:
@@ -360,6 +448,7 @@ def _facet_counts(generation, matched, filters, filter_masks):
             count = (scope & mask).bit_count() if scope else 0
             if count or value in selected:
                 counts.append((value, count))
+        counts += [(value, 0) for value in selected - set(generation.values[facet])]
         facets[facet] = sorted(counts, key=lambda item: (-item[1], item[0]))
     return facets
 
@@ -451,7 +540,7 @@ def related_projects(project, limit=4):
             results = generation.searcher.search(whoosh_query, limit=limit * 2)
             ids = [generation.entity[hit.docnum] for hit in results]
     except Exception as error:
-        log.warning("related projects unavailable: %s", error)
+        log.warning("related projects unavailable: %s", repr(error))
         return []
     projects = _published(ids)
     return [projects[i] for i in ids if i in projects][:limit]

@@ -19,6 +19,7 @@ import contextlib
 import logging
 import socket
 import threading
+import warnings
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -32,6 +33,7 @@ from whoosh.util.filelock import FileLock
 from ..database import begin_write
 from ..extensions import db
 from ..models.catalog import SearchOutbox, SearchState, utcnow
+from .engine import release_leaked_files
 from .registry import (
     LOCK_FILE,
     current_generation,
@@ -284,12 +286,15 @@ def prune_outbox():
 
 
 def pending_count(session, name, key):
+    """Outbox rows of the index beyond its position that this process has not applied yet."""
     position = _position(session, name, key)
-    return session.scalar(
-        sa.select(sa.func.count(SearchOutbox.id)).where(
+    pending = session.scalars(
+        sa.select(SearchOutbox.id).where(
             SearchOutbox.index_name == name, SearchOutbox.id > position
         )
     )
+    applied = _applied_unsettled.get(key, set())
+    return sum(1 for outbox_id in pending if outbox_id not in applied)
 
 
 def check_index(index_name="projects"):
@@ -322,17 +327,22 @@ def index_status():
             definition = get_index(name)
             root = index_root(definition)
             entry = {"ok": False, "documents": 0, "pending": 0, "error": None}
-            try:
-                entry["pending"] = pending_count(db.session, name, index_key(root))
-                db.session.rollback()
-                generation = current_generation(root)
-                if generation is None:
-                    entry["error"] = "index missing"
-                else:
-                    entry["documents"] = whoosh_index.open_dir(str(generation)).doc_count()
-                    entry["ok"] = True
-            except Exception as error:  # a broken index is reported, not raised
-                entry["error"] = str(error) or type(error).__name__
+            with warnings.catch_warnings():
+                # Whoosh leaves files open when it fails to read a damaged index.
+                warnings.simplefilter("ignore", ResourceWarning)
+                try:
+                    entry["pending"] = pending_count(db.session, name, index_key(root))
+                    db.session.rollback()
+                    generation = current_generation(root)
+                    if generation is None:
+                        entry["error"] = "index missing"
+                    else:
+                        entry["documents"] = whoosh_index.open_dir(str(generation)).doc_count()
+                        entry["ok"] = True
+                except Exception as error:  # a broken index is reported, not raised
+                    entry["error"] = str(error) or type(error).__name__
+                if entry["error"]:
+                    release_leaked_files()
             status[name] = entry
     return status
 

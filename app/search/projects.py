@@ -21,12 +21,19 @@ from .registry import IndexDefinition
 
 INDEX_NAME = "projects"
 
+# Words (with inner dots, as in "e.g." or "5.2"). Whoosh-reloaded's default
+# pattern also keeps "*" inside tokens, which would glue Markdown emphasis to words.
+WORD_PATTERN = r"\w+(?:\.?\w+)*"
 # Accents are folded before stemming, so "Medellín" and "Medellin" share one stem.
 TEXT_ANALYZER = (
-    RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter() | StemFilter()
+    RegexTokenizer(WORD_PATTERN)
+    | LowercaseFilter()
+    | CharsetFilter(accent_map)
+    | StopFilter()
+    | StemFilter()
 )
 # Whole words, folded but not stemmed: what "did you mean" suggests from.
-SPELLING_ANALYZER = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+SPELLING_ANALYZER = RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
 
 # Field -> BM25F weight. The title matters most; a place name in the city
 # field beats the same word in a description.

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 from whoosh import query as q
 
-from .projects import SPELLING_ANALYZER, TEXT_ANALYZER, TEXT_FIELDS, normalize
+from .projects import SPELLING_ANALYZER, TEXT_ANALYZER, TEXT_FIELDS
 
 MAX_CHARS = 500
 MAX_TERMS = 32
@@ -22,10 +22,6 @@ OPERATOR_WORDS = {"and", "or", "not"}
 # A phrase needs both quotes; a lone quote is skipped.
 _PART = re.compile(r'"([^"]*)"|([^\s"]+)')
 _FIELD_PREFIX = re.compile(r"^\w+:(?=\S)")
-# Bonuses that lift an exact title or city match to the top.
-EXACT_TITLE_BOOST = 100.0
-EXACT_CITY_BOOST = 30.0
-TITLE_PHRASE_BOOST = 10.0
 
 
 @dataclass
@@ -90,38 +86,23 @@ def parse(text):
     return parsed
 
 
-def _any_field(stem):
-    return q.Or([q.Term(name, stem, boost=boost) for name, boost in TEXT_FIELDS.items()])
-
-
-def _phrase_any_field(stems):
-    return q.Or([q.Phrase(name, stems, slop=1, boost=boost) for name, boost in TEXT_FIELDS.items()])
-
-
-def build_query(parsed, require_all=True):
-    """The Whoosh query for parsed text: every part must match (or any, with require_all=False)."""
-    clauses = []
+def clauses(parsed):
+    """Each part as ("term", stem) or ("phrase", stems): what must match, in order typed."""
+    found = []
     for part in parsed.parts:
         if isinstance(part, Phrase):
             stems = analyze(" ".join(part.words))
             if len(stems) > 1:
-                clauses.append(_phrase_any_field(stems))
+                found.append(("phrase", tuple(stems)))
             elif stems:
-                clauses.append(_any_field(stems[0]))
+                found.append(("term", stems[0]))
         else:
-            clauses.extend(_any_field(stem) for stem in analyze(part))
-    if not clauses:
-        return None
-    main = q.And(clauses) if require_all else q.Or(clauses)
-    key = normalize(parsed.text())
-    stems = parsed.stems()
-    bonuses = [
-        q.Term("title_key", key, boost=EXACT_TITLE_BOOST),
-        q.Term("city_key", key, boost=EXACT_CITY_BOOST),
-    ]
-    if len(stems) > 1:
-        bonuses.append(q.Phrase("title", stems, slop=1, boost=TITLE_PHRASE_BOOST))
-    return q.AndMaybe(main, q.Or(bonuses))
+            found.extend(("term", stem) for stem in analyze(part))
+    return list(dict.fromkeys(found))
+
+
+def phrase_query(stems, fieldnames=tuple(TEXT_FIELDS)):
+    return q.Or([q.Phrase(name, list(stems), slop=1) for name in fieldnames])
 
 
 def suggest(parsed, searcher):
