@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from .extensions import db
 from .htmx import render
 from .markdown import render_markdown
-from .models import AwardEdition, Project
+from .models import AwardEdition, AwardWinner, Project
 from .models.catalog import STATUSES, THEMES
 from .regions import COUNTRY_REGION, REGIONS, country_name
 from .search import FACETS, ProjectQuery, related_projects, search_projects
@@ -208,6 +209,18 @@ def selected_chips(query):
     return chips
 
 
+def load_award_wins(projects):
+    """Load the award badges of a page of projects in one query, not one per project."""
+    ids = [project.id for project in projects]
+    if ids:
+        wins = selectinload(Project.award_wins)
+        db.session.scalars(
+            db.select(Project)
+            .where(Project.id.in_(ids))
+            .options(wins.joinedload(AwardWinner.edition), wins.joinedload(AwardWinner.category))
+        ).all()
+
+
 @bp.get("")
 def index():
     search = search_from_args(request.args, current_app.config["PROJECTS_PER_PAGE"])
@@ -218,6 +231,7 @@ def index():
         )
     query = search.query
     query.page = result.page
+    load_award_wins([hit.project for hit in result.hits])
     return render(
         "catalog/index.html",
         "catalog/_search_response.html",
