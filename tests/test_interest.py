@@ -229,6 +229,32 @@ def test_expired_session_token_rerenders_with_a_fresh_token_that_works(app, clie
     assert count(app, Interest) == 1
 
 
+def test_time_expired_csrf_token_rerenders_and_stores_nothing(app, client, monkeypatch):
+    import time
+
+    import itsdangerous.timed
+
+    data = hidden_fields(client.get("/interest"))
+    data.update(valid_input(message="Typed over a long lunch."))
+    later = time.time() + app.config["WTF_CSRF_TIME_LIMIT"] + 60
+
+    class Later:
+        @staticmethod
+        def time():
+            return later
+
+    monkeypatch.setattr(itsdangerous.timed, "time", Later)
+    response = client.post("/interest", data=data)
+    assert response.status_code == 200
+    page = html(response)
+    assert "submit again" in page.find(role="alert").get_text()
+    assert (
+        page.find("textarea", attrs={"name": "message"}).get_text().strip()
+        == "Typed over a long lunch."
+    )
+    assert count(app, Interest) == 0
+
+
 def test_forged_csrf_token_stores_nothing(app, client):
     response = submit(client, csrf_token="forged")
     assert response.status_code == 200
