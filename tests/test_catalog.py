@@ -344,3 +344,14 @@ def test_a_new_project_is_searchable_right_after_commit(app, client):
                                theme="sustainable-city", summary="New."))
         db.session.commit()
     assert result_slugs(html(client.get("/projects?q=lighting"))) == ["fresh"]
+
+
+def test_award_winners_carry_a_badge_and_an_award_facet(client, runner):
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    page = html(client.get("/projects?award=wego-awards-4"))
+    assert page.find("h2", id="results-heading").get_text(strip=True) == "12 projects found"
+    assert len(page.select("#results .card .badge")) == 12
+    label = page.find("input", attrs={"name": "award", "value": "wego-awards-4"}).find_next("label")
+    assert label.get_text(" ", strip=True).startswith("4th WeGO Awards")
+    detail = html(client.get("/projects/seongnam-drones"))
+    assert "4th WeGO Awards" in detail.select_one(".badge").get_text()
