@@ -144,10 +144,10 @@ def rate_limit_reached(_error):
     )
 
 
-@bp.route("", methods=["GET", "POST"])
+@bp.route("", methods=["GET", "POST"], endpoint="form")
 @csrf.exempt  # the form checks its own token, so that a failure can keep the typed input
 @limiter.limit(lambda: current_app.config["FORM_RATE_LIMIT"], methods=["POST"])
-def form():
+def interest_form():
     form = InterestForm()
     if request.method == "GET":
         return show_form(form)

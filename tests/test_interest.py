@@ -199,6 +199,7 @@ def test_post_without_csrf_token_stores_nothing_and_keeps_input(app, client):
     assert response.status_code == 200
     page = html(response)
     assert "submit again" in page.find(role="alert").get_text()
+    assert page.find(class_="error-summary") is None  # nothing for the person to correct
     assert (
         page.find("textarea", attrs={"name": "message"}).get_text().strip()
         == "Please keep this message."
