@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+
 from .extensions import db
 from .models import Project
 from .models.catalog import ORGANIZATION_ROLES, STATUSES, THEMES
@@ -70,21 +72,21 @@ def clean_project(record):
     problem: the importer derives one from the title and city.
     """
     if not isinstance(record, dict):
-        return {}, [("record", "must be an object with the project's fields")]
+        return {}, [("record", _("must be an object with the project's fields"))]
     values, problems = {}, []
 
     for name in record:
         if name not in FIELDS and name not in DERIVED_FIELDS:
-            problems.append((str(name)[:60], "unknown field"))
+            problems.append((str(name)[:60], _("unknown field")))
 
     slug = record.get("slug")
     if slug not in (None, ""):
         if not isinstance(slug, str):
-            problems.append(("slug", "must be text"))
+            problems.append(("slug", _("must be text")))
         elif len(slug) > SLUG_MAX:
-            problems.append(("slug", f"must be at most {SLUG_MAX} characters"))
+            problems.append(("slug", _("must be at most %(n)s characters", n=SLUG_MAX)))
         elif not SLUG_PATTERN.fullmatch(slug):
-            problems.append(("slug", "may contain only lowercase letters, digits and single hyphens"))
+            problems.append(("slug", _("may contain only lowercase letters, digits and single hyphens")))
         else:
             values["slug"] = slug
 
@@ -95,19 +97,19 @@ def clean_project(record):
 
     country = record.get("country")
     if country in (None, ""):
-        problems.append(("country", "is required"))
+        problems.append(("country", _("is required")))
     elif not isinstance(country, str):
-        problems.append(("country", "must be text"))
+        problems.append(("country", _("must be text")))
     elif country.strip().upper() not in COUNTRY_REGION:
-        problems.append(("country", f"{country[:10]!r} is not an ISO 3166-1 alpha-2 country code"))
+        problems.append(("country", _("%(code)r is not an ISO 3166-1 alpha-2 country code", code=country[:10])))
     else:
         values["country"] = country.strip().upper()
 
     theme = record.get("theme")
     if theme in (None, ""):
-        problems.append(("theme", "is required"))
+        problems.append(("theme", _("is required")))
     elif theme not in THEMES:
-        problems.append(("theme", "must be one of " + ", ".join(THEMES)))
+        problems.append(("theme", _("must be one of %(values)s", values=", ".join(THEMES))))
     else:
         values["theme"] = theme
 
@@ -116,7 +118,7 @@ def clean_project(record):
         if status in (None, ""):
             values["status"] = None
         elif status not in STATUSES:
-            problems.append(("status", "must be one of " + ", ".join(STATUSES)))
+            problems.append(("status", _("must be one of %(values)s", values=", ".join(STATUSES))))
         else:
             values["status"] = status
 
@@ -138,16 +140,16 @@ def _text(record, name, limit, values, problems, required):
     value = record.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            problems.append((name, "is required"))
+            problems.append((name, _("is required")))
         elif name in record:
             values[name] = ""
         return
     if not isinstance(value, str):
-        problems.append((name, "must be text"))
+        problems.append((name, _("must be text")))
     elif "\x00" in value:
-        problems.append((name, "must not contain NUL characters"))
+        problems.append((name, _("must not contain NUL characters")))
     elif len(value) > limit:
-        problems.append((name, f"must be at most {limit} characters (it has {len(value)})"))
+        problems.append((name, _("must be at most %(n)s characters (it has %(length)s)", n=limit, length=len(value))))
     else:
         values[name] = value.strip()
 
@@ -159,9 +161,9 @@ def _year(year, values, problems):
     if isinstance(year, str) and year.strip().isdigit() and len(year.strip()) <= 4:
         year = int(year.strip())
     if isinstance(year, bool) or not isinstance(year, int):
-        problems.append(("year", "must be a whole number"))
+        problems.append(("year", _("must be a whole number")))
     elif not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
-        problems.append(("year", f"must be between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}"))
+        problems.append(("year", _("must be between %(low)s and %(high)s", low=YEAR_RANGE[0], high=YEAR_RANGE[1])))
     else:
         values["year"] = year
 
@@ -171,10 +173,10 @@ def _list_field(name, items, values, problems):
         values[name] = []
         return
     if not isinstance(items, list):
-        problems.append((name, "must be a list"))
+        problems.append((name, _("must be a list")))
         return
     if len(items) > LIST_LIMITS[name]:
-        problems.append((name, f"must have at most {LIST_LIMITS[name]} items"))
+        problems.append((name, _("must have at most %(n)s items", n=LIST_LIMITS[name])))
         return
     check = {
         "technologies": _technology,
@@ -195,11 +197,11 @@ def _list_field(name, items, values, problems):
 def _short_text(value, limit):
     """(stripped text, None) or (None, message) for a required short string."""
     if not isinstance(value, str) or not value.strip():
-        return None, "must be non-empty text"
+        return None, _("must be non-empty text")
     if "\x00" in value:
-        return None, "must not contain NUL characters"
+        return None, _("must not contain NUL characters")
     if len(value.strip()) > limit:
-        return None, f"must be at most {limit} characters"
+        return None, _("must be at most %(n)s characters", n=limit)
     return value.strip(), None
 
 
@@ -211,34 +213,34 @@ def _sdg(item):
     if isinstance(item, int) and not isinstance(item, bool):
         item = str(item)
     if not isinstance(item, str) or not SDG_PATTERN.fullmatch(item.strip()):
-        return None, 'must be an SDG goal or target such as "11" or "11.2"'
+        return None, _('must be an SDG goal or target such as "11" or "11.2"')
     return item.strip(), None
 
 
 def _organization(item):
     if not isinstance(item, dict):
-        return None, 'must be an object {"name": ..., "role": ...}'
+        return None, _('must be an object {"name": ..., "role": ...}')
     if set(item) - {"name", "role"}:
-        return None, "may only have the keys name and role"
+        return None, _("may only have the keys name and role")
     name, message = _short_text(item.get("name"), ORGANIZATION_NAME_MAX)
     if message:
-        return None, f"name {message}"
+        return None, _("name %(problem)s", problem=message)
     if item.get("role") not in ORGANIZATION_ROLES:
-        return None, "role must be one of " + ", ".join(ORGANIZATION_ROLES)
+        return None, _("role must be one of %(values)s", values=", ".join(ORGANIZATION_ROLES))
     return {"name": name, "role": item["role"]}, None
 
 
 def _link(item):
     if not isinstance(item, dict):
-        return None, 'must be an object {"title": ..., "url": ...}'
+        return None, _('must be an object {"title": ..., "url": ...}')
     if set(item) - {"title", "url"}:
-        return None, "may only have the keys title and url"
+        return None, _("may only have the keys title and url")
     title, message = _short_text(item.get("title"), LINK_TITLE_MAX)
     if message:
-        return None, f"title {message}"
+        return None, _("title %(problem)s", problem=message)
     url = item.get("url")
     if not isinstance(url, str) or len(url) > URL_MAX or not is_web_url(url.strip()):
-        return None, "url must be an http:// or https:// address"
+        return None, _("url must be an http:// or https:// address")
     return {"title": title, "url": url.strip()}, None
 
 
@@ -471,13 +473,13 @@ def upsert_projects(valid_records, progress=None):
     result = ImportResult()
     for start in range(0, len(valid_records), BATCH_SIZE):
         batch = valid_records[start : start + BATCH_SIZE]
-        slugs = [values["slug"] for _, values in batch]
+        slugs = [values["slug"] for _number, values in batch]
         existing = {
             project.slug: project
             for project in db.session.scalars(db.select(Project).where(Project.slug.in_(slugs)))
         }
         new_projects = []
-        for _, values in batch:
+        for _number, values in batch:
             project = existing.get(values["slug"])
             if project is None:
                 new_projects.append(Project(**_with_defaults(values)))
