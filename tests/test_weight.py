@@ -274,6 +274,15 @@ def test_service_worker_is_served_from_the_root_and_always_revalidated(web):
     assert b"addEventListener(\"fetch\"" in decode(response)
 
 
+def test_favicon_is_served_where_browsers_look_for_it(web, pages):
+    response = web.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert "max-age" in response.headers["Cache-Control"]
+    # Not linked from pages: a linked icon is fetched early, at high priority.
+    assert not html(web.get(pages["home"])).find("link", rel="icon")
+
+
 def test_offline_page_is_a_full_small_page(web):
     response = web.get("/offline")
     page = html(response)
