@@ -143,6 +143,42 @@ def _membership(mask, size):
     return mask.to_bytes((size >> 3) + 1, "little")
 
 
+class _SegmentData:
+    """Facet bitsets and sort keys of one Whoosh segment (segment-local document numbers).
+
+    Segments never change once written (deletions are applied through the
+    generation's live bitset), so a small commit only costs reading its own
+    new segment.
+    """
+
+    def __init__(self, reader):
+        self.values = {
+            facet: {
+                value: _mask(reader.postings(fieldname, value).all_ids())
+                for value in reader.field_terms(fieldname)
+            }
+            for facet, fieldname in FACET_FIELDS.items()
+        }
+        self.entity = list(reader.column_reader("entity"))
+        self.years = list(reader.column_reader("year"))
+        self.created = list(reader.column_reader("created"))
+        self.titles = list(reader.column_reader("title_sort"))
+
+
+_segments: OrderedDict = OrderedDict()
+SEGMENT_CACHE_SIZE = 512
+
+
+def _segment_data(path, segment_reader):
+    key = (str(path), segment_reader.segment().segment_id())
+    data = _segments.get(key)
+    if data is None:
+        data = _segments[key] = _SegmentData(segment_reader)
+        if len(_segments) > SEGMENT_CACHE_SIZE:
+            _segments.popitem(last=False)
+    return data
+
+
 class _Generation:
     """One open generation of the index and the structures derived from it."""
 
@@ -155,18 +191,20 @@ class _Generation:
         self.terms: OrderedDict = OrderedDict()
         reader = self.searcher.reader()
         self.size = reader.doc_count_all()
-        self.live = _mask(reader.all_doc_ids())
-        self.values: dict[str, dict[str, int]] = {}
-        for facet, fieldname in FACET_FIELDS.items():
-            self.values[facet] = {
-                value: _mask(reader.postings(fieldname, value).all_ids())
-                for value in reader.field_terms(fieldname)
-            }
-        entity = reader.column_reader("entity")
-        self.entity = list(entity)
-        years = list(reader.column_reader("year"))
-        created = list(reader.column_reader("created"))
-        titles = list(reader.column_reader("title_sort"))
+        self.live = 0
+        self.values: dict[str, dict[str, int]] = {facet: {} for facet in FACET_FIELDS}
+        self.entity, years, created, titles = [], [], [], []
+        for segment_reader, offset in reader.leaf_readers():
+            segment = _segment_data(path, segment_reader)
+            self.live |= _mask(segment_reader.all_doc_ids()) << offset
+            for facet, masks in segment.values.items():
+                merged = self.values[facet]
+                for value, mask in masks.items():
+                    merged[value] = merged.get(value, 0) | mask << offset
+            self.entity += segment.entity
+            years += segment.years
+            created += segment.created
+            titles += segment.titles
         live = sorted(reader.all_doc_ids())
         self.newest = sorted(live, key=lambda d: (-years[d], -created[d], titles[d]))
         self.by_title = sorted(live, key=lambda d: (titles[d], -years[d]))

@@ -183,19 +183,27 @@ def _sync_one(definition):
 
 
 def _apply(ix, definition, entity_ids):
-    """Re-read the entities and upsert or delete their documents, in one commit."""
+    """Re-read the entities and upsert or delete their documents, in one commit.
+
+    Existing documents are found with one reader and deleted by number:
+    Whoosh's update_document() opens a searcher per call, which makes a
+    10,000-row batch take minutes instead of seconds.
+    """
     writer = ix.writer(timeout=0, **WRITER_OPTIONS)
     try:
-        for start in range(0, len(entity_ids), LOAD_CHUNK):
-            chunk = entity_ids[start : start + LOAD_CHUNK]
-            documents = definition.load_documents(chunk)
-            db.session.rollback()
-            for entity_id in chunk:
-                document = documents.get(entity_id)
-                if document is None:
-                    writer.delete_by_term("id", str(entity_id))
-                else:
-                    writer.update_document(**document)
+        with writer.reader() as reader:
+            for start in range(0, len(entity_ids), LOAD_CHUNK):
+                chunk = entity_ids[start : start + LOAD_CHUNK]
+                documents = definition.load_documents(chunk)
+                db.session.rollback()
+                for entity_id in chunk:
+                    key = str(entity_id)
+                    if reader.doc_frequency("id", key):
+                        for docnum in reader.postings("id", key).all_ids():
+                            writer.delete_document(docnum)
+                    document = documents.get(entity_id)
+                    if document is not None:
+                        writer.add_document(**document)
     except BaseException:
         writer.cancel()
         raise

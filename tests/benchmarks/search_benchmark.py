@@ -362,7 +362,9 @@ def time_commit_to_searchable(app, rounds=5):
         for number in range(rounds):
             word = f"zebracrossing{number}"
             begin_write()
-            project = db.session.scalar(db.select(Project).order_by(Project.id).offset(number))
+            project = db.session.scalar(
+                db.select(Project).order_by(Project.id).offset(number).limit(1)
+            )
             started = time.perf_counter()
             project.summary = f"{project.summary} {word}"
             db.session.commit()
