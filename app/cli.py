@@ -188,6 +188,25 @@ def search_check_command():
         raise SystemExit(1)
 
 
+@click.group("interest")
+def interest_group():
+    """Expressions of interest."""
+
+
+@interest_group.command("export")
+@click.option(
+    "--format", "export_format", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+@with_appcontext
+def interest_export_command(export_format):
+    """Write every expression of interest to standard output, newest first."""
+    from .extensions import db
+    from .staff_interest import InboxFilter, export_interests, filtered_interests
+
+    stmt, _degraded = filtered_interests(InboxFilter())
+    click.echo(export_interests(db.session.scalars(stmt), export_format), nl=False)
+
+
 @click.group("users")
 def users_group():
     """Manage the people who log in."""
@@ -216,4 +235,5 @@ def register_commands(app):
     app.cli.add_command(search_group)
     app.cli.add_command(awards_group)
     app.cli.add_command(mail_group)
+    app.cli.add_command(interest_group)
     app.cli.add_command(users_group)

@@ -81,5 +81,9 @@ INTEREST_NOTIFY_EMAIL = None
 # Submissions per page in the staff inbox.
 INTEREST_PER_PAGE = 25
 
+# Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host
+# headers are trusted (Werkzeug's ProxyFix); 0 trusts none.
+PROXY_COUNT = 0
+
 # Name shown in the header and in emails.
 SITE_NAME = "Smart City Exchange"

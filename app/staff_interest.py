@@ -12,7 +12,6 @@ import json
 import re
 from dataclasses import asdict, dataclass, fields
 
-import click
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
@@ -35,7 +34,7 @@ from .search import ProjectQuery, enqueue, related_projects, search_projects
 from .search import interest as interest_search
 
 # Its commands form the `flask interest ...` group.
-bp = Blueprint("staff_interest", __name__, url_prefix="/staff", cli_group="interest")
+bp = Blueprint("staff_interest", __name__, url_prefix="/staff")
 bp.record_once(lambda state: interest_search.init_app(state.app))
 
 SORTS = {
@@ -470,17 +469,3 @@ def project_interest(slug):
         page_url=lambda n: url_for(".project_interest", slug=slug, page=n),
         degraded=False,
     )
-
-
-@bp.cli.command("export")
-@click.option(
-    "--format",
-    "export_format",
-    type=click.Choice(["csv", "json"]),
-    default="csv",
-    show_default=True,
-)
-def export_command(export_format):
-    """Write every expression of interest to standard output, newest first."""
-    stmt, _degraded = filtered_interests(InboxFilter())
-    click.echo(export_interests(db.session.scalars(stmt), export_format), nl=False)
