@@ -4,7 +4,7 @@ The query string is the whole state of a search, so every state has a URL:
 ``q``, one repeated parameter per facet (``theme=mobility&theme=safe-city``:
 values of one facet combine with OR, facets with AND), ``sort`` and ``page``.
 :func:`search_from_args` turns it into a ProjectQuery for the pages and the
-JSON API alike; bad values are dropped or clamped with a notice, never an error.
+JSON API alike; bad values are clamped, or match nothing, with a notice; never an error.
 """
 
 import re
@@ -103,14 +103,15 @@ def search_from_args(args, per_page):
         values = []
         for raw in args.getlist(facet):
             value = raw.strip().upper() if facet == "country" else raw.strip()
-            if not value or value in values:
+            if not value or value in values or len(values) >= MAX_VALUES_PER_FACET:
                 continue
-            if _facet_value_is_valid(facet, value) and len(values) < MAX_VALUES_PER_FACET:
-                values.append(value)
-            else:
+            # An unknown value stays in the filter and matches nothing, as a
+            # filter should: dropping it would silently widen the results.
+            values.append(value[:60])
+            if not _facet_value_is_valid(facet, value):
                 notices.append(
                     _(
-                        "Ignored the %(facet)s filter “%(value)s”: no such value.",
+                        "No project has the %(facet)s “%(value)s”.",
                         facet=str(FACET_LABELS[facet]).lower(),
                         value=value[:40],
                     )

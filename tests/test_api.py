@@ -117,10 +117,12 @@ def test_hostile_parameters_get_a_sensible_200(client, catalogue, params):
     assert isinstance(body["results"], list)
 
 
-def test_ignored_filters_are_reported(client, catalogue):
+def test_unknown_filter_values_match_nothing_and_are_reported(client, catalogue):
     body = client.get("/api/v1/projects?theme=nonsense&theme=mobility").get_json()
     assert set(slugs(body)) == {"kampala-smart-parking", "seoul-bus"}
-    assert body["notices"] == ["Ignored the theme filter “nonsense”: no such value."]
+    assert body["notices"] == ["No project has the theme “nonsense”."]
+    alone = client.get("/api/v1/projects?theme=nonsense").get_json()
+    assert alone["total"] == 0 and alone["results"] == []
 
 
 def test_the_full_record(client, make_project):
