@@ -32,10 +32,16 @@
     announce(live && live.getAttribute("data-offline-message"));
   });
 
-  // Keep the pages and files a visitor has opened readable offline.
-  if ("serviceWorker" in navigator && script && script.dataset.serviceWorker) {
-    window.addEventListener("load", function () {
+  window.addEventListener("load", function () {
+    // htmx only speeds up what already works, so it comes after the first paint.
+    if (script && script.dataset.htmx) {
+      var htmx = document.createElement("script");
+      htmx.src = script.dataset.htmx;
+      document.head.appendChild(htmx);
+    }
+    // Keep the pages and files a visitor has opened readable offline.
+    if ("serviceWorker" in navigator && script && script.dataset.serviceWorker) {
       navigator.serviceWorker.register(script.dataset.serviceWorker).catch(function () {});
-    });
-  }
+    }
+  });
 })();

@@ -66,6 +66,8 @@ class AssetLinks(HTMLParser):
             self.urls.append(attrs["href"])
         elif tag == "script" and attrs.get("src"):
             self.urls.append(attrs["src"])
+            if attrs.get("data-htmx"):  # site.js loads htmx after the page has loaded
+                self.urls.append(attrs["data-htmx"])
 
 
 def fetch(url, encoding):

@@ -105,6 +105,12 @@ def _new_page(chromium, server, **options):
     return context, page
 
 
+def wait_for_htmx(page):
+    """site.js loads htmx after the load event: wait until it has set the page up."""
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
+    page.evaluate("() => new Promise(resolve => setTimeout(resolve, 0))")
+
+
 @pytest.fixture
 def page(chromium, server):
     """A page with JavaScript on; the test fails on any console error or CSP violation."""

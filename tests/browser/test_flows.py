@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from .conftest import axe_violations, log_in
+from .conftest import axe_violations, log_in, wait_for_htmx
 
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed").expect
 pytestmark = pytest.mark.browser
@@ -13,10 +13,16 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(params=["no-js", "js"])
 def any_page(request):
-    """The same test with JavaScript off, then on."""
+    """The same test with JavaScript off, then on (each full page load waits for htmx)."""
     page = request.getfixturevalue("nojs_page" if request.param == "no-js" else "page")
     page.js = request.param == "js"
     return page
+
+
+def visit(page, path):
+    page.goto(path)
+    if page.js:
+        wait_for_htmx(page)
 
 
 def query_of(page):
@@ -33,7 +39,7 @@ def count_in(text):
 
 def test_search_with_facets_paging_and_chips(any_page):
     page = any_page
-    page.goto("/projects")
+    visit(page, "/projects")
     total = count_in(results_heading(page))
     assert total > 20, "the demo data fills more than one page"
 
@@ -44,7 +50,7 @@ def test_search_with_facets_paging_and_chips(any_page):
     assert page.locator(".results-list > li").count() == total - 20
 
     # A facet: with JS the change itself searches; without JS, "Apply filters" does.
-    page.goto("/projects")
+    visit(page, "/projects")
     if page.js:
         page.evaluate("window.stillTheSamePage = true")
     page.locator("#facets input[name=theme][value=mobility]").check()
@@ -81,7 +87,7 @@ def test_search_text_with_no_results_suggests_what_to_do(any_page):
 
 def test_awards_filter(any_page, pages):
     page = any_page
-    page.goto(pages["award edition"])
+    visit(page, pages["award edition"])
     all_winners = page.locator("#winner-list .winner").count()
     page.locator("#filter-category").select_option(index=1)
     page.locator("form.filters button[type=submit]").click()
@@ -105,7 +111,7 @@ def fill_interest_form(page, message="We would like to replicate this in our cit
 
 def test_interest_form_error_then_success(any_page):
     page = any_page
-    page.goto("/interest")
+    visit(page, "/interest")
     page.get_by_label("Your name").fill("Amina Okafor")
     page.locator("#interest-form button[type=submit]").click()
     summary = page.locator(".error-summary")
@@ -126,14 +132,14 @@ def test_interest_form_error_then_success(any_page):
 
 def test_login_and_staff_triage(any_page, staff_login):
     page = any_page
-    page.goto("/interest")
+    visit(page, "/interest")
     fill_interest_form(page, message="Triage me, please.")
     page.locator("#interest-form button[type=submit]").click()
     page.get_by_text(re.compile(r"EOI-", re.I)).first.wait_for()
 
     email, password = staff_login
     log_in(page, email, password)
-    page.goto("/staff/interest")
+    visit(page, "/staff/interest")
     assert page.locator("h1").inner_text() == "Expressions of interest"
     page.locator("table.inbox tbody th a").first.click()
     page.wait_for_url(re.compile(r"/staff/interest/\d+$"))
