@@ -22,7 +22,6 @@ import gc
 import heapq
 import logging
 import math
-import os
 import threading
 import warnings
 from collections import OrderedDict
@@ -37,7 +36,7 @@ from ..extensions import db
 from ..models import Project
 from . import query as parsing
 from .projects import DEFINITION, FACET_FIELDS, TEXT_FIELDS, normalize
-from .registry import current_generation, index_root
+from .registry import current_generation, generation_token, index_root
 
 log = logging.getLogger(__name__)
 
@@ -263,11 +262,9 @@ def _current(root):
     path = current_generation(root)
     if path is None:
         raise IndexUnavailable("index missing")
-    tocs = sorted(name for name in os.listdir(path) if name.endswith(".toc"))
-    if not tocs:
+    token = generation_token(path)
+    if token is None:
         raise IndexUnavailable("index has no table of contents")
-    stat = os.stat(path / tocs[-1])
-    token = (path.name, tocs[-1], stat.st_mtime_ns, stat.st_size)
     key = str(root)
     with _generations_lock:
         generation = _generations.get(key)

@@ -7,7 +7,9 @@ second machine has its own) catches up on its own.
 Outbox ids are not always committed in id order: on PostgreSQL a transaction
 that took a lower id can commit after one with a higher id. The indexer
 therefore applies every row it sees, but only advances its recorded position
-over rows that are contiguous with it or older than ``SETTLE_SECONDS``;
+over rows that are contiguous with it or older than ``SETTLE_SECONDS``
+(on SQLite, where writers take the lock up front and commit one at a time,
+ids always commit in order and every row is settled at once);
 rows beyond that are applied again on later runs (re-reading an entity and
 upserting it is idempotent), unless this process already applied them.
 
@@ -37,6 +39,7 @@ from .engine import release_leaked_files
 from .registry import (
     LOCK_FILE,
     current_generation,
+    generation_token,
     get_index,
     index_names,
     index_root,
@@ -113,6 +116,13 @@ def _set_position(name, key, position):
     session.commit()
 
 
+def _settled_before():
+    """Outbox rows created before this moment can have no uncommitted lower id."""
+    if db.engine.dialect.name == "sqlite":
+        return utcnow()
+    return utcnow() - timedelta(seconds=SETTLE_SECONDS)
+
+
 def _advance(position, rows, settled_before):
     """The new position: past rows contiguous with it, or old enough that no earlier id can still commit."""
     for row in rows:
@@ -174,7 +184,7 @@ def _sync_one(definition):
                     return applied
                 applied += len(todo)
                 seen.update(r.id for r in todo)
-            new_position = _advance(position, rows, utcnow() - timedelta(seconds=SETTLE_SECONDS))
+            new_position = _advance(position, rows, _settled_before())
             if new_position != position:
                 _set_position(definition.name, key, new_position)
                 seen.difference_update({i for i in seen if i <= new_position})
@@ -232,7 +242,7 @@ def rebuild_index(index_name=None):
 def _rebuild_locked(definition, root):
     session = db.session
     # Captured before the rows are read: later changes are applied on top by sync.
-    settled_before = utcnow() - timedelta(seconds=SETTLE_SECONDS)
+    settled_before = _settled_before()
     position = (
         session.scalar(
             sa.select(sa.func.max(SearchOutbox.id)).where(SearchOutbox.created_at <= settled_before)
@@ -327,6 +337,20 @@ def check_index(index_name="projects"):
     }
 
 
+_document_counts: dict = {}
+
+
+def _document_count(generation):
+    """The number of documents, read again only when the generation changed on disk."""
+    token = generation_token(generation)
+    key = str(generation)
+    cached = _document_counts.get(key)
+    if cached is None or cached[0] != token:
+        cached = (token, whoosh_index.open_dir(str(generation)).doc_count())
+        _document_counts[key] = cached
+    return cached[1]
+
+
 def index_status():
     """For /healthz: per index, whether it opens, its document count and pending changes."""
     status = {}
@@ -345,7 +369,7 @@ def index_status():
                     if generation is None:
                         entry["error"] = "index missing"
                     else:
-                        entry["documents"] = whoosh_index.open_dir(str(generation)).doc_count()
+                        entry["documents"] = _document_count(generation)
                         entry["ok"] = True
                 except Exception as error:  # a broken index is reported, not raised
                     entry["error"] = str(error) or type(error).__name__

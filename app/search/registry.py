@@ -78,6 +78,19 @@ def current_generation(root: Path) -> Path | None:
     return path if path.is_dir() else None
 
 
+def generation_token(path: Path):
+    """What identifies the state of a generation on disk: its name and its table of contents.
+
+    Whoosh writes a new ``_MAIN_<n>.toc`` on every commit; the file's mtime
+    and size also change when the directory is damaged or replaced.
+    """
+    tocs = sorted(name for name in os.listdir(path) if name.endswith(".toc"))
+    if not tocs:
+        return None
+    stat = os.stat(path / tocs[-1])
+    return (path.name, tocs[-1], stat.st_mtime_ns, stat.st_size)
+
+
 def new_generation(root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     path = root / f"{GENERATION_PREFIX}{secrets.token_hex(6)}"

@@ -432,12 +432,15 @@ def measure_http(config, seconds):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(300):
             try:
-                requests.get(f"{base}/healthz", timeout=1)
+                requests.get(f"{base}/healthz", timeout=30)
                 break
             except requests.ConnectionError:
                 time.sleep(0.1)
+        # Each worker opens the index on its first search.
+        for _ in range(4):
+            requests.get(f"{base}/projects", timeout=30)
         results = {}
         for name, path in [
             ("/healthz", "/healthz"),
