@@ -32,7 +32,13 @@
     announce(live && live.getAttribute("data-offline-message"));
   });
 
-  window.addEventListener("load", function () {
+  function afterLoadAndPaint(callback) {
+    window.addEventListener("load", function () {
+      window.requestAnimationFrame(function () { window.setTimeout(callback, 0); });
+    });
+  }
+
+  afterLoadAndPaint(function () {
     // htmx only speeds up what already works, so it comes after the first paint.
     if (script && script.dataset.htmx) {
       var htmx = document.createElement("script");
