@@ -41,7 +41,7 @@ ORGANIZATION_NAME_MAX = 200
 LINK_TITLE_MAX = 200
 URL_MAX = 2000
 SLUG_MAX = 120
-YEAR_RANGE = (1990, 2100)
+YEAR_RANGE = (1800, 2100)
 
 # The record fields, in the order export writes them.
 FIELDS = (

@@ -62,8 +62,8 @@ def test_a_full_record_is_valid():
         ({"country": "Uganda"}, "country", "ISO 3166-1"),
         ({"theme": "transport"}, "theme", "must be one of"),
         ({"status": "done"}, "status", "must be one of"),
-        ({"year": 1989}, "year", "between 1990 and 2100"),
-        ({"year": 2101}, "year", "between 1990 and 2100"),
+        ({"year": 1799}, "year", "between 1800 and 2100"),
+        ({"year": 2101}, "year", "between 1800 and 2100"),
         ({"year": True}, "year", "whole number"),
         ({"year": 2019.5}, "year", "whole number"),
         ({"year": "soon"}, "year", "whole number"),
@@ -170,10 +170,10 @@ def test_one_invalid_record_imports_nothing_and_names_each_problem(app, runner, 
 
 
 def test_skip_invalid_imports_the_valid_records_and_reports_the_rest(app, runner, tmp_path):
-    path = write_json(tmp_path, [record(slug="good"), record(slug="bad", year=1900)])
+    path = write_json(tmp_path, [record(slug="good"), record(slug="bad", year=1700)])
     result = run_import(runner, path, "--skip-invalid")
     assert result.exit_code == 0
-    assert f"{path}:record 2: year: must be between 1990 and 2100" in result.stderr
+    assert f"{path}:record 2: year: must be between 1800 and 2100" in result.stderr
     assert project_slugs(app) == {"good"}
 
 
