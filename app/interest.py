@@ -138,10 +138,7 @@ def rate_limit_reached(_error):
         "You have sent several submissions in a short time. Please wait a minute, then submit again."
     )
     current_app.logger.warning("Interest form rate limit reached by %s", request.remote_addr)
-    # htmx only swaps successful responses into the page.
-    return render_form(
-        form, published_project(form.project.data), notice, status=200 if is_htmx() else 429
-    )
+    return render_form(form, published_project(form.project.data), notice, status=429)
 
 
 @bp.route("", methods=["GET", "POST"], endpoint="form")
@@ -167,13 +164,16 @@ def interest_form():
         )
 
     if not form.validate():
+        # Refused with 4xx either way; htmx is configured to swap 400/422/429 into the page.
+        status = 422
         if form.csrf_token.errors:
             # The form was built with a fresh token; ask to send it again.
             form.csrf_token.errors = []
+            status = 400
             notice = _(
                 "Your session expired before the form was sent. Nothing is lost: please check your details and submit again."
             )
-        return render_form(form, project, notice)
+        return render_form(form, project, notice, status=status)
 
     if filled_too_fast(form.started.data):
         current_app.logger.warning(
@@ -181,7 +181,7 @@ def interest_form():
         )
         form.started.data = sign_start_time()
         notice = _("Please check your details and submit the form again.")
-        return render_form(form, project, notice)
+        return render_form(form, project, notice, status=422)
 
     begin_write()
     interest = submit_interest(form)

@@ -144,7 +144,7 @@ def test_errors_are_tied_to_fields_and_input_is_kept(app, client, htmx):
         consent="",
         message="My long message that must never be lost.",
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     page = html(response)
     assert (page.find("html") is None) == htmx
     assert page.find(id="interest-form") is not None
@@ -196,7 +196,7 @@ def test_post_without_csrf_token_stores_nothing_and_keeps_input(app, client):
     del data["csrf_token"]
     data.update(valid_input(message="Please keep this message."))
     response = client.post("/interest", data=data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = html(response)
     assert "submit again" in page.find(role="alert").get_text()
     assert page.find(class_="error-summary") is None  # nothing for the person to correct
@@ -215,7 +215,7 @@ def test_expired_session_token_rerenders_with_a_fresh_token_that_works(app, clie
     with client.session_transaction() as session:
         session.clear()  # the session (and its CSRF secret) is gone
     response = client.post("/interest", data=data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert count(app, Interest) == 0
     fresh = hidden_fields(response)
     assert fresh["csrf_token"] and fresh["csrf_token"] != data["csrf_token"]
@@ -246,7 +246,7 @@ def test_time_expired_csrf_token_rerenders_and_stores_nothing(app, client, monke
 
     monkeypatch.setattr(itsdangerous.timed, "time", Later)
     response = client.post("/interest", data=data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = html(response)
     assert "submit again" in page.find(role="alert").get_text()
     assert (
@@ -258,7 +258,7 @@ def test_time_expired_csrf_token_rerenders_and_stores_nothing(app, client, monke
 
 def test_forged_csrf_token_stores_nothing(app, client):
     response = submit(client, csrf_token="forged")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert count(app, Interest) == 0
 
 
@@ -279,7 +279,7 @@ def test_honeypot_gets_a_neutral_answer_and_stores_nothing(app, client, caplog):
 def test_too_fast_submission_stores_nothing_and_keeps_input(app, client):
     app.config["INTEREST_MIN_FILL_SECONDS"] = 60
     response = submit(client, message="Sent by a very fast hand.")
-    assert response.status_code == 200
+    assert response.status_code == 422
     page = html(response)
     assert (
         page.find("textarea", attrs={"name": "message"}).get_text().strip()
@@ -291,7 +291,7 @@ def test_too_fast_submission_stores_nothing_and_keeps_input(app, client):
 def test_missing_or_forged_start_time_stores_nothing(app, client):
     for started in ("", "interest-form.123.forged"):
         response = submit(client, started=started)
-        assert response.status_code == 200
+        assert response.status_code == 422
     assert count(app, Interest) == 0
 
 
@@ -324,7 +324,7 @@ def test_rate_limit_keeps_the_input(tmp_path):
         == "Third message, kept."
     )
     htmx = client.post("/interest", data=data, environ_base=environ, headers={"HX-Request": "true"})
-    assert htmx.status_code == 200 and html(htmx).find(id="interest-form") is not None
+    assert htmx.status_code == 429 and html(htmx).find(id="interest-form") is not None
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Interest)) == 2
         db.session.remove()
