@@ -24,7 +24,7 @@ def render_error(error: HTTPException):
     status = error.code or 500
     title, explanation = error_messages().get(status, (error.name, error.description))
     # A specific description given with abort(400, description=...) is more useful.
-    if status in (400, 403, 404, 429) and error.description and error.description != type(error).description:
+    if status in (400, 403, 404) and error.description and error.description != type(error).description:
         explanation = error.description
     if request.path.startswith("/api/"):
         response = jsonify(error={"status": status, "title": title, "message": explanation})
