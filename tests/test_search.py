@@ -62,6 +62,33 @@ def test_stemming_matches_other_word_forms(app, make_project):
     assert search(app, "parked").slugs == ["parking"]
 
 
+@pytest.mark.parametrize(
+    ("singular", "plural"),
+    [
+        ("bus", "buses"),
+        ("tax", "taxes"),
+        ("address", "addresses"),
+        ("box", "boxes"),
+        ("status", "statuses"),
+        ("campus", "campuses"),
+        ("gas", "gases"),
+        ("house", "houses"),
+        ("cause", "causes"),
+    ],
+)
+def test_singular_and_plural_find_each_other(app, make_project, singular, plural):
+    make_project(slug="one", title=f"Smart {singular} pilot", summary="First.")
+    make_project(slug="many", title=f"Electric {plural}", summary="Second.")
+    make_project(slug="other", title="Open budget portal", summary="Third.")
+    assert sorted(search(app, singular).slugs) == ["many", "one"]
+    assert sorted(search(app, plural).slugs) == ["many", "one"]
+
+
+def test_adjectives_in_ous_still_meet_their_root(app, make_project):
+    make_project(slug="danger", title="Dangerous crossings", summary="Mapped.")
+    assert search(app, "danger").slugs == ["danger"]
+
+
 @pytest.mark.parametrize("typed", ["Medellin", "medellín", "MEDELLÍN"])
 def test_accent_folding_from_unaccented_and_accented_queries(app, make_project, typed):
     make_project(slug="medellin", title="Metro cable", city="Medellín", country="CO")
@@ -142,6 +169,20 @@ def test_known_words_give_no_suggestion(app, make_project):
     make_project(slug="parking", title="Smart parking")
     page = search(app, "parking")
     assert (page.suggestion, page.corrected) == (None, False)
+
+
+def test_no_suggestion_for_another_form_of_a_word_that_matched(app, make_project):
+    make_project(slug="drones", title="Delivery drones", summary="Flying parcels.")
+    page = search(app, "drone")
+    assert page.slugs == ["drones"]
+    assert (page.suggestion, page.corrected) == (None, False)
+
+
+def test_only_the_word_that_matches_nothing_is_corrected(app, make_project):
+    make_project(slug="both", title="Delivery drones for parking", summary="Flying parcels.")
+    page = search(app, "drone parkng")
+    assert page.suggestion == "drone parking"
+    assert page.slugs == ["both"]
 
 
 def test_suggestion_without_correction_when_typed_query_finds_something(app, make_project):
@@ -368,6 +409,28 @@ def test_outbox_catch_up_after_a_crash(app, make_project):
     assert sorted(search(app, "lighting").slugs) == ["p", "q"]
 
 
+def test_rebuild_covers_every_row_it_saw_for_every_process(app, make_project, monkeypatch):
+    """On PostgreSQL rows younger than SETTLE_SECONDS may still have a lower id uncommitted."""
+    from datetime import timedelta
+
+    from app.models.catalog import utcnow
+    from app.search import indexer
+
+    monkeypatch.setattr(indexer, "_settled_before", lambda: utcnow() - timedelta(seconds=5))
+    app.config["SEARCH_SYNC_ON_COMMIT"] = False
+    for n in range(5):
+        make_project(slug=f"p{n}", title="Smart parking")
+    update_project(app, "p0", title="Smart lighting")
+    with app.app_context():
+        assert rebuild_index() == 5
+        indexer._applied_unsettled.clear()  # what another process (the web server) knows
+        assert index_status()["projects"]["pending"] == 0
+        assert check_index()["stale"] == 0
+    update_project(app, "p1", title="Street lighting")
+    with app.app_context():
+        assert index_status()["projects"]["pending"] == 1
+
+
 def test_sync_skips_while_another_writer_holds_the_lock(app, make_project):
     make_project(slug="p", title="Smart parking")
     app.config["SEARCH_SYNC_ON_COMMIT"] = False
@@ -427,6 +490,70 @@ def test_related_projects(app, make_project):
     with app.app_context():
         project = db.session.scalar(db.select(Project).filter_by(slug="p"))
         assert [p.slug for p in related_projects(project)] == ["q"]
+
+
+def test_related_projects_prefer_technologies_words_and_region_over_theme(app, make_project):
+    make_project(
+        slug="p",
+        title="Smart parking sensors",
+        summary="Free spaces shown live.",
+        technologies=["IoT", "Mobile app"],
+        theme="mobility",
+        country="KR",
+    )
+    make_project(
+        slug="same-theme",
+        title="Bicycle lanes",
+        summary="Painted routes.",
+        theme="mobility",
+        country="KR",
+    )
+    make_project(
+        slug="two-technologies",
+        title="Waste bins",
+        summary="Collection rounds.",
+        technologies=["IoT", "Mobile app"],
+        theme="sustainable-city",
+        country="BR",
+    )
+    make_project(
+        slug="words-near",
+        title="Parking sensors downtown",
+        summary="Meters.",
+        theme="safe-city",
+        country="JP",
+    )
+    make_project(
+        slug="words-far",
+        title="Parking sensors downtown",
+        summary="Meters.",
+        theme="safe-city",
+        country="BR",
+    )
+    with app.app_context():
+        project = db.session.scalar(db.select(Project).filter_by(slug="p"))
+        related = [p.slug for p in related_projects(project)]
+    assert related == ["words-near", "words-far", "two-technologies"]
+
+
+def test_related_projects_are_cached_per_index_generation(app, make_project, monkeypatch):
+    from app.search import engine
+
+    make_project(slug="p", title="Smart parking sensors", summary="Live.")
+    make_project(slug="q", title="Parking sensors downtown", summary="Meters.")
+    calls = []
+    original = engine._related_ids
+    monkeypatch.setattr(engine, "_related_ids", lambda *args: calls.append(1) or original(*args))
+    with app.app_context():
+        project = db.session.scalar(db.select(Project).filter_by(slug="p"))
+        assert [p.slug for p in related_projects(project)] == ["q"]
+        assert [p.slug for p in related_projects(project)] == ["q"]
+    assert len(calls) == 1
+    make_project(slug="r", title="Parking sensors uptown", summary="Meters.")
+    with app.app_context():
+        project = db.session.scalar(db.select(Project).filter_by(slug="p"))
+        assert sorted(p.slug for p in related_projects(project)) == ["q", "r"]
+    assert len(calls) == 2
 
 
 # Degraded mode: the database answers when the index cannot

@@ -19,7 +19,6 @@ marked ``degraded``.
 """
 
 import gc
-import heapq
 import logging
 import math
 import threading
@@ -27,15 +26,16 @@ import warnings
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+import numpy as np
 import sqlalchemy as sa
 from markupsafe import Markup
 from whoosh import index as whoosh_index
-from whoosh import query as wq
 
 from ..extensions import db
 from ..models import Project
+from . import postings
 from . import query as parsing
-from .projects import DEFINITION, FACET_FIELDS, TEXT_FIELDS, normalize
+from .projects import DEFINITION, FACET_FIELDS, TEXT_FIELDS, facet_values, normalize
 from .registry import current_generation, generation_token, index_root
 
 log = logging.getLogger(__name__)
@@ -44,11 +44,18 @@ FACETS = tuple(FACET_FIELDS)
 SORTS = ("relevance", "newest", "title")
 MAX_PER_PAGE = 100
 CACHE_SIZE = 256
-TERM_CACHE_SIZE = 4096
+TERM_CACHE_SIZE = 1024
+RELATED_CACHE_SIZE = 1024
 # Bonuses that lift an exact title or city match, then a title phrase, to the top.
 EXACT_TITLE_BONUS = 1000.0
 EXACT_CITY_BONUS = 300.0
 TITLE_PHRASE_BONUS = 50.0
+# Related projects: the best title/summary match counts 10, each shared technology 4.
+RELATED_FIELDS = {"title": TEXT_FIELDS["title"], "summary": TEXT_FIELDS["summary"]}
+RELATED_TEXT_WEIGHT = 10.0
+RELATED_TECHNOLOGY_WEIGHT = 4.0
+RELATED_REGION_WEIGHT = 2.0
+RELATED_THEME_WEIGHT = 0.5
 
 
 @dataclass
@@ -137,11 +144,6 @@ def _mask(docnums):
     return int.from_bytes(bits, "little")
 
 
-def _membership(mask, size):
-    """A bitset as bytes, for fast ``data[d >> 3] >> (d & 7) & 1`` tests."""
-    return mask.to_bytes((size >> 3) + 1, "little")
-
-
 class _SegmentData:
     """Facet bitsets and sort keys of one Whoosh segment (segment-local document numbers).
 
@@ -166,15 +168,16 @@ class _SegmentData:
 
 _segments: OrderedDict = OrderedDict()
 SEGMENT_CACHE_SIZE = 512
+_postings = postings.SegmentPostings()
 
 
-def _segment_data(path, segment_reader):
-    key = (str(path), segment_reader.segment().segment_id())
+def _segment_data(key, segment_reader):
     data = _segments.get(key)
     if data is None:
         data = _segments[key] = _SegmentData(segment_reader)
         if len(_segments) > SEGMENT_CACHE_SIZE:
-            _segments.popitem(last=False)
+            forgotten, _data = _segments.popitem(last=False)
+            _postings.forget(forgotten)
     return data
 
 
@@ -188,13 +191,18 @@ class _Generation:
         self.searcher = self.ix.searcher()
         self.cache: OrderedDict = OrderedDict()
         self.terms: OrderedDict = OrderedDict()
-        reader = self.searcher.reader()
+        self.related: OrderedDict = OrderedDict()
+        self.lengths: dict[str, np.ndarray] = {}
+        self.reader = reader = self.searcher.reader()
         self.size = reader.doc_count_all()
         self.live = 0
         self.values: dict[str, dict[str, int]] = {facet: {} for facet in FACET_FIELDS}
         self.entity, years, created, titles = [], [], [], []
+        self.leaves = []
         for segment_reader, offset in reader.leaf_readers():
-            segment = _segment_data(path, segment_reader)
+            key = (str(path), segment_reader.segment().segment_id())
+            self.leaves.append((segment_reader, offset, key))
+            segment = _segment_data(key, segment_reader)
             self.live |= _mask(segment_reader.all_doc_ids()) << offset
             for facet, masks in segment.values.items():
                 merged = self.values[facet]
@@ -205,8 +213,10 @@ class _Generation:
             created += segment.created
             titles += segment.titles
         live = sorted(reader.all_doc_ids())
-        self.newest = sorted(live, key=lambda d: (-years[d], -created[d], titles[d]))
-        self.by_title = sorted(live, key=lambda d: (titles[d], -years[d]))
+        self.newest = np.array(
+            sorted(live, key=lambda d: (-years[d], -created[d], titles[d])), dtype=np.int64
+        )
+        self.by_title = np.array(sorted(live, key=lambda d: (titles[d], -years[d])), dtype=np.int64)
 
     def remember(self, key, answer):
         self.cache[key] = answer
@@ -214,43 +224,98 @@ class _Generation:
             self.cache.popitem(last=False)
 
     def clause(self, clause):
-        """(bitset, {docnum: score}) of one clause, cached: BM25F summed over the text fields."""
+        """(bitset, docnums, scores) of one clause, cached: BM25F summed over the text fields."""
         found = self.terms.get(clause)
         if found is not None:
             self.terms.move_to_end(clause)
             return found
         kind, value = clause
-        if kind == "phrase":
-            docs = set(parsing.phrase_query(value).docs(self.searcher))
-            scores: dict[int, float] = {}
-            for stem in value:
-                for docnum, score in self.clause(("term", stem))[1].items():
-                    if docnum in docs:
-                        scores[docnum] = scores.get(docnum, 0.0) + score
-        elif kind == "term":
-            scores = {}
-            for fieldname, boost in TEXT_FIELDS.items():
-                if not self.searcher.doc_frequency(fieldname, value):
-                    continue
-                matcher = self.searcher.postings(fieldname, value)
-                while matcher.is_active():
-                    docnum = matcher.id()
-                    scores[docnum] = scores.get(docnum, 0.0) + boost * matcher.score()
-                    matcher.next()
+        if kind == "term":
+            docnums, scores = self.term_scores(value, TEXT_FIELDS)
+        elif kind == "phrase":
+            docnums = self.phrase_docs(value, TEXT_FIELDS)
+            total = np.zeros(self.size, dtype=np.float32)
+            for stem in dict.fromkeys(value):
+                _mask, term_docnums, term_scores = self.clause(("term", stem))
+                total[term_docnums] += term_scores
+            scores = total[docnums]
         elif kind == "title-phrase":
-            docs = parsing.phrase_query(value, ("title",)).docs(self.searcher)
-            scores = dict.fromkeys(docs, TITLE_PHRASE_BONUS)
+            docnums = self.phrase_docs(value, ("title",))
+            scores = np.full(len(docnums), TITLE_PHRASE_BONUS, dtype=np.float32)
         else:  # an exact key: ("title_key" | "city_key", normalized text)
             bonus = EXACT_TITLE_BONUS if kind == "title_key" else EXACT_CITY_BONUS
-            scores = {}
-            if value and self.searcher.doc_frequency(kind, value):
-                docs = self.searcher.reader().postings(kind, value).all_ids()
-                scores = dict.fromkeys(docs, bonus)
-        found = (_mask(scores), scores)
+            docnums = np.zeros(0, dtype=np.int64)
+            if value and self.reader.doc_frequency(kind, value):
+                docnums = np.array(
+                    sorted(self.reader.postings(kind, value).all_ids()), dtype=np.int64
+                )
+            scores = np.full(len(docnums), bonus, dtype=np.float32)
+        present = np.zeros(self.size, dtype=bool)
+        present[docnums] = True
+        found = (postings.to_mask(present), docnums, scores)
         self.terms[clause] = found
         if len(self.terms) > TERM_CACHE_SIZE:
             self.terms.popitem(last=False)
         return found
+
+    def field_lengths(self, fieldname):
+        lengths = self.lengths.get(fieldname)
+        if lengths is None:
+            parts = [
+                _postings.lengths(key, reader, fieldname) for reader, _offset, key in self.leaves
+            ]
+            lengths = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+            self.lengths[fieldname] = lengths
+        return lengths
+
+    def term_scores(self, stem, fields):
+        """(docnums, BM25F scores) of a stem over `fields` (name -> boost), from cached segment postings."""
+        total = np.zeros(self.size, dtype=np.float32)
+        present = np.zeros(self.size, dtype=bool)
+        for fieldname, boost in fields.items():
+            frequency = self.reader.doc_frequency(fieldname, stem)
+            if not frequency:
+                continue
+            weight = postings.idf(frequency, self.size)
+            average = self.reader.field_length(fieldname) / self.size or 1.0
+            lengths = self.field_lengths(fieldname)
+            for reader, offset, key in self.leaves:
+                docnums, weights, _positions = _postings.terms(key, reader, fieldname, stem)
+                docnums = docnums + offset
+                total[docnums] += postings.bm25f(weights, lengths[docnums], weight, average, boost)
+                present[docnums] = True
+        docnums = np.flatnonzero(present)
+        return docnums, total[docnums]
+
+    def phrase_docs(self, stems, fieldnames):
+        """Documents where the stems follow each other in one field.
+
+        Positions are decoded only for the documents that have every stem in
+        that field (the intersection of their postings).
+        """
+        found = []
+        for fieldname in fieldnames:
+            if not all(self.reader.doc_frequency(fieldname, stem) for stem in stems):
+                continue
+            decode = self.reader.schema[fieldname].format.decode_positions
+            for reader, offset, key in self.leaves:
+                lists = [_postings.terms(key, reader, fieldname, stem, True) for stem in stems]
+                common = lists[0][0]
+                for docnums, _weights, _positions in lists[1:]:
+                    common = np.intersect1d(common, docnums, assume_unique=True)
+                if not len(common):
+                    continue
+                rows = [np.searchsorted(docnums, common).tolist() for docnums, _w, _p in lists]
+                for index, docnum in enumerate(common.tolist()):
+                    starts = set(decode(lists[0][2][rows[0][index]]))
+                    for distance in range(1, len(stems)):
+                        following = set(decode(lists[distance][2][rows[distance][index]]))
+                        starts = {p for p in starts if p + distance in following}
+                        if not starts:
+                            break
+                    if starts:
+                        found.append(docnum + offset)
+        return np.unique(np.array(found, dtype=np.int64))
 
 
 _generations: dict[str, _Generation] = {}
@@ -394,7 +459,9 @@ def _search_index(generation, text, filters, sort, page, per_page):
     matched = generation.live
     scored = None
     if parsed:
-        corrected_text = parsing.suggest(parsed, generation.searcher)
+        corrected_text = parsing.suggest(
+            parsed, generation.searcher, lambda word: _matches(generation, word)
+        )
         suggestion = corrected_text.text() if corrected_text else None
         attempts = [(parsed, True, False), (corrected_text, True, True)]
         attempts += [(parsed, False, False), (corrected_text, False, True)]
@@ -405,12 +472,12 @@ def _search_index(generation, text, filters, sort, page, per_page):
             clauses = [generation.clause(c) for c in parsing.clauses(candidate)]
             if not clauses:
                 continue
-            masks = [mask for mask, _scores in clauses]
+            masks = [mask for mask, _docnums, _scores in clauses]
             found = _and_all(masks[0], masks[1:]) if require_all else _or(masks)
             found &= generation.live
             if scored is None or _and_all(found, filter_masks.values()):
                 parsed, corrected, matched = candidate, is_correction, found
-                scored = [scores for _mask, scores in clauses]
+                scored = [(docnums, scores) for _mask, docnums, scores in clauses]
             if _and_all(found, filter_masks.values()):
                 break
     selected = _and_all(matched, filter_masks.values())
@@ -423,7 +490,7 @@ def _search_index(generation, text, filters, sort, page, per_page):
         docnums = _top(generation, parsed, scored, selected, end)[start:end]
     else:
         order = generation.by_title if sort == "title" else generation.newest
-        docnums = _ordered_page(order, _membership(selected, generation.size), start, end)
+        docnums = _ordered_page(order, postings.from_mask(selected, generation.size), start, end)
     return _Answer(
         ids=[generation.entity[docnum] for docnum, _score in docnums],
         scores=[score for _docnum, score in docnums],
@@ -437,38 +504,43 @@ def _search_index(generation, text, filters, sort, page, per_page):
     )
 
 
+def _matches(generation, word):
+    """Whether the word (stemmed and folded as indexed) is in some live document, or is a stop word."""
+    stems = parsing.analyze(word)
+    return not stems or any(
+        generation.clause(("term", stem))[0] & generation.live for stem in stems
+    )
+
+
 def _top(generation, parsed, scored, selected, count):
-    """The `count` best (docnum, score) among `selected`: BM25F plus exact-match bonuses."""
+    """The `count` best (docnum, score) among `selected`: BM25F plus exact-match bonuses.
+
+    Ties go to the lower document number, so pages never overlap.
+    """
     if not selected or not count:
         return []
     key = normalize(parsed.text())
-    bonuses = [generation.clause(("title_key", key))[1], generation.clause(("city_key", key))[1]]
+    parts = list(scored)
+    parts += [generation.clause(("title_key", key))[1:], generation.clause(("city_key", key))[1:]]
     stems = parsed.stems()
     if len(stems) > 1:
-        bonuses.append(generation.clause(("title-phrase", tuple(stems)))[1])
-    members = _membership(selected, generation.size)
-    candidates = set()
-    for scores in scored:
-        candidates.update(d for d in scores if members[d >> 3] >> (d & 7) & 1)
-    parts = scored + [b for b in bonuses if b]
-    ranked = heapq.nlargest(
-        count,
-        ((sum(part.get(d, 0.0) for part in parts), -d) for d in candidates),
-    )
-    return [(-negative, score) for score, negative in ranked]
+        parts.append(generation.clause(("title-phrase", tuple(stems)))[1:])
+    total = np.zeros(generation.size, dtype=np.float64)
+    for docnums, scores in parts:
+        total[docnums] += scores
+    candidates = np.flatnonzero(postings.from_mask(selected, generation.size))
+    values = total[candidates]
+    if len(candidates) > count:
+        threshold = np.partition(values, len(values) - count)[len(values) - count]
+        keep = values >= threshold
+        candidates, values = candidates[keep], values[keep]
+    order = np.lexsort((candidates, -values))[:count]
+    return [(int(candidates[i]), float(values[i])) for i in order]
 
 
 def _ordered_page(order, members, start, end):
-    page = []
-    seen = 0
-    for docnum in order:
-        if members[docnum >> 3] >> (docnum & 7) & 1:
-            if seen >= start:
-                page.append((docnum, None))
-                if len(page) >= end - start:
-                    break
-            seen += 1
-    return page
+    """Page `start:end` of the documents of `order` (docnums) that are set in `members` (bools)."""
+    return [(int(docnum), None) for docnum in order[members[order]][start:end]]
 
 
 def _facet_counts(generation, matched, filters, filter_masks):
@@ -490,8 +562,6 @@ def _facet_counts(generation, matched, filters, filter_masks):
 
 def _search_database(text, filters, sort, page, per_page):
     """The fallback: substring matching in SQL, facets and paging in Python."""
-    from .projects import facet_values
-
     parsed = parsing.parse(text)
     words = [" ".join(p.words) if isinstance(p, parsing.Phrase) else p for p in parsed.parts]
     columns = (Project.title, Project.summary, Project.city, Project.country, Project.description)
@@ -557,25 +627,56 @@ def _escape_like(word):
 
 
 def related_projects(project, limit=4):
-    """Published projects like this one (shared words in title, summary, technologies; same theme)."""
+    """Published projects like this one; cached per index generation and project.
+
+    A related project shares technologies or words of the title and summary
+    (BM25F over those two fields); the same region adds a little, the same
+    theme only breaks ties, and sharing nothing but those does not qualify.
+    """
     try:
         generation = _current(index_root(DEFINITION))
-        words = " ".join([project.title, project.summary, " ".join(project.technologies or [])])
-        stems = list(dict.fromkeys(parsing.analyze(words)))[:24]
-        if not stems:
-            return []
-        clauses = [
-            wq.Term(name, stem, boost=TEXT_FIELDS[name])
-            for stem in stems
-            for name in ("title", "summary", "technologies")
-        ]
-        clauses.append(wq.Term(FACET_FIELDS["theme"], project.theme, boost=2.0))
-        whoosh_query = wq.AndNot(wq.Or(clauses), wq.Term("id", str(project.id)))
+        key = (project.id, limit)
         with generation.lock:
-            results = generation.searcher.search(whoosh_query, limit=limit * 2)
-            ids = [generation.entity[hit.docnum] for hit in results]
+            ids = generation.related.get(key)
+            if ids is None:
+                ids = generation.related[key] = _related_ids(generation, project, limit)
+                if len(generation.related) > RELATED_CACHE_SIZE:
+                    generation.related.popitem(last=False)
+            else:
+                generation.related.move_to_end(key)
     except Exception as error:
         log.warning("related projects unavailable: %s", repr(error))
         return []
     projects = _published(ids)
     return [projects[i] for i in ids if i in projects][:limit]
+
+
+def _related_ids(generation, project, limit):
+    size = generation.size
+    text = np.zeros(size, dtype=np.float64)
+    shared = np.zeros(size, dtype=bool)
+    for stem in list(dict.fromkeys(parsing.analyze(f"{project.title} {project.summary}")))[:24]:
+        docnums, scores = generation.term_scores(stem, RELATED_FIELDS)
+        text[docnums] += scores
+        shared[docnums] = True
+    own = str(project.id)
+    own_docnums = []
+    if generation.reader.doc_frequency("id", own):
+        own_docnums = list(generation.reader.postings("id", own).all_ids())
+    text[own_docnums] = 0.0
+    total = np.zeros(size, dtype=np.float64)
+    if text.any():
+        total += RELATED_TEXT_WEIGHT * text / text.max()
+    values = facet_values(project)
+    for technology in values["technology"]:
+        members = postings.from_mask(generation.values["technology"].get(technology, 0), size)
+        total += RELATED_TECHNOLOGY_WEIGHT * members
+        shared |= members
+    for facet, weight in (("region", RELATED_REGION_WEIGHT), ("theme", RELATED_THEME_WEIGHT)):
+        for value in values[facet]:
+            total += weight * postings.from_mask(generation.values[facet].get(value, 0), size)
+    shared[own_docnums] = False
+    candidates = np.flatnonzero(shared & postings.from_mask(generation.live, size))
+    scores = total[candidates]
+    order = np.lexsort((candidates, -scores))
+    return [generation.entity[docnum] for docnum in candidates[order[: limit * 2]].tolist()]

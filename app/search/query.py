@@ -1,4 +1,4 @@
-"""From what a user typed to a Whoosh query, without ever raising.
+"""From what a user typed to the clauses the engine matches, without ever raising.
 
 No query syntax is exposed: double quotes make a phrase, everything else is
 plain words. Operators (AND, OR, NOT, -, *, ~, ^, parentheses), field
@@ -9,11 +9,11 @@ used, so a 5,000-character paste costs no more than a sentence.
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from markupsafe import Markup, escape
-from whoosh import query as q
 
-from .projects import SPELLING_ANALYZER, TEXT_ANALYZER, TEXT_FIELDS
+from .projects import SPELLING_ANALYZER, TEXT_ANALYZER, WORD_PATTERN
 
 MAX_CHARS = 500
 MAX_TERMS = 32
@@ -22,6 +22,7 @@ OPERATOR_WORDS = {"and", "or", "not"}
 # A phrase needs both quotes; a lone quote is skipped.
 _PART = re.compile(r'"([^"]*)"|([^\s"]+)')
 _FIELD_PREFIX = re.compile(r"^\w+:(?=\S)")
+_WORD = re.compile(WORD_PATTERN)
 
 
 @dataclass
@@ -101,37 +102,39 @@ def clauses(parsed):
     return list(dict.fromkeys(found))
 
 
-def phrase_query(stems, fieldnames=tuple(TEXT_FIELDS)):
-    return q.Or([q.Phrase(name, list(stems), slop=1) for name in fieldnames])
+def suggest(parsed, searcher, matches):
+    """The text with words that match nothing replaced by the closest indexed word, or None.
 
-
-def suggest(parsed, searcher):
-    """The text with unknown words replaced by the closest indexed word, or None when all are known."""
+    `matches(word)` says whether the word, analyzed as the index is, finds
+    any document: such a word is never corrected (so "drone", which finds
+    "drones", gets no suggestion), and neither is a word whose only
+    correction is another form of itself.
+    """
     corrector = searcher.corrector("spelling")
     changed = False
     parts = []
     for part in parsed.parts:
         if isinstance(part, str):
-            replacement = _correct(part, searcher, corrector)
+            replacement = _correct(part, corrector, matches)
             changed |= replacement != part
             parts.append(replacement)
         else:
-            words = [_correct(word, searcher, corrector) for word in part.words]
+            words = [_correct(word, corrector, matches) for word in part.words]
             changed |= words != part.words
             parts.append(Phrase(words))
     return ParsedText(parts) if changed else None
 
 
-def _correct(word, searcher, corrector):
+def _correct(word, corrector, matches):
     folded = fold(word)
-    if len(folded) != 1 or len(folded[0]) < 3 or folded[0].isdigit():
+    if len(folded) != 1 or len(folded[0]) < 3 or folded[0].isdigit() or matches(word):
         return word
     term = folded[0]
-    if searcher.doc_frequency("spelling", term):
-        return word
     maxdist = 1 if len(term) < 5 else 2
-    suggestions = corrector.suggest(term, limit=1, maxdist=maxdist, prefix=1)
-    return suggestions[0] if suggestions else word
+    for suggestion in corrector.suggest(term, limit=3, maxdist=maxdist, prefix=1):
+        if analyze(suggestion) != analyze(word):
+            return suggestion
+    return word
 
 
 def highlight(text, stems):
@@ -142,10 +145,17 @@ def highlight(text, stems):
     wanted = set(stems)
     pieces = []
     position = 0
-    for token in TEXT_ANALYZER(text, chars=True):
-        if token.text in wanted:
-            pieces.append(escape(text[position : token.startchar]))
-            pieces.append(Markup("<mark>%s</mark>") % text[token.startchar : token.endchar])
-            position = token.endchar
+    for match in _WORD.finditer(text):
+        if _stem(match.group()) in wanted:
+            pieces.append(escape(text[position : match.start()]))
+            pieces.append(Markup("<mark>%s</mark>") % match.group())
+            position = match.end()
     pieces.append(escape(text[position:]))
     return Markup("").join(pieces)
+
+
+@lru_cache(maxsize=65536)
+def _stem(word):
+    """The analyzed form of one word as the tokenizer cuts it (None for a stop word)."""
+    stems = analyze(word)
+    return stems[0] if stems else None
