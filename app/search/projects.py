@@ -12,6 +12,7 @@ from whoosh.analysis import (
     StopFilter,
 )
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
 from ..extensions import db
@@ -24,13 +25,41 @@ INDEX_NAME = "projects"
 # Words (with inner dots, as in "e.g." or "5.2"). Whoosh-reloaded's default
 # pattern also keeps "*" inside tokens, which would glue Markdown emphasis to words.
 WORD_PATTERN = r"\w+(?:\.?\w+)*"
+# Plurals of the few "-u" nouns that end in "us" (not singulars like "bus").
+U_PLURALS = {"emus": "emu", "gurus": "guru", "haikus": "haiku", "menus": "menu", "tofus": "tofu"}
+AS_WORDS = {"gas", "gases", "bias", "biases", "atlas", "atlases", "canvas", "canvases"}
+
+
+def stem_word(word):
+    """The Porter stem, except that singulars in "-us" keep their "s" and meet their "-uses" plural.
+
+    Porter cuts the final "s" of any word, so "bus" became "bu" while
+    "buses" became "buse", and neither found the other (the same for
+    status/statuses, campus/campuses, bonus/bonuses, gas/gases). Words in
+    "-us" (not the "-ous" adjectives, which Porter handles) are kept whole
+    and "-uses" loses its "es"; "causes", "houses" and "uses" still meet
+    "cause", "house" and "use" because Porter drops their final "e". A few
+    nouns in "-use" with a short stem ("fuse") no longer meet their plural.
+    """
+    if word in U_PLURALS:
+        return porter_stem(U_PLURALS[word])
+    if word in AS_WORDS:
+        return word[:-2] if word.endswith("ses") else word
+    if len(word) >= 3 and not word.endswith("ous"):
+        if word.endswith("us"):
+            return word
+        if word.endswith("uses") and not word.endswith("ouses"):
+            return word[:-2]
+    return porter_stem(word)
+
+
 # Accents are folded before stemming, so "Medellín" and "Medellin" share one stem.
 TEXT_ANALYZER = (
     RegexTokenizer(WORD_PATTERN)
     | LowercaseFilter()
     | CharsetFilter(accent_map)
     | StopFilter()
-    | StemFilter()
+    | StemFilter(stemfn=stem_word)
 )
 # Whole words, folded but not stemmed: what "did you mean" suggests from.
 SPELLING_ANALYZER = RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
