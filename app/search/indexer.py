@@ -21,6 +21,7 @@ import contextlib
 import logging
 import socket
 import threading
+import time
 import warnings
 from datetime import timedelta
 
@@ -271,10 +272,43 @@ def _rebuild_locked(definition, root):
     writer.commit()
     session.rollback()
     publish_generation(root, generation)
+    position = _covered(session, position, visible)
     key = index_key(root)
-    _applied_unsettled[key] = visible
+    _applied_unsettled[key] = {outbox_id for outbox_id in visible if outbox_id > position}
     _set_position(definition.name, key, position)
     return count
+
+
+def _covered(session, position, visible):
+    """How far a rebuild covers the outbox: past every row it saw before reading the database.
+
+    Those rows are reflected in what it read, so the recorded position
+    passes them, and every process (the web server's /healthz too) sees
+    nothing pending. A missing lower id (a transaction that may still
+    commit, on PostgreSQL) is waited for until it is settled; a row that
+    appears meanwhile was not seen, so it stays pending for sync.
+    """
+    if not visible:
+        return position
+    last = max(visible)
+    deadline = time.monotonic() + SETTLE_SECONDS + 1
+    while True:
+        rows = session.execute(
+            sa.select(SearchOutbox.id, SearchOutbox.created_at)
+            .where(SearchOutbox.id > position, SearchOutbox.id <= last)
+            .order_by(SearchOutbox.id)
+        ).all()
+        session.rollback()
+        settled_before = _settled_before()
+        for row in rows:
+            if row.id not in visible:
+                return position
+            if row.id != position + 1 and row.created_at > settled_before:
+                break
+            position = row.id
+        if position >= last or time.monotonic() > deadline:
+            return position
+        time.sleep(0.1)
 
 
 def prune_outbox():
