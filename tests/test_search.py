@@ -124,6 +124,18 @@ def test_phrase_requires_adjacent_words(app, make_project):
     assert search(app, '"public transport"').slugs == ["phrase"]
 
 
+def test_phrase_words_must_follow_each_other_in_one_field(app, make_project):
+    make_project(slug="run", title="Public transport safety", summary="For women.")
+    make_project(
+        slug="pairs-apart",
+        title="Public transport hub",
+        summary="A transport safety audit.",
+    )
+    make_project(slug="across-fields", title="Rail transport", summary="Safety first.")
+    assert search(app, '"public transport safety"').slugs == ["run"]
+    assert sorted(search(app, '"transport safety"').slugs) == ["pairs-apart", "run"]
+
+
 def test_all_words_must_match_before_any_word_does(app, make_project):
     make_project(slug="both", title="Smart parking")
     make_project(slug="one", title="Smart lighting")

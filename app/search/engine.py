@@ -258,6 +258,19 @@ class _Generation:
             self.terms.popitem(last=False)
         return found
 
+    def pair_docs(self, stems):
+        """Documents holding every adjacent pair of `stems` in some text field."""
+        result = None
+        for first, second in zip(stems, stems[1:], strict=False):
+            present = np.zeros(self.size, dtype=bool)
+            for reader, offset, key in self.leaves:
+                docnums, _weights, _positions = _postings.terms(
+                    key, reader, "pairs", f"{first}|{second}"
+                )
+                present[docnums + offset] = True
+            result = present if result is None else result & present
+        return np.flatnonzero(result)
+
     def field_lengths(self, fieldname):
         lengths = self.lengths.get(fieldname)
         if lengths is None:
@@ -288,11 +301,15 @@ class _Generation:
         return docnums, total[docnums]
 
     def phrase_docs(self, stems, fieldnames):
-        """Documents where the stems follow each other in one field.
+        """Documents where the stems follow each other in one of `fieldnames`.
 
-        Positions are decoded only for the documents that have every stem in
-        that field (the intersection of their postings).
+        The candidates are the documents holding every adjacent pair of the
+        phrase (the "pairs" field), which for two words anywhere is the
+        answer; otherwise positions are decoded for those candidates only.
         """
+        candidates = self.pair_docs(stems)
+        if len(stems) == 2 and tuple(fieldnames) == tuple(TEXT_FIELDS) or not len(candidates):
+            return candidates
         found = []
         for fieldname in fieldnames:
             if not all(self.reader.doc_frequency(fieldname, stem) for stem in stems):
@@ -300,8 +317,11 @@ class _Generation:
             decode = self.reader.schema[fieldname].format.decode_positions
             for reader, offset, key in self.leaves:
                 lists = [_postings.terms(key, reader, fieldname, stem, True) for stem in stems]
-                common = lists[0][0]
-                for docnums, _weights, _positions in lists[1:]:
+                common = candidates[
+                    (candidates >= offset) & (candidates < offset + reader.doc_count_all())
+                ]
+                common = common - offset
+                for docnums, _weights, _positions in lists:
                     common = np.intersect1d(common, docnums, assume_unique=True)
                 if not len(common):
                     continue

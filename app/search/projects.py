@@ -103,6 +103,7 @@ def build_schema():
         title_key=ID,
         city_key=ID,
         spelling=TEXT(analyzer=SPELLING_ANALYZER, phrase=False),
+        pairs=KEYWORD(lowercase=False, scorable=False),
         year=NUMERIC(sortable=True),
         created=NUMERIC(sortable=True, bits=64),
         title_sort=ID(sortable=True),
@@ -140,6 +141,12 @@ def facet_values(project):
     }
 
 
+def word_pairs(text):
+    """Each pair of adjacent stems of `text` as one token ("smart|park"): a phrase lookup is then one term."""
+    stems = [token.text for token in TEXT_ANALYZER(text)]
+    return [f"{first}|{second}" for first, second in zip(stems, stems[1:], strict=False)]
+
+
 def project_document(project):
     """The search document of one published project."""
     organizations = " ".join(
@@ -166,6 +173,9 @@ def project_document(project):
         "created": int(project.created_at.timestamp()) if project.created_at else 0,
         "title_sort": normalize(project.title),
     }
+    document["pairs"] = " ".join(
+        pair for fieldname in TEXT_FIELDS for pair in word_pairs(document[fieldname])
+    )
     for facet, values in facet_values(project).items():
         document[FACET_FIELDS[facet]] = ",".join(values)
     return document
