@@ -7,7 +7,12 @@ documents, so each process keeps, per index generation:
 - per facet value, the set of matching documents as a Python int used as a
   bitset, so a facet count is ``(matched & value_bits).bit_count()``;
 - the document order for "newest" and "title", so sorted pages need no scoring;
-- a small LRU of answers keyed by the query, filters, sort and page.
+- per clause (a stem, a phrase, an exact title or city), its bitset and its
+  documents' scores as numpy arrays, built from the per-segment postings
+  cache of postings.py (which survives commits), so ranking a page is a
+  few array operations whatever the number of matches;
+- related projects per project, and a small LRU of answers keyed by the
+  query, filters, sort and page.
 
 A generation is identified by the CURRENT directory and its table of
 contents file (name and mtime), checked before every search; a swapped,
@@ -44,7 +49,7 @@ FACETS = tuple(FACET_FIELDS)
 SORTS = ("relevance", "newest", "title")
 MAX_PER_PAGE = 100
 CACHE_SIZE = 256
-TERM_CACHE_SIZE = 1024
+TERM_CACHE_SIZE = 512
 RELATED_CACHE_SIZE = 1024
 # Bonuses that lift an exact title or city match, then a title phrase, to the top.
 EXACT_TITLE_BONUS = 1000.0

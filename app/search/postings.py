@@ -26,9 +26,9 @@ from whoosh.util.numeric import byte_to_length
 
 B = 0.75
 K1 = 1.2
-# Cached postings across all segments, counted in postings (about 8 bytes
-# each, more when positions were read for a phrase).
-CACHE_POSTINGS = 4_000_000
+# Cached postings across all segments, counted in postings (12 bytes each;
+# with positions, read for longer phrases, about 4 times that): ~25 MB.
+CACHE_POSTINGS = 2_000_000
 
 _LENGTHS = np.array([byte_to_length(code) for code in range(256)], dtype=np.float32)
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
