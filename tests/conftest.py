@@ -9,6 +9,7 @@ import os
 
 import pytest
 from bs4 import BeautifulSoup
+from sqlalchemy.pool import NullPool
 
 from app import create_app
 from app.extensions import db as _db
@@ -22,6 +23,9 @@ def make_test_config(tmp_path, **overrides):
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-not-for-production",
         "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        # No pool: a connection is closed as soon as it is released, so apps a
+        # test builds and drops never leave PostgreSQL connections to the GC.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": NullPool} if TEST_DATABASE_URL else {},
         "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
