@@ -95,11 +95,23 @@ def load_config(app, test_config=None):
 
 
 def local_secret_key(instance_path):
-    """A development secret, generated once and kept in instance/ (never committed)."""
+    """A development secret, generated once and kept in instance/ (never committed).
+
+    Several workers may start at once on a fresh instance: the key is written
+    to a temporary file and linked into place, so exactly one key wins and
+    every worker reads that one.
+    """
     path = Path(instance_path) / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        candidate = path.with_name(f"secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        candidate.write_text(secrets.token_hex(32))
+        candidate.chmod(0o600)
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
     return path.read_text().strip()
 
 

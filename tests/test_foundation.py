@@ -91,3 +91,15 @@ def test_static_files_are_fingerprinted_and_cached_for_a_year(app, client):
     assert response.status_code == 200
     assert "immutable" in response.headers["Cache-Control"]
     assert "max-age=31536000" in response.headers["Cache-Control"]
+
+
+def test_local_secret_key_is_generated_once_even_by_concurrent_workers(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app import local_secret_key
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        keys = set(pool.map(lambda _: local_secret_key(tmp_path), range(32)))
+    assert len(keys) == 1
+    assert len(keys.pop()) == 64
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
