@@ -199,11 +199,11 @@ def interest_group():
 )
 @with_appcontext
 def interest_export_command(export_format):
-    """Write every expression of interest to standard output, newest first."""
+    """Write every expression of interest (suspected spam included) to standard output, newest first."""
     from .extensions import db
     from .staff_interest import InboxFilter, export_interests, filtered_interests
 
-    stmt, _degraded = filtered_interests(InboxFilter())
+    stmt, _degraded = filtered_interests(InboxFilter(spam="all"))
     click.echo(export_interests(db.session.scalars(stmt), export_format), nl=False)
 
 

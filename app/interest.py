@@ -1,10 +1,17 @@
 """Blueprint for /interest: the expression-of-interest form and its confirmation page.
 
 The form never loses what someone typed: validation errors, an expired CSRF
-token, a too-fast submission and the rate limit all re-render it with the
-input kept (in place for htmx, as a full page without JavaScript). Spam is
-kept out without a CAPTCHA: a honeypot field, a signed start time (a minimum
-fill time) and a per-client rate limit.
+token and the rate limit all re-render it with the input kept (in place for
+htmx, as a full page without JavaScript). Spam is kept out without a CAPTCHA:
+
+- a honeypot field: filled, it is certainly a bot (a neutral page, nothing stored);
+- a signed start time: a submission sent faster than INTEREST_MIN_FILL_SECONDS
+  (or without a valid start time) may still be a person with autofill or a
+  script, so it is stored like any other, with a reference and the same
+  confirmation page, but marked as suspected spam: it stays out of the staff
+  inbox's default list and no email goes to the address typed (that would be
+  backscatter if a bot typed it) or to staff until staff mark it "not spam";
+- a per-client rate limit.
 """
 
 import secrets
@@ -94,14 +101,20 @@ def sign_start_time():
     return _signer().sign("interest-form").decode()
 
 
-def filled_too_fast(started):
-    """True when `started` is missing, forged, or younger than INTEREST_MIN_FILL_SECONDS."""
+def fill_time_concern(started):
+    """Why a submission looks automated by its timing, or None when it does not.
+
+    `started` is missing, forged, or younger than INTEREST_MIN_FILL_SECONDS.
+    The reason is kept on the row for staff, like a log line, in English.
+    """
     try:
         _value, signed_at = _signer().unsign(started or "", return_timestamp=True)
     except BadSignature:
-        return True
+        return "sent without a valid start time" if started else "sent without a start time"
     elapsed = (datetime.now(UTC) - signed_at).total_seconds()
-    return elapsed < current_app.config["INTEREST_MIN_FILL_SECONDS"]
+    if elapsed < current_app.config["INTEREST_MIN_FILL_SECONDS"]:
+        return f"sent {max(elapsed, 0):.1f} s after the form was opened"
+    return None
 
 
 def published_project(slug):
@@ -175,17 +188,16 @@ def interest_form():
             )
         return render_form(form, project, notice, status=status)
 
-    if filled_too_fast(form.started.data):
-        current_app.logger.warning(
-            "Interest form sent too fast from %s; nothing stored", request.remote_addr
-        )
-        form.started.data = sign_start_time()
-        notice = _("Please check your details and submit the form again.")
-        return render_form(form, project, notice, status=422)
-
     begin_write()
-    interest = submit_interest(form)
+    interest = submit_interest(form, spam_reason=fill_time_concern(form.started.data))
     db.session.commit()
+    if interest.suspected_spam:
+        current_app.logger.warning(
+            "Interest form from %s stored as suspected spam (%s): %s; no email queued",
+            request.remote_addr,
+            interest.spam_reason,
+            interest.reference,
+        )
 
     thanks_url = url_for("interest.thanks", token=interest.token)
     if is_htmx():
@@ -209,11 +221,13 @@ def show_form(form):
     return render_form(form, project, notice)
 
 
-def submit_interest(form):
+def submit_interest(form, spam_reason=None):
     """Store a submission, its first timeline entry and its emails (the caller commits).
 
     Everything goes into one transaction, so a submission and the emails about
     it are stored together or not at all; `flask mail send` delivers later.
+    With a `spam_reason` the submission is stored as suspected spam and no
+    email is queued.
     """
     project = published_project(form.project.data)
     interest = Interest(
@@ -228,26 +242,37 @@ def submit_interest(form):
         message=form.message.data.strip(),
         consent=True,
         status="received",
+        suspected_spam=spam_reason is not None,
+        spam_reason=spam_reason or "",
         user_id=current_user.id if current_user.is_authenticated else None,
     )
     interest.events.append(InterestEvent(kind="status", to_status="received"))
     db.session.add(interest)
     db.session.flush()  # assigns the id the reference is made of
 
-    context = {"interest": interest, "country": country_name(interest.country)}
-    queue_email(
-        interest.email,
-        _("Your expression of interest %(reference)s", reference=interest.reference),
-        render_template("interest/email_confirmation.txt", **context),
-    )
+    if not interest.suspected_spam:
+        queue_email(
+            interest.email,
+            _("Your expression of interest %(reference)s", reference=interest.reference),
+            render_template("interest/email_confirmation.txt", **email_context(interest)),
+        )
+        notify_staff(interest)
+    return interest
+
+
+def email_context(interest):
+    return {"interest": interest, "country": country_name(interest.country)}
+
+
+def notify_staff(interest):
+    """Queue the new-submission email to INTEREST_NOTIFY_EMAIL, when it is configured."""
     notify = current_app.config.get("INTEREST_NOTIFY_EMAIL")
     if notify:
         queue_email(
             notify,
             _("New expression of interest %(reference)s", reference=interest.reference),
-            render_template("interest/email_staff.txt", **context),
+            render_template("interest/email_staff.txt", **email_context(interest)),
         )
-    return interest
 
 
 @bp.get("/thanks/<token>")

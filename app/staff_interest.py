@@ -3,14 +3,16 @@
 Staff search submissions through the staff-only "interest" index (the
 database answers when that index is missing), filter, sort and export them,
 move each through received → in review → introduced → closed, keep notes,
-and see which case studies and member organisations might fit.
+and see which case studies and member organisations might fit. Suspected
+spam (see app/interest.py) is out of the default list and its counts; the
+"spam" filter shows it, and staff either clear it ("not spam") or close it.
 """
 
 import csv
 import io
 import json
 import re
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
@@ -27,6 +29,7 @@ from .database import begin_write
 from .extensions import db
 from .forms import select_choices
 from .htmx import render
+from .interest import notify_staff
 from .models import Interest, InterestEvent, Member, Project
 from .models.interest import INTEREST_TYPES, ORGANIZATION_TYPES, STATUSES
 from .regions import country_choices, country_name
@@ -41,6 +44,11 @@ SORTS = {
     "newest": _l("Newest first"),
     "oldest": _l("Oldest first"),
     "organization": _l("Organisation (A–Z)"),
+}
+SPAM_FILTERS = {
+    "": _l("Not suspected spam"),
+    "1": _l("Suspected spam only"),
+    "all": _l("All, suspected spam included"),
 }
 REFERENCE = re.compile(r"\s*EOI-\d{4}-(\d{1,12})\s*", re.IGNORECASE)
 
@@ -60,6 +68,7 @@ class InboxFilterForm(FlaskForm):
     organization_type = SelectField(_l("Type of organisation"))
     country = SelectField(_l("Country"))
     project = StringField(_l("Case study (slug)"), validators=[Length(max=120)])
+    spam = SelectField(_l("Suspected spam"), choices=select_choices(SPAM_FILTERS.items()))
     sort = SelectField(_l("Sort by"), choices=select_choices(SORTS.items()), default="newest")
 
     def __init__(self, *args, **kwargs):
@@ -79,6 +88,7 @@ class InboxFilter:
     organization_type: str = ""
     country: str = ""
     project: str = ""
+    spam: str = ""  # a key of SPAM_FILTERS
     sort: str = "newest"
 
     @classmethod
@@ -88,6 +98,7 @@ class InboxFilter:
             "status": STATUSES,
             "interest_type": INTEREST_TYPES,
             "organization_type": ORGANIZATION_TYPES,
+            "spam": SPAM_FILTERS,
             "sort": SORTS,
         }
         values = {}
@@ -112,6 +123,9 @@ def filtered_interests(inbox_filter):
     degraded = False
     text = inbox_filter.q
     reference = REFERENCE.fullmatch(text)
+    if not reference and inbox_filter.spam != "all":
+        # A reference names one submission: it is found whatever the spam filter says.
+        stmt = stmt.where(Interest.suspected_spam.is_(inbox_filter.spam == "1"))
     if reference:
         stmt = stmt.where(Interest.id == int(reference.group(1)))
     elif text:
@@ -171,6 +185,8 @@ EXPORT_FIELDS = (
     "project",
     "message",
     "consent",
+    "suspected_spam",
+    "spam_reason",
 )
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -190,6 +206,8 @@ def export_record(interest):
         "project": interest.project.slug if interest.project else "",
         "message": interest.message,
         "consent": interest.consent,
+        "suspected_spam": interest.suspected_spam,
+        "spam_reason": interest.spam_reason,
     }
 
 
@@ -244,6 +262,20 @@ def change_status(interest, status, reason, actor):
         )
     )
     interest.status = status
+
+
+def mark_not_spam(interest, actor):
+    """Clear the suspected-spam mark, log who did it, and tell staff now (the caller commits).
+
+    Only the staff notification is sent, as it would have been on arrival: the
+    submitter's automatic copy would now come late and out of the blue, and the
+    confirmation page told them no copy is sent; staff write to them in person.
+    """
+    interest.events.append(
+        InterestEvent(kind="not-spam", text=interest.spam_reason, actor_id=actor.id)
+    )
+    interest.suspected_spam = False
+    notify_staff(interest)
 
 
 def add_note(interest, text, actor):
@@ -351,17 +383,25 @@ def paginate(stmt):
     )
 
 
+def count_of(stmt):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+
+
 @bp.get("/interest")
 @staff_required
 def inbox():
     inbox_filter = InboxFilter.from_args(request.args)
     form = InboxFilterForm(request.args)
     stmt, degraded = filtered_interests(inbox_filter)
+    spam_count = None  # how many the same filter hides as suspected spam
+    if inbox_filter.spam == "":
+        spam_count = count_of(filtered_interests(replace(inbox_filter, spam="1"))[0])
     return render(
         "staff_interest/inbox.html",
         "staff_interest/_results.html",
         form=form,
         inbox_filter=inbox_filter,
+        spam_count=spam_count,
         page=paginate(stmt),
         page_url=lambda n: url_for(".inbox", **inbox_filter.args(), page=n),
         degraded=degraded,
@@ -400,7 +440,11 @@ def render_detail(interest, status_form=None, note_form=None, status=200):
     if interest.project is not None:
         others = db.session.scalars(
             sa.select(Interest)
-            .where(Interest.project_id == interest.project_id, Interest.id != interest.id)
+            .where(
+                Interest.project_id == interest.project_id,
+                Interest.id != interest.id,
+                Interest.suspected_spam.is_(False),
+            )
             .order_by(Interest.created_at.desc(), Interest.id.desc())
             .limit(20)
         ).all()
@@ -439,6 +483,30 @@ def update_status(interest_id):
     return redirect(url_for(".detail", interest_id=interest_id), code=303)
 
 
+@bp.post("/interest/<int:interest_id>/not-spam")
+@staff_required
+def not_spam(interest_id):
+    """Clear the suspected-spam mark (CSRF is checked by CSRFProtect before this runs)."""
+    begin_write()
+    interest = get_interest_or_404(interest_id)
+    if interest.suspected_spam:
+        mark_not_spam(interest, current_user)
+    db.session.commit()
+    return redirect(url_for(".detail", interest_id=interest_id), code=303)
+
+
+@bp.post("/interest/<int:interest_id>/spam")
+@staff_required
+def close_as_spam(interest_id):
+    """Close a suspected-spam submission with the reason "spam"; it stays marked."""
+    begin_write()
+    interest = get_interest_or_404(interest_id)
+    if interest.status != "closed":
+        change_status(interest, "closed", "spam", current_user)
+    db.session.commit()
+    return redirect(url_for(".detail", interest_id=interest_id), code=303)
+
+
 @bp.post("/interest/<int:interest_id>/notes")
 @staff_required
 def create_note(interest_id):
@@ -467,5 +535,6 @@ def project_interest(slug):
         inbox_filter=inbox_filter,
         page=paginate(stmt),
         page_url=lambda n: url_for(".project_interest", slug=slug, page=n),
+        spam_count=None,
         degraded=False,
     )

@@ -276,22 +276,64 @@ def test_honeypot_gets_a_neutral_answer_and_stores_nothing(app, client, caplog):
     assert any("honeypot" in record.getMessage() for record in caplog.records)
 
 
-def test_too_fast_submission_stores_nothing_and_keeps_input(app, client):
+def test_too_fast_submission_is_kept_as_suspected_spam_without_emails(app, client, caplog):
     app.config["INTEREST_MIN_FILL_SECONDS"] = 60
+    app.config["INTEREST_NOTIFY_EMAIL"] = "secretariat@example.org"
     response = submit(client, message="Sent by a very fast hand.")
+    # The same answer as any submission: nothing tells a script it was noticed.
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/interest/thanks/")
+    page = html(client.get(response.headers["Location"]))
+    reference = page.find(class_="reference").strong.get_text()
+    assert REFERENCE.match(reference)
+    steps = page.find("h2", string="What happens next").find_next("ol").get_text()
+    assert "email address" not in steps and "No copy is sent by email" in steps
+    with app.app_context():
+        interest = db.session.scalars(db.select(Interest)).one()
+        assert interest.message == "Sent by a very fast hand."
+        assert interest.reference == reference and interest.status == "received"
+        assert interest.suspected_spam is True
+        assert re.fullmatch(r"sent \d+\.\d s after the form was opened", interest.spam_reason)
+    assert count(app, OutboundEmail) == 0
+    assert any(
+        "suspected spam" in record.getMessage() and reference in record.getMessage()
+        for record in caplog.records
+    )
+
+
+@pytest.mark.parametrize(
+    ("started", "reason"),
+    [
+        ("", "sent without a start time"),
+        ("interest-form.123.forged", "sent without a valid start time"),
+    ],
+)
+def test_missing_or_forged_start_time_is_kept_as_suspected_spam(app, client, started, reason):
+    response = submit(client, started=started)
+    assert response.status_code == 303
+    with app.app_context():
+        interest = db.session.scalars(db.select(Interest)).one()
+        assert (interest.suspected_spam, interest.spam_reason) == (True, reason)
+    assert count(app, OutboundEmail) == 0
+
+
+def test_a_normal_submission_is_not_suspected(app, client):
+    submit(client)
+    with app.app_context():
+        interest = db.session.scalars(db.select(Interest)).one()
+        assert (interest.suspected_spam, interest.spam_reason) == (False, "")
+
+
+def test_too_fast_with_invalid_fields_is_refused_with_input_kept(app, client):
+    app.config["INTEREST_MIN_FILL_SECONDS"] = 60
+    response = submit(client, email="not-an-email", message="Kept even when fast.")
     assert response.status_code == 422
     page = html(response)
+    assert page.find(id="email-error") is not None
     assert (
         page.find("textarea", attrs={"name": "message"}).get_text().strip()
-        == "Sent by a very fast hand."
+        == "Kept even when fast."
     )
-    assert count(app, Interest) == 0
-
-
-def test_missing_or_forged_start_time_stores_nothing(app, client):
-    for started in ("", "interest-form.123.forged"):
-        response = submit(client, started=started)
-        assert response.status_code == 422
     assert count(app, Interest) == 0
 
 

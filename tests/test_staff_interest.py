@@ -440,3 +440,127 @@ def test_members_see_their_own_submissions(app, client, make_user):
     response = client.get("/account/")
     assert response.status_code == 200
     assert reference in html(response).find("main").get_text()
+
+
+# ------------------------------------------------------------------ suspected spam
+
+
+def spam_form_token(staff, interest_id, action):
+    return form_token(staff.get(f"/staff/interest/{interest_id}"), action)
+
+
+def test_suspected_spam_is_out_of_the_default_list_and_counts(app, staff, submit):
+    submit(organization="Real Org")
+    spam_id = submit(organization="Fast Org", started="")
+    with app.app_context():
+        spam_reference = db.session.get(Interest, spam_id).reference
+    page = html(staff.get("/staff/interest"))
+    assert page.find("h2", id="inbox-results-title").get_text() == "1 submission"
+    assert spam_reference not in [th.a.get_text() for th in page.select("table.inbox tbody th")]
+    link = page.find("a", string="Suspected spam (1)")
+    assert link["href"] == "/staff/interest?spam=1"
+    spam_page = html(staff.get(link["href"]))
+    assert references(staff.get(link["href"])) == [spam_reference]
+    assert spam_page.select_one("table.inbox tbody td .badge").get_text() == "Suspected spam"
+    assert spam_page.find("select", id="spam").find("option", selected=True)["value"] == "1"
+    assert len(references(staff.get("/staff/interest", query_string={"spam": "all"}))) == 2
+    # A reference number finds its submission whatever the filter; other searches do not.
+    assert references(staff.get("/staff/interest", query_string={"q": spam_reference})) == [
+        spam_reference
+    ]
+    assert references(staff.get("/staff/interest", query_string={"q": "fast"})) == []
+    assert references(staff.get("/staff/interest", query_string={"q": "fast", "spam": "1"})) == [
+        spam_reference
+    ]
+
+
+def test_project_pages_leave_suspected_spam_out(staff, submit, make_project):
+    slug = make_project(title="Smart Parking")
+    first = submit(project=slug, organization="Real Org")
+    submit(project=slug, organization="Fast Org", started="")
+    assert (
+        len(html(staff.get(f"/staff/projects/{slug}/interest")).select("table.inbox tbody tr")) == 1
+    )
+    assert "Fast Org" not in html(staff.get(f"/staff/interest/{first}")).find("main").get_text()
+
+
+def test_not_spam_moves_it_to_the_inbox_logs_it_and_notifies_staff(app, staff, submit):
+    from app.models import OutboundEmail
+
+    app.config["INTEREST_NOTIFY_EMAIL"] = "secretariat@example.org"
+    interest_id = submit(started="")
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(OutboundEmail)) == 0
+    page = html(staff.get(f"/staff/interest/{interest_id}"))
+    notice = page.find("section", attrs={"aria-labelledby": "spam-title"})
+    assert "sent without a start time" in notice.get_text()
+    action = f"/staff/interest/{interest_id}/not-spam"
+    # Without a CSRF token nothing changes.
+    assert staff.post(action).status_code == 400
+    response = staff.post(action, data={"csrf_token": spam_form_token(staff, interest_id, action)})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/staff/interest/{interest_id}"
+    with app.app_context():
+        interest = db.session.get(Interest, interest_id)
+        assert interest.suspected_spam is False
+        event = interest.events[-1]
+        assert (event.kind, event.actor.role, event.text) == (
+            "not-spam",
+            "staff",
+            "sent without a start time",
+        )
+        emails = db.session.scalars(db.select(OutboundEmail)).all()
+        assert [e.to for e in emails] == ["secretariat@example.org"]
+        assert interest.reference in emails[0].subject
+    page = html(staff.get(f"/staff/interest/{interest_id}"))
+    assert page.find("section", attrs={"aria-labelledby": "spam-title"}) is None
+    assert "marked as not spam" in page.find("ol", class_="timeline").get_text()
+    assert len(references(staff.get("/staff/interest"))) == 1
+
+
+def test_close_as_spam(app, staff, submit):
+    interest_id = submit(started="")
+    action = f"/staff/interest/{interest_id}/spam"
+    response = staff.post(action, data={"csrf_token": spam_form_token(staff, interest_id, action)})
+    assert response.status_code == 303
+    with app.app_context():
+        interest = db.session.get(Interest, interest_id)
+        assert (interest.status, interest.suspected_spam) == ("closed", True)
+        event = interest.events[-1]
+        assert (event.from_status, event.to_status, event.text) == ("received", "closed", "spam")
+        assert event.actor.role == "staff"
+    page = html(staff.get(f"/staff/interest/{interest_id}"))
+    assert page.find("form", action=action) is None  # already closed
+
+
+def test_members_cannot_judge_spam(app, client, submit, make_user):
+    interest_id = submit(started="")
+    login(client, app, make_user(role="member"))
+    token = html(client.get("/account/")).find("meta", attrs={"name": "csrf-token"})["content"]
+    for action in ("not-spam", "spam"):
+        response = client.post(
+            f"/staff/interest/{interest_id}/{action}", data={"csrf_token": token}
+        )
+        assert response.status_code == 403
+    with app.app_context():
+        interest = db.session.get(Interest, interest_id)
+        assert (interest.suspected_spam, interest.status) == (True, "received")
+
+
+def test_exports_carry_the_spam_mark(app, staff, runner, submit):
+    submit(organization="Real Org")
+    submit(organization="Fast Org", started="")
+    rows = list(
+        csv.DictReader(io.StringIO(staff.get("/staff/interest/export.csv").get_data(as_text=True)))
+    )
+    assert [(r["organization"], r["suspected_spam"]) for r in rows] == [("Real Org", "False")]
+    records = staff.get("/staff/interest/export.json", query_string={"spam": "1"}).get_json()
+    assert [(r["organization"], r["suspected_spam"], r["spam_reason"]) for r in records] == [
+        ("Fast Org", True, "sent without a start time")
+    ]
+    # The CLI exports everything, with the mark.
+    result = runner.invoke(args=["interest", "export", "--format", "json"])
+    assert {(r["organization"], r["suspected_spam"]) for r in json.loads(result.output)} == {
+        ("Real Org", False),
+        ("Fast Org", True),
+    }

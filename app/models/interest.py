@@ -51,6 +51,10 @@ class Interest(db.Model):
     message: Mapped[str] = mapped_column(sa.Text)
     consent: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(sa.String(20), default="received", index=True)
+    # Sent faster than a person fills the form (or without a valid start time):
+    # kept, but out of the default inbox and with no email to the address typed.
+    suspected_spam: Mapped[bool] = mapped_column(default=False, index=True)
+    spam_reason: Mapped[str] = mapped_column(sa.String(200), default="")
     user_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
@@ -103,7 +107,7 @@ class InterestEvent(db.Model):
     interest_id: Mapped[int] = mapped_column(
         sa.ForeignKey("interest.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(sa.String(20))  # "status" or "note"
+    kind: Mapped[str] = mapped_column(sa.String(20))  # "status", "note" or "not-spam"
     from_status: Mapped[str | None] = mapped_column(sa.String(20))
     to_status: Mapped[str | None] = mapped_column(sa.String(20))
     text: Mapped[str] = mapped_column(sa.Text, default="")

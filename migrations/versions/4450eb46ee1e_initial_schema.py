@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: b59298cc9377
+Revision ID: 4450eb46ee1e
 Revises: 
-Create Date: 2026-11-21 11:17:39.231018
+Create Date: 2026-11-21 11:50:59.718493
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'b59298cc9377'
+revision = '4450eb46ee1e'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -222,6 +222,8 @@ def upgrade():
     sa.Column('message', sa.Text(), nullable=False),
     sa.Column('consent', sa.Boolean(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('suspected_spam', sa.Boolean(), nullable=False),
+    sa.Column('spam_reason', sa.String(length=200), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -237,6 +239,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_interest_organization_type'), ['organization_type'], unique=False)
         batch_op.create_index(batch_op.f('ix_interest_project_id'), ['project_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_interest_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_interest_suspected_spam'), ['suspected_spam'], unique=False)
         batch_op.create_index(batch_op.f('ix_interest_user_id'), ['user_id'], unique=False)
 
     op.create_table('project_review',
@@ -313,6 +316,7 @@ def downgrade():
     op.drop_table('project_review')
     with op.batch_alter_table('interest', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_interest_user_id'))
+        batch_op.drop_index(batch_op.f('ix_interest_suspected_spam'))
         batch_op.drop_index(batch_op.f('ix_interest_status'))
         batch_op.drop_index(batch_op.f('ix_interest_project_id'))
         batch_op.drop_index(batch_op.f('ix_interest_organization_type'))
