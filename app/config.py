@@ -74,7 +74,7 @@ MAIL_PASSWORD = None
 MAIL_DEFAULT_SENDER = "Smart City Exchange <no-reply@localhost>"
 
 # Expressions of interest: the shortest time (seconds) a person takes to fill
-# the form (faster is treated as a bot; the rate limit is FORM_RATE_LIMIT),
+# the form (faster is kept as suspected spam, with no email; the rate limit is FORM_RATE_LIMIT),
 # and where staff are told of new ones (None: no notification email).
 INTEREST_MIN_FILL_SECONDS = 3
 INTEREST_NOTIFY_EMAIL = None
