@@ -188,8 +188,9 @@ def interest_form():
             )
         return render_form(form, project, notice, status=status)
 
+    spam_reason = fill_time_concern(form.started.data)  # timed before waiting for the write lock
     begin_write()
-    interest = submit_interest(form, spam_reason=fill_time_concern(form.started.data))
+    interest = submit_interest(form, spam_reason=spam_reason)
     db.session.commit()
     if interest.suspected_spam:
         current_app.logger.warning(
