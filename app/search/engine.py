@@ -200,15 +200,16 @@ class _Generation:
         self.lengths: dict[str, np.ndarray] = {}
         self.reader = reader = self.searcher.reader()
         self.size = reader.doc_count_all()
-        self.live = 0
         self.values: dict[str, dict[str, int]] = {facet: {} for facet in FACET_FIELDS}
         self.entity, years, created, titles = [], [], [], []
         self.leaves = []
+        live = np.ones(self.size, dtype=bool)
         for segment_reader, offset in reader.leaf_readers():
             key = (str(path), segment_reader.segment().segment_id())
             self.leaves.append((segment_reader, offset, key))
             segment = _segment_data(key, segment_reader)
-            self.live |= _mask(segment_reader.all_doc_ids()) << offset
+            if segment_reader.has_deletions():
+                live[[offset + d for d in segment_reader.deleted_docs_set]] = False
             for facet, masks in segment.values.items():
                 merged = self.values[facet]
                 for value, mask in masks.items():
@@ -217,11 +218,15 @@ class _Generation:
             years += segment.years
             created += segment.created
             titles += segment.titles
-        live = sorted(reader.all_doc_ids())
-        self.newest = np.array(
-            sorted(live, key=lambda d: (-years[d], -created[d], titles[d])), dtype=np.int64
-        )
-        self.by_title = np.array(sorted(live, key=lambda d: (titles[d], -years[d])), dtype=np.int64)
+        self.live = postings.to_mask(live)
+        # Sort keys as arrays (titles by rank), so the orders cost milliseconds at 50,000.
+        years = -np.array(years, dtype=np.int64)
+        created = -np.array(created, dtype=np.int64)
+        _unique, titles = np.unique(np.array(titles, dtype=str), return_inverse=True)
+        newest = np.lexsort((titles, created, years))
+        by_title = np.lexsort((years, titles))
+        self.newest = newest[live[newest]]
+        self.by_title = by_title[live[by_title]]
 
     def remember(self, key, answer):
         self.cache[key] = answer

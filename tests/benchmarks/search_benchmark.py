@@ -482,7 +482,7 @@ def main():
             print(
                 f"search ({len(timings)} queries, facets + highlights): "
                 f"p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms, "
-                f"max {max(timings):.1f} ms"
+                f"max {max(timings):.1f} ms (load average {os.getloadavg()[0]:.1f})"
             )
             delays = time_commit_to_searchable(app)
             print(
