@@ -456,6 +456,44 @@ def test_sync_skips_while_another_writer_holds_the_lock(app, make_project):
     assert search(app, "lighting").slugs == ["p"]
 
 
+def test_a_commit_made_while_another_sync_holds_the_lock_is_applied_by_that_sync(
+    app, make_project, monkeypatch
+):
+    """The writer that found the lock held relies on the holder's last look."""
+    import threading
+
+    from app.search import indexer
+
+    make_project(slug="first", title="Smart parking")
+    app.config["SEARCH_SYNC_ON_COMMIT"] = False
+    make_project(slug="slow", title="Smart lighting")
+    app.config["SEARCH_SYNC_ON_COMMIT"] = True
+
+    entered, release = threading.Event(), threading.Event()
+    real_apply = indexer._apply
+
+    def slow_apply(*args):
+        entered.set()
+        assert release.wait(10)
+        return real_apply(*args)
+
+    monkeypatch.setattr(indexer, "_apply", slow_apply)
+
+    def holder():
+        with app.app_context():
+            sync_pending("projects")
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    assert entered.wait(10)
+    monkeypatch.setattr(indexer, "_apply", real_apply)
+    make_project(slug="meanwhile", title="Flood sensors")  # its own sync finds the lock held
+    release.set()
+    thread.join(10)
+    assert search(app, "flood").slugs == ["meanwhile"]
+    assert search(app, "lighting").slugs == ["slow"]
+
+
 def test_missing_index_is_rebuilt_by_sync(app, make_project):
     make_project(slug="p", title="Smart parking")
     shutil.rmtree(project_root(app))

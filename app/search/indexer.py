@@ -51,6 +51,8 @@ from .registry import (
 log = logging.getLogger(__name__)
 
 SETTLE_SECONDS = 5
+# Rounds of sync_pending after the lock is released and new rows are found.
+SYNC_ROUNDS = 5
 BATCH_ROWS = 5000
 LOAD_CHUNK = 1000
 WRITER_OPTIONS = {"limitmb": 256, "procs": 1}
@@ -150,18 +152,50 @@ def sync_pending(index_name=None):
 
 
 def _sync_one(definition):
+    """Apply pending rows; after releasing the lock, look again for rows written meanwhile.
+
+    A writer whose own attempt found the lock held relies on the holder to
+    apply its rows. Its row was committed before that attempt, so a last
+    look after the release (and another round if it finds one) never leaves
+    it waiting for the next commit.
+    """
+    applied = 0
+    for _round in range(SYNC_ROUNDS):
+        acquired, count, last_seen = _sync_one_locked(definition)
+        applied += count
+        if not acquired or not _has_rows_after(definition.name, last_seen):
+            break
+    return applied
+
+
+def _has_rows_after(index_name, outbox_id):
+    found = db.session.scalar(
+        sa.select(SearchOutbox.id)
+        .where(SearchOutbox.id > outbox_id, SearchOutbox.index_name == index_name)
+        .limit(1)
+    )
+    db.session.rollback()
+    return found is not None
+
+
+def _sync_one_locked(definition):
+    """One pass under the lock: (acquired, rows applied, highest outbox id seen)."""
     root = index_root(definition)
     with index_lock(root) as acquired:
         if not acquired:
-            return 0
+            return False, 0, 0
         generation = current_generation(root)
         if generation is None:
+            # The rebuild read every row up to now; later ones get the next round.
+            started = db.session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0
+            db.session.rollback()
             _rebuild_locked(definition, root)
-            return 0
+            return True, 0, started
         ix = whoosh_index.open_dir(str(generation))
         key = index_key(root)
         seen = _applied_unsettled.setdefault(key, set())
         applied = 0
+        last_seen = 0
         while True:
             session = db.session
             position = _position(session, definition.name, key)
@@ -177,12 +211,13 @@ def _sync_one(definition):
                 .limit(BATCH_ROWS)
             ).all()
             session.rollback()
+            last_seen = max([last_seen, position] + [r.id for r in rows])
             todo = [r for r in rows if r.index_name == definition.name and r.id not in seen]
             if todo:
                 try:
                     _apply(ix, definition, sorted({r.entity_id for r in todo}))
                 except LockError:
-                    return applied
+                    return True, applied, last_seen
                 applied += len(todo)
                 seen.update(r.id for r in todo)
             new_position = _advance(position, rows, _settled_before())
@@ -190,7 +225,7 @@ def _sync_one(definition):
                 _set_position(definition.name, key, new_position)
                 seen.difference_update({i for i in seen if i <= new_position})
             if len(rows) < BATCH_ROWS or new_position == position:
-                return applied
+                return True, applied, last_seen
 
 
 def _apply(ix, definition, entity_ids):
