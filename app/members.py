@@ -17,6 +17,7 @@ from .extensions import db
 from .htmx import render
 from .models import Member, Project
 from .models.accounts import MEMBER_TYPES
+from .pagination import requested_page
 from .regions import REGIONS, country_name
 
 bp = Blueprint("members", __name__, url_prefix="/members")
@@ -74,8 +75,7 @@ def directory_page(filters, page):
 @bp.get("")
 def index():
     filters = directory_filters(request.args)
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1
+    page = requested_page()
     members, total = directory_page(filters, page)
     total_pages = max(1, -(-total // PER_PAGE))
     countries = db.session.scalars(

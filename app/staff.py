@@ -25,6 +25,7 @@ from .members import member_type_label
 from .models import Member, Project, User
 from .models.accounts import ROLES, ProjectReview
 from .models.catalog import PUBLICATION_STATES
+from .pagination import requested_page
 from .project_form import ProjectForm
 from .regions import country_choices, country_name
 
@@ -75,11 +76,6 @@ def get_or_404(model, object_id):
     return row
 
 
-def page_number():
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1
-
-
 def paginate(query, page):
     total = db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
     rows = db.session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
@@ -126,7 +122,7 @@ def projects():
     query = db.select(Project).order_by(Project.updated_at.desc(), Project.id.desc())
     if state != "all":
         query = query.where(Project.publication == state)
-    page = page_number()
+    page = requested_page()
     rows, total_pages, total = paginate(query, page)
     return render_template(
         "staff/projects.html",
@@ -257,7 +253,7 @@ def members():
     query = db.select(Member).order_by(Member.name, Member.id)
     if state != "all":
         query = query.where(Member.status == state)
-    page = page_number()
+    page = requested_page()
     rows, total_pages, total = paginate(query, page)
     return render_template(
         "staff/members.html",
@@ -328,7 +324,7 @@ def change_member(member_id, action):
 @bp.get("/users")
 @admin_required
 def users():
-    page = page_number()
+    page = requested_page()
     rows, total_pages, total = paginate(db.select(User).order_by(User.email), page)
     return render_template(
         "staff/users.html",

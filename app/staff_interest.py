@@ -32,6 +32,7 @@ from .htmx import render
 from .interest import notify_staff
 from .models import Interest, InterestEvent, Member, Project
 from .models.interest import INTEREST_TYPES, ORGANIZATION_TYPES, STATUSES
+from .pagination import requested_page
 from .regions import country_choices, country_name
 from .search import ProjectQuery, enqueue, related_projects, search_projects
 from .search import interest as interest_search
@@ -377,7 +378,7 @@ def never_store(response):
 def paginate(stmt):
     return db.paginate(
         stmt,
-        page=request.args.get("page", 1, type=int),
+        page=requested_page(),
         per_page=current_app.config["INTEREST_PER_PAGE"],
         error_out=False,
     )
