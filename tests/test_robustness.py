@@ -110,3 +110,43 @@ def test_the_crawl_covers_the_main_areas(demo_app):
                      "/members/seoul", "/interest", "/staff/interest",
                      "/staff/interest/export.csv", "/api/v1/projects", "/healthz"):
         assert expected in urls
+
+
+HOSTILE_FORM = {
+    field: value
+    for field in (
+        "name", "email", "organization", "organization_type", "country", "interest_type",
+        "project", "message", "consent", "status", "reason", "note", "body", "role", "title",
+        "city", "theme", "summary", "description", "technologies", "organizations", "links",
+        "sdgs", "year", "slug", "password", "new_password", "confirm", "current_password",
+        "next", "lite", "type", "website", "started", "member", "member_id",
+    )
+    for value in ["<script>alert(1)</script>" + "x" * 3000]
+}
+
+
+@pytest.mark.parametrize("who", ["anonymous", "admin"])
+def test_no_post_route_answers_500_to_hostile_forms(demo_app, who):
+    client = demo_app.test_client() if who == "anonymous" else staff_client(demo_app)
+    token = csrf_token_from_form(client.get("/interest"))
+    failures = []
+    for rule in demo_app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.endpoint == "accounts.logout":
+            continue  # logging out would end the admin's session mid-crawl
+        url = rule.rule
+        for name in rule.arguments:
+            value = {"action": "approve", "interest_id": "1"}.get(name, SAMPLE_VALUES.get(name, "x"))
+            url = re.sub(rf"<(?:[^:<>]+:)?{name}>", value, url)
+        for data in ({}, {"csrf_token": token}, {"csrf_token": token, **HOSTILE_FORM}):
+            response = client.post(url, data=data)
+            if response.status_code >= 500:
+                failures.append((url, sorted(data)[:3], response.status_code))
+    assert failures == []
+    expected = 200 if who == "admin" else 302
+    assert client.get("/staff/interest").status_code == expected  # still signed in
+
+
+def csrf_token_from_form(response):
+    from tests.conftest import html
+
+    return html(response).find("input", attrs={"name": "csrf_token"})["value"]
