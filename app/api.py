@@ -136,6 +136,13 @@ _PROJECT_SUMMARY = {
         "url": {"type": "string", "format": "uri"},
     },
 }
+_SCHEDULE = {
+    "timezone": {"type": ["string", "null"], "description": "As the source gives it, e.g. GMT+9"},
+    "start": {"type": ["string", "null"], "format": "date-time"},
+    "end": {"type": ["string", "null"], "format": "date-time"},
+    "start_utc": {"type": ["string", "null"], "format": "date-time"},
+    "end_utc": {"type": ["string", "null"], "format": "date-time"},
+}
 _ERROR = {
     "description": "An error, with a message saying what to change.",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
@@ -206,7 +213,7 @@ OPENAPI = {
         },
         "/awards": {
             "get": {
-                "summary": "Award editions, newest first, with their categories, winners and judges",
+                "summary": "Award editions, newest first: categories, winners, judges, sessions, ceremony",
                 "responses": {
                     "200": {"description": "Every edition.",
                             "content": {"application/json": {"schema": {
@@ -248,6 +255,19 @@ OPENAPI = {
                     "judges": {"type": "array", "items": {"type": "object", "properties": {
                         "name": {"type": "string"}, "title": {"type": "string"},
                         "organisation": {"type": "string"}, "role": {"type": "string"}}}},
+                    "sessions": {"type": "array", "items": {"type": "object", "properties": {
+                        "part": {"type": "string"}, "title": {"type": "string"},
+                        **_SCHEDULE,
+                        "timezone_assumed": {"type": "boolean",
+                                             "description": "The source gave no zone"},
+                        "category": {"type": ["string", "null"]},
+                        "winners": {"type": "array", "items": {"type": "string"},
+                                    "description": "Titles of the projects presented"},
+                        "recording_url": {"type": ["string", "null"]},
+                        "slides_url": {"type": ["string", "null"]}}}},
+                    "ceremony": {"type": "object", "properties": {
+                        "description": {"type": "string"}, "venue": {"type": "string"},
+                        **_SCHEDULE}},
                 },
             },
             "ProjectSummary": _PROJECT_SUMMARY,

@@ -157,9 +157,41 @@ def awards_payload():
                     }
                     for judge in edition.judges
                 ],
+                "sessions": [
+                    {
+                        "part": session.part,
+                        "title": session.title,
+                        **_api_schedule(session.schedule),
+                        "timezone_assumed": session.timezone_assumed,
+                        "category": session.category.slug if session.category else None,
+                        "winners": [winner.project_title for winner in session.winners],
+                        "recording_url": session.recording_url,
+                        "slides_url": session.slides_url,
+                    }
+                    for session in edition.sessions
+                ],
+                "ceremony": {
+                    "description": edition.ceremony_description,
+                    "venue": edition.ceremony_venue,
+                    **_api_schedule(edition.ceremony_schedule),
+                },
             }
             for edition in editions_newest_first()
         ]
+    }
+
+
+def _api_schedule(times):
+    """ISO 8601 start/end in the given zone and in UTC (None when not known)."""
+    def iso(moment):
+        return moment.isoformat() if moment else None
+
+    return {
+        "timezone": times.zone if times else None,
+        "start": iso(times and times.start),
+        "end": iso(times and times.end),
+        "start_utc": iso(times and times.start_utc),
+        "end_utc": iso(times and times.end_utc),
     }
 
 

@@ -565,6 +565,20 @@ def test_api_lists_editions_with_categories_and_winners(demo, client):
     assert "/awards" in openapi["paths"] and "AwardEdition" in openapi["components"]["schemas"]
 
 
+def test_api_gives_sessions_and_ceremony_in_their_zone_and_in_utc(demo, client):
+    wego = client.get("/api/v1/awards").get_json()["editions"][1]
+    first = wego["sessions"][0]
+    assert first["part"] == "Part 1" and first["category"] == "mobility"
+    assert first["start"] == "2020-08-26T09:00:00+09:00"
+    assert first["start_utc"] == "2020-08-26T00:00:00+00:00"
+    assert first["timezone_assumed"] is True
+    assert first["winners"] == ["Green Connectivity", "SIU Mobile – Belo Horizonte’s Mobility App"]
+    assert len(wego["sessions"]) == 6
+    assert wego["ceremony"]["start_utc"] == "2020-10-18T06:00:00+00:00"
+    go_smart = client.get("/api/v1/awards").get_json()["editions"][0]
+    assert go_smart["sessions"] == [] and go_smart["ceremony"]["start"] is None
+
+
 @pytest.mark.parametrize(
     ("name", "offset_hours"),
     [("GMT+9", 9), ("UTC-03:30", -3.5), ("+05:45", 5.75), ("UTC", 0), ("Asia/Seoul", 9)],
