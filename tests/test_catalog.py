@@ -355,3 +355,9 @@ def test_award_winners_carry_a_badge_and_an_award_facet(client, runner):
     assert label.get_text(" ", strip=True).startswith("4th WeGO Awards")
     detail = html(client.get("/projects/seongnam-drones"))
     assert "4th WeGO Awards" in detail.select_one(".badge").get_text()
+
+
+def test_narrow_screens_can_skip_the_filters_to_the_results(client, catalogue):
+    page = html(client.get("/projects"))
+    link = page.select_one(".jump-to-results a")
+    assert link["href"] == "#results" and page.find(id="results") is not None
