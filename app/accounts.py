@@ -12,6 +12,7 @@ addresses, and spend the same Argon2 work either way.
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
@@ -40,6 +41,7 @@ from .forms import select_choices
 from .mail import queue_email
 from .models import Member, Project, User
 from .models.accounts import MEMBER_TYPES, ProjectReview
+from .models.catalog import utcnow
 from .passwords import burn_verification_time, hash_password, password_problem, verify_password
 from .regions import country_choices
 
@@ -51,6 +53,9 @@ login_manager.login_message_category = "info"
 
 RESET_SALT = "password-reset"
 RESET_MAX_AGE = 3600  # seconds a reset link stays valid
+VERIFY_SALT = "email-verification"
+VERIFY_MAX_AGE = 48 * 3600  # seconds a confirmation link stays valid
+VERIFY_RESEND_INTERVAL = timedelta(minutes=5)  # login re-sends a link at most this often
 
 
 @login_manager.user_loader
@@ -220,6 +225,69 @@ def set_password(user, password):
     user.session_token = new_session_token()
 
 
+# Email confirmation tokens ------------------------------------------------------
+
+
+def _verify_serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=VERIFY_SALT)
+
+
+def _verification_fingerprint(user):
+    """Changes once the address is confirmed (or changed), so a used link stops working."""
+    verified = user.email_verified_at.isoformat() if user.email_verified_at else ""
+    return hashlib.sha256(f"{user.email}|{verified}".encode()).hexdigest()[:32]
+
+
+def make_verification_token(user):
+    return _verify_serializer().dumps({"user": user.id, "v": _verification_fingerprint(user)})
+
+
+def user_for_verification_token(token, max_age=VERIFY_MAX_AGE):
+    """The user a valid, unexpired, unused confirmation token belongs to, else None."""
+    try:
+        data = _verify_serializer().loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("user"), int):
+        return None
+    user = db.session.get(User, data["user"])
+    if user is None or not user.active or user.email_verified_at is not None:
+        return None
+    if not hmac.compare_digest(_verification_fingerprint(user), str(data.get("v", ""))):
+        return None
+    return user
+
+
+def queue_verification_email(user):
+    """Queue a confirmation link for the user's address (the user must have an id)."""
+    user.verification_sent_at = utcnow()
+    queue_email(
+        user.email,
+        _("Confirm your email address for %(site)s", site=current_app.config["SITE_NAME"]),
+        render_template(
+            "accounts/email/verify.txt",
+            user=user,
+            verify_url=url_for(
+                "accounts.verify_email", token=make_verification_token(user), _external=True
+            ),
+            hours=VERIFY_MAX_AGE // 3600,
+        ),
+    )
+
+
+def resend_verification(user_id):
+    """Send a new confirmation link unless one went out less than a few minutes ago.
+
+    Commits: it is the write step of the login view.
+    """
+    begin_write()
+    user = db.session.get(User, user_id, populate_existing=True)
+    sent = user.verification_sent_at
+    if sent is None or utcnow() - sent > VERIFY_RESEND_INTERVAL:
+        queue_verification_email(user)
+    db.session.commit()
+
+
 # Views -----------------------------------------------------------------------
 
 
@@ -236,9 +304,14 @@ def login():
         if user is None:
             burn_verification_time(form.password.data)
         elif verify_password(user.password_hash, form.password.data) and user.active:
-            session.clear()
-            login_user(user, remember=form.remember.data)
-            return redirect(next_url or url_for("accounts.index"), code=303)
+            if user.email_verified_at is not None:
+                session.clear()
+                login_user(user, remember=form.remember.data)
+                return redirect(next_url or url_for("accounts.index"), code=303)
+            # The right password, but the address is unconfirmed: no session yet.
+            resend_verification(user.id)
+            form.email.errors.append(_("Confirm your email address first: we have sent a new link."))
+            return render_template("accounts/login.html", form=form, next_url=next_url), 400
         current_app.logger.warning(
             "Failed login for %r from %s", normalise_email(form.email.data), request.remote_addr
         )
@@ -290,14 +363,22 @@ def register():
         create_registration(form, email)
     db.session.commit()
     flash(
-        _("Thank you. We have sent an email to %(email)s: follow it to log in.", email=email),
+        _(
+            "Thank you. We have sent an email to %(email)s: follow the link in it to confirm "
+            "your address, then log in.",
+            email=email,
+        ),
         "info",
     )
     return redirect(url_for("accounts.login"), code=303)
 
 
 def create_registration(form, email):
-    """Add the user (and a pending member organisation when it is new) and the welcome email."""
+    """Add the user (and a pending member organisation when it is new) and the welcome email.
+
+    The welcome email carries the confirmation link: the account cannot log in
+    until the link proves the person reads mail at that address.
+    """
     if form.organisation_choice.data == "existing":
         member = db.session.scalar(
             db.select(Member).where(Member.slug == form.member.data, Member.status == "approved")
@@ -322,6 +403,8 @@ def create_registration(form, email):
         session_token=new_session_token(),
     )
     db.session.add(user)
+    db.session.flush()  # the confirmation token names the user's id
+    user.verification_sent_at = utcnow()
     queue_email(
         email,
         _("Welcome to %(site)s", site=current_app.config["SITE_NAME"]),
@@ -329,10 +412,29 @@ def create_registration(form, email):
             "accounts/email/welcome.txt",
             user=user,
             member=member,
+            verify_url=url_for(
+                "accounts.verify_email", token=make_verification_token(user), _external=True
+            ),
+            hours=VERIFY_MAX_AGE // 3600,
             login_url=url_for("accounts.login", _external=True),
         ),
     )
     return user
+
+
+@bp.get("/verify/<token>")
+def verify_email(token):
+    """Opening the emailed link confirms the address; a used, expired or forged one says so."""
+    if user_for_verification_token(token) is None:
+        return render_template("accounts/verify_failed.html"), 400
+    begin_write()
+    user = user_for_verification_token(token)
+    if user is None:  # confirmed meanwhile by another request
+        db.session.rollback()
+        return render_template("accounts/verify_failed.html"), 400
+    user.email_verified_at = utcnow()
+    db.session.commit()
+    return render_template("accounts/verified.html")
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -385,6 +487,9 @@ def reset_password(token):
     if user is None:
         abort(400)
     set_password(user, form.password.data)
+    if user.email_verified_at is None:
+        # The link reached the owner of the address: that confirms it too.
+        user.email_verified_at = utcnow()
     db.session.commit()
     logout_user()
     session.clear()

@@ -13,6 +13,7 @@ from .accounts import new_session_token, normalise_email
 from .database import begin_write
 from .extensions import db
 from .models import User
+from .models.catalog import utcnow
 from .passwords import hash_password, password_problem
 
 
@@ -49,6 +50,8 @@ def create_user(email, role, password, name=""):
         role=role,
         password_hash=hash_password(password),
         session_token=new_session_token(),
+        # An operator creates it for someone they know: no confirmation link needed.
+        email_verified_at=utcnow(),
     )
     db.session.add(user)
     db.session.commit()

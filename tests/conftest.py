@@ -6,6 +6,7 @@ an empty schema there instead.
 """
 
 import os
+from datetime import UTC, datetime
 
 import pytest
 from bs4 import BeautifulSoup
@@ -142,6 +143,7 @@ def make_user(app):
                 role=role,
                 member=member_row,
                 session_token=secrets.token_hex(16),
+                email_verified_at=datetime.now(UTC).replace(tzinfo=None),
             )
             _db.session.add(user)
             _db.session.commit()

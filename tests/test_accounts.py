@@ -1,14 +1,26 @@
 """Accounts: registration, login, logout, password reset and change, `flask users create`."""
 
 import re
+import time
+from datetime import timedelta
 
 import pytest
 from argon2 import PasswordHasher
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from app import passwords
-from app.accounts import make_reset_token, safe_next_url, user_for_reset_token
+from app.accounts import (
+    VERIFY_MAX_AGE,
+    VERIFY_SALT,
+    make_reset_token,
+    make_verification_token,
+    safe_next_url,
+    user_for_reset_token,
+    user_for_verification_token,
+)
 from app.extensions import db
 from app.models import Member, OutboundEmail, Project, User
+from app.models.catalog import utcnow
 from app.passwords import password_problem, verify_password
 from tests.conftest import html
 
@@ -63,6 +75,22 @@ def register(client, **fields):
     }
     data.update(fields)
     return client.post("/account/register", data=data)
+
+
+def verify_link(app, email):
+    """The confirmation link of the latest email to `email`."""
+    body = emails_to(app, email)[-1].body
+    return re.search(r"http://localhost(/account/verify/\S+)", body).group(1)
+
+
+def confirm_email(client, app, email):
+    """Follow the latest confirmation link sent to `email`, as its owner would."""
+    response = client.get(verify_link(app, email))
+    assert response.status_code == 200
+    return response
+
+
+UNVERIFIED_MESSAGE = "Confirm your email address first: we have sent a new link."
 
 
 # Login and logout -----------------------------------------------------------
@@ -179,6 +207,7 @@ def test_register_with_a_new_organisation(app, client):
     (welcome,) = emails_to(app, "ada@example.org")
     assert "log in" in welcome.body.lower()
 
+    confirm_email(client, app, "ada@example.org")
     login(client, "ada@example.org")
     page = html(client.get("/account/"))
     assert page.find(id="member-pending") is not None
@@ -227,6 +256,158 @@ def test_registration_does_not_reveal_existing_accounts(app, client, make_user):
     assert "already has an account" in notice.body
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 2
+
+
+# Email confirmation -------------------------------------------------------------
+
+
+def test_register_confirm_then_log_in(app, client):
+    register(client)
+    (welcome,) = emails_to(app, "ada@example.org")
+    link = verify_link(app, "ada@example.org")
+    assert get_user(app, "ada@example.org").email_verified_at is None
+
+    refused = login(client, "ada@example.org")
+    assert refused.status_code == 400
+    assert [p.get_text() for p in html(refused).select(".error-message")] == [UNVERIFIED_MESSAGE]
+    assert client.get("/account/").status_code == 302  # no session
+
+    page = html(client.get(link))
+    assert page.find("h1").get_text() == "Email address confirmed"
+    assert page.find("main").find("a", href="/account/login") is not None
+    assert get_user(app, "ada@example.org").email_verified_at is not None
+
+    assert login(client, "ada@example.org").status_code == 303
+    assert client.get("/account/").status_code == 200
+
+
+def failed_link_page(response):
+    assert response.status_code == 400
+    page = html(response)
+    assert page.find("h1").get_text() == "This confirmation link does not work"
+    assert page.find("main").find("a", href="/account/login") is not None  # the way to a new link
+
+
+def test_a_confirmation_link_works_once(app, client):
+    register(client)
+    link = verify_link(app, "ada@example.org")
+    confirm_email(client, app, "ada@example.org")
+    confirmed_at = get_user(app, "ada@example.org").email_verified_at
+    failed_link_page(client.get(link))
+    assert get_user(app, "ada@example.org").email_verified_at == confirmed_at
+
+
+class OldSigner(TimestampSigner):
+    """Signs as if it were an hour past the confirmation link's lifetime."""
+
+    def get_timestamp(self):
+        return int(time.time()) - VERIFY_MAX_AGE - 3600
+
+
+def test_an_expired_confirmation_link_is_refused(app, client):
+    register(client)
+    fresh = verify_link(app, "ada@example.org").rsplit("/", 1)[1]
+    secret = app.config["SECRET_KEY"]
+    data = URLSafeTimedSerializer(secret, salt=VERIFY_SALT).loads(fresh)
+    token = URLSafeTimedSerializer(secret, salt=VERIFY_SALT, signer=OldSigner).dumps(data)
+    failed_link_page(client.get(f"/account/verify/{token}"))
+    assert get_user(app, "ada@example.org").email_verified_at is None
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda token: token + "x",
+        lambda token: token[:-3],
+        lambda token: "garbage",
+        lambda token: "a" * 5000,
+        lambda token: "%00%3Cscript%3E",
+        lambda token: "eyJ1c2VyIjoxfQ.AAAAAA.BBBBBB",
+    ],
+)
+def test_a_tampered_confirmation_link_is_refused(app, client, mangle):
+    register(client)
+    token = verify_link(app, "ada@example.org").rsplit("/", 1)[1]
+    failed_link_page(client.get(f"/account/verify/{mangle(token)}"))
+    assert get_user(app, "ada@example.org").email_verified_at is None
+
+
+def test_other_signed_tokens_are_not_confirmation_links(app, client):
+    register(client)
+    user = get_user(app, "ada@example.org")
+    with app.test_request_context():
+        reset_token = make_reset_token(user)
+        forged_salt = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="other").dumps(
+            {"user": user.id, "v": ""}
+        )
+        assert user_for_verification_token(make_verification_token(user)).id == user.id
+        assert user_for_verification_token(make_verification_token(user), max_age=-1) is None
+    for token in (reset_token, forged_salt):
+        failed_link_page(client.get(f"/account/verify/{token}"))
+    assert get_user(app, "ada@example.org").email_verified_at is None
+
+
+def set_verification_sent_at(app, email, when):
+    with app.app_context():
+        db.session.scalar(db.select(User).where(User.email == email)).verification_sent_at = when
+        db.session.commit()
+
+
+def test_login_resends_the_link_at_most_every_few_minutes(app, client):
+    register(client)
+    assert len(emails_to(app, "ada@example.org")) == 1
+    # Just registered: the welcome email's link is recent enough, nothing new is sent.
+    assert login(client, "ada@example.org").status_code == 400
+    assert len(emails_to(app, "ada@example.org")) == 1
+
+    set_verification_sent_at(app, "ada@example.org", utcnow() - timedelta(minutes=6))
+    response = login(client, "ada@example.org")
+    assert [p.get_text() for p in html(response).select(".error-message")] == [UNVERIFIED_MESSAGE]
+    first, resent = emails_to(app, "ada@example.org")
+    assert resent.subject.startswith("Confirm your email address")
+    for _ in range(3):
+        login(client, "ada@example.org")
+    assert len(emails_to(app, "ada@example.org")) == 2
+
+    # The new link works (and so would the first one, until one of them is used).
+    confirm_email(client, app, "ada@example.org")
+    assert login(client, "ada@example.org").status_code == 303
+
+
+def test_wrong_password_for_an_unconfirmed_account_answers_like_an_unknown_one(app, client):
+    register(client)
+    wrong = login(client, "ada@example.org", password="not the password")
+    unknown = login(client, "ada@example.org".replace("ada", "bob"), password="not the password")
+    assert wrong.status_code == unknown.status_code == 400
+    assert html(wrong).get_text() == html(unknown).get_text()
+    assert [p.get_text() for p in html(wrong).select(".error-message")] == [
+        "The email or password is not right."
+    ]
+    assert len(emails_to(app, "ada@example.org")) == 1  # no link for a wrong password
+
+
+def test_a_password_reset_confirms_the_address(app, client):
+    register(client)
+    request_reset(client, "ada@example.org")
+    link = reset_link(app, "ada@example.org")
+    new = "a brand new passphrase"
+    token = form_token(client.get(link))
+    client.post(link, data={"password": new, "password_again": new, "csrf_token": token})
+    assert get_user(app, "ada@example.org").email_verified_at is not None
+    assert login(client, "ada@example.org", password=new).status_code == 303
+
+
+def test_an_unconfirmed_deactivated_account_gets_no_link(app, client):
+    register(client)
+    set_verification_sent_at(app, "ada@example.org", None)
+    with app.app_context():
+        db.session.scalar(db.select(User).where(User.email == "ada@example.org")).active = False
+        db.session.commit()
+    response = login(client, "ada@example.org")
+    assert [p.get_text() for p in html(response).select(".error-message")] == [
+        "The email or password is not right."
+    ]
+    assert len(emails_to(app, "ada@example.org")) == 1
 
 
 # Password policy --------------------------------------------------------------
@@ -354,6 +535,7 @@ def test_users_create_reads_two_lines_from_stdin(app, runner):
     assert result.exit_code == 0, result.output
     user = get_user(app, "staff@example.org")
     assert user.role == "staff" and verify_password(user.password_hash, "violet tractor umbrella")
+    assert user.email_verified_at is not None  # an operator vouches for the address
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 Routes are read from app.url_map, so a route added later is covered without
 editing this file. Only the public account pages (login, registration,
-password reset) are open to anonymous visitors.
+password reset, email confirmation) are open to anonymous visitors.
 """
 
 import tempfile
@@ -22,6 +22,7 @@ PUBLIC_ACCOUNT_ENDPOINTS = {
     "accounts.register",
     "accounts.reset_request",
     "accounts.reset_password",
+    "accounts.verify_email",
 }
 ADMIN_PREFIXES = ("/staff/users",)
 

@@ -9,7 +9,14 @@ from app import create_app
 from app.extensions import db
 from app.models import Member, Project, User
 from tests.conftest import html, make_test_config
-from tests.test_accounts import PASSWORD, fast_hashing, form_token, login, logout  # noqa: F401
+from tests.test_accounts import (  # noqa: F401
+    PASSWORD,
+    confirm_email,
+    fast_hashing,
+    form_token,
+    login,
+    logout,
+)
 
 
 def session_cookie(client, app):
@@ -109,6 +116,7 @@ def test_stored_xss_from_public_forms_is_escaped_in_staff_pages(app, client, mak
     )
     # A member's proposal with hostile text and Markdown.
     member = app.test_client()
+    confirm_email(member, app, "eve@example.org")
     login(member, "eve@example.org")
     token = form_token(member.get("/account/proposals/new"))
     member.post(

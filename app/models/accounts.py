@@ -61,6 +61,11 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Changing it ends every session of the user (logout, password change).
     session_token: Mapped[str] = mapped_column(sa.String(64))
+    # Set when the person proves they read mail at `email` (confirmation or reset
+    # link, or an operator creating the account); nobody logs in before that.
+    email_verified_at: Mapped[datetime | None] = mapped_column()
+    # When the last confirmation link was sent: login re-sends at most every few minutes.
+    verification_sent_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     member = relationship("Member", back_populates="users")
