@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 4450eb46ee1e
+Revision ID: e38af68c331b
 Revises: 
-Create Date: 2026-11-21 11:50:59.718493
+Create Date: 2026-11-21 12:32:20.597720
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '4450eb46ee1e'
+revision = 'e38af68c331b'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -114,6 +114,8 @@ def upgrade():
     sa.Column('member_id', sa.Integer(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('session_token', sa.String(length=64), nullable=False),
+    sa.Column('email_verified_at', sa.DateTime(), nullable=True),
+    sa.Column('verification_sent_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_user_member_id_member')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user'))
