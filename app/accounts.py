@@ -54,6 +54,10 @@ login_manager.login_message_category = "info"
 RESET_SALT = "password-reset"
 RESET_MAX_AGE = 3600  # seconds a reset link stays valid
 VERIFY_SALT = "email-verification"
+UNCONFIRMED_NOTICE = _l(
+    "Confirm your email address with the link we sent you: until then you cannot "
+    "propose case studies for your organisation."
+)
 VERIFY_MAX_AGE = 48 * 3600  # seconds a confirmation link stays valid
 VERIFY_RESEND_INTERVAL = timedelta(minutes=5)  # login re-sends a link at most this often
 
@@ -304,14 +308,15 @@ def login():
         if user is None:
             burn_verification_time(form.password.data)
         elif verify_password(user.password_hash, form.password.data) and user.active:
-            if user.email_verified_at is not None:
-                session.clear()
-                login_user(user, remember=form.remember.data)
-                return redirect(next_url or url_for("accounts.index"), code=303)
-            # The right password, but the address is unconfirmed: no session yet.
-            resend_verification(user.id)
-            form.email.errors.append(_("Confirm your email address first: we have sent a new link."))
-            return render_template("accounts/login.html", form=form, next_url=next_url), 400
+            unconfirmed = user.email_verified_at is None
+            if unconfirmed:
+                # Logging in is allowed; acting for the organisation waits for the link.
+                resend_verification(user.id)
+            session.clear()
+            login_user(user, remember=form.remember.data)
+            if unconfirmed:
+                flash(UNCONFIRMED_NOTICE, "info")
+            return redirect(next_url or url_for("accounts.index"), code=303)
         current_app.logger.warning(
             "Failed login for %r from %s", normalise_email(form.email.data), request.remote_addr
         )
@@ -568,6 +573,9 @@ def propose():
     from .catalog_io import available_slug
     from .project_form import ProjectForm
 
+    if current_user.email_verified_at is None:
+        flash(UNCONFIRMED_NOTICE, "error")
+        return redirect(url_for("accounts.index"), code=303)
     form = ProjectForm()
     values = form.validated_values()
     if values is None:

@@ -90,7 +90,14 @@ def confirm_email(client, app, email):
     return response
 
 
-UNVERIFIED_MESSAGE = "Confirm your email address first: we have sent a new link."
+UNCONFIRMED_NOTICE = (
+    "Confirm your email address with the link we sent you: until then you cannot "
+    "propose case studies for your organisation."
+)
+
+
+def flashes(response):
+    return [p.get_text() for p in html(response).select(".flash")]
 
 
 # Login and logout -----------------------------------------------------------
@@ -261,24 +268,25 @@ def test_registration_does_not_reveal_existing_accounts(app, client, make_user):
 # Email confirmation -------------------------------------------------------------
 
 
-def test_register_confirm_then_log_in(app, client):
+def test_unconfirmed_accounts_log_in_but_cannot_propose_until_confirmed(app, client):
     register(client)
     (welcome,) = emails_to(app, "ada@example.org")
     link = verify_link(app, "ada@example.org")
     assert get_user(app, "ada@example.org").email_verified_at is None
 
-    refused = login(client, "ada@example.org")
-    assert refused.status_code == 400
-    assert [p.get_text() for p in html(refused).select(".error-message")] == [UNVERIFIED_MESSAGE]
-    assert client.get("/account/").status_code == 302  # no session
+    response = login(client, "ada@example.org")
+    assert response.status_code == 303
+    account = html(client.get("/account/"))
+    assert account.find(id="email-unconfirmed") is not None
+    refused = client.get("/account/proposals/new")
+    assert refused.status_code == 303 and refused.headers["Location"].endswith("/account/")
+    assert UNCONFIRMED_NOTICE in flashes(client.get("/account/"))
 
     page = html(client.get(link))
     assert page.find("h1").get_text() == "Email address confirmed"
-    assert page.find("main").find("a", href="/account/login") is not None
     assert get_user(app, "ada@example.org").email_verified_at is not None
-
-    assert login(client, "ada@example.org").status_code == 303
-    assert client.get("/account/").status_code == 200
+    assert html(client.get("/account/")).find(id="email-unconfirmed") is None
+    assert client.get("/account/proposals/new").status_code == 200
 
 
 def failed_link_page(response):
@@ -357,21 +365,24 @@ def test_login_resends_the_link_at_most_every_few_minutes(app, client):
     register(client)
     assert len(emails_to(app, "ada@example.org")) == 1
     # Just registered: the welcome email's link is recent enough, nothing new is sent.
-    assert login(client, "ada@example.org").status_code == 400
+    assert login(client, "ada@example.org").status_code == 303
     assert len(emails_to(app, "ada@example.org")) == 1
+    logout(client)
 
     set_verification_sent_at(app, "ada@example.org", utcnow() - timedelta(minutes=6))
     response = login(client, "ada@example.org")
-    assert [p.get_text() for p in html(response).select(".error-message")] == [UNVERIFIED_MESSAGE]
+    assert response.status_code == 303
+    assert UNCONFIRMED_NOTICE in flashes(client.get(response.headers["Location"]))
     first, resent = emails_to(app, "ada@example.org")
     assert resent.subject.startswith("Confirm your email address")
     for _ in range(3):
+        logout(client)
         login(client, "ada@example.org")
     assert len(emails_to(app, "ada@example.org")) == 2
 
     # The new link works (and so would the first one, until one of them is used).
     confirm_email(client, app, "ada@example.org")
-    assert login(client, "ada@example.org").status_code == 303
+    assert get_user(app, "ada@example.org").email_verified_at is not None
 
 
 def test_wrong_password_for_an_unconfirmed_account_answers_like_an_unknown_one(app, client):
