@@ -39,7 +39,7 @@ from .database import begin_write
 from .extensions import db, login_manager
 from .forms import select_choices
 from .mail import queue_email
-from .models import Member, Project, User
+from .models import Interest, Member, Project, User
 from .models.accounts import MEMBER_TYPES, ProjectReview
 from .models.catalog import utcnow
 from .passwords import burn_verification_time, hash_password, password_problem, verify_password
@@ -541,16 +541,9 @@ def index():
 
 
 def my_interests(user):
-    """The user's expressions of interest, newest first (none before the interest area exists)."""
-    from . import models
-
-    interest_model = getattr(models, "Interest", None)
-    if interest_model is None:
-        return []
+    """The user's expressions of interest, newest first."""
     return db.session.scalars(
-        db.select(interest_model)
-        .where(interest_model.user_id == user.id)
-        .order_by(interest_model.id.desc())
+        db.select(Interest).where(Interest.user_id == user.id).order_by(Interest.id.desc())
     ).all()
 
 
