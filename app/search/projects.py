@@ -125,7 +125,7 @@ def _facet_value(value):
 
 def facet_values(project):
     """Facet -> list of values, for the index and for the database fallback."""
-    awards = getattr(project, "award_wins", None) or []
+    awards = project.award_wins
     values = {
         "theme": [project.theme],
         "region": [project.region],
