@@ -82,6 +82,29 @@ def paginate(query, page):
     return rows, max(1, -(-total // PER_PAGE)), total
 
 
+def listing_by_state(query, state_column, states, endpoint):
+    """A staff list filtered by ?state= ("pending" by default, or "all") and paged.
+
+    Returns the page's rows and the template context for the state tabs and pagination.
+    """
+    states = (*states, "all")
+    state = request.args.get("state", "pending")
+    if state not in states:
+        state = "pending"
+    if state != "all":
+        query = query.where(state_column == state)
+    page = requested_page()
+    rows, total_pages, total = paginate(query, page)
+    return rows, {
+        "state": state,
+        "states": states,
+        "page": page,
+        "total": total,
+        "total_pages": total_pages,
+        "page_url": lambda n: url_for(endpoint, state=state, page=n),
+    }
+
+
 def notify_proposer(project, subject, template, **context):
     if project.proposed_by_id:
         proposer = db.session.get(User, project.proposed_by_id)
@@ -116,24 +139,9 @@ def dashboard():
 @staff_required
 def projects():
     """The moderation queue (state=pending, the default) and every other state."""
-    state = request.args.get("state", "pending")
-    if state not in PUBLICATION_STATES + ("all",):
-        state = "pending"
     query = db.select(Project).order_by(Project.updated_at.desc(), Project.id.desc())
-    if state != "all":
-        query = query.where(Project.publication == state)
-    page = requested_page()
-    rows, total_pages, total = paginate(query, page)
-    return render_template(
-        "staff/projects.html",
-        projects=rows,
-        state=state,
-        states=PUBLICATION_STATES + ("all",),
-        page=page,
-        total=total,
-        total_pages=total_pages,
-        page_url=lambda n: url_for("staff.projects", state=state, page=n),
-    )
+    rows, listing = listing_by_state(query, Project.publication, PUBLICATION_STATES, "staff.projects")
+    return render_template("staff/projects.html", projects=rows, **listing)
 
 
 @bp.get("/projects/<int:project_id>")
@@ -247,23 +255,12 @@ def reject_project(project_id):
 @bp.get("/members")
 @staff_required
 def members():
-    state = request.args.get("state", "pending")
-    if state not in MEMBER_STATES + ("all",):
-        state = "pending"
     query = db.select(Member).order_by(Member.name, Member.id)
-    if state != "all":
-        query = query.where(Member.status == state)
-    page = requested_page()
-    rows, total_pages, total = paginate(query, page)
+    rows, listing = listing_by_state(query, Member.status, MEMBER_STATES, "staff.members")
     return render_template(
         "staff/members.html",
         members=rows,
-        state=state,
-        states=MEMBER_STATES + ("all",),
-        page=page,
-        total=total,
-        total_pages=total_pages,
-        page_url=lambda n: url_for("staff.members", state=state, page=n),
+        **listing,
         member_type_label=member_type_label,
         country_name=country_name,
         action_form=EmptyForm(),
