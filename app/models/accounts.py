@@ -31,6 +31,9 @@ class Member(db.Model):
     network_role: Mapped[str] = mapped_column(sa.String(120), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
     website: Mapped[str] = mapped_column(sa.String(500), default="")
+    # Same shape as Project.language / Project.translations.
+    language: Mapped[str | None] = mapped_column(sa.String(16))
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     # pending until staff approve a registration; unpublished hides it.
     status: Mapped[str] = mapped_column(sa.String(20), default="approved", index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -106,6 +106,9 @@ class AwardEdition(db.Model):
     ceremony_timezone: Mapped[str] = mapped_column(sa.String(64), default="")
     # Where the facts come from and what was inferred: shown on the page.
     sources: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # Same shape as Project.language / Project.translations.
+    language: Mapped[str | None] = mapped_column(sa.String(16))
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
     programme = relationship("AwardProgramme", back_populates="editions")
     categories = relationship(
@@ -156,6 +159,9 @@ class AwardCategory(db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     keywords: Mapped[list] = mapped_column(sa.JSON, default=list)
     theme: Mapped[str] = mapped_column(sa.String(40))
+    # Same shape as Project.language / Project.translations.
+    language: Mapped[str | None] = mapped_column(sa.String(16))
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     position: Mapped[int] = mapped_column(sa.Integer, default=0)
 
     edition = relationship("AwardEdition", back_populates="categories")

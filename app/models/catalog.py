@@ -52,6 +52,11 @@ class Project(db.Model):
     outcomes: Mapped[str] = mapped_column(sa.Text, default="")
     lessons: Mapped[str] = mapped_column(sa.Text, default="")
     links: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # The language of the record's own text (None: the portal's default language), and
+    # per-field translations: {lang: {field: text, ..., "source": "human"|"machine",
+    # "reviewed": bool}} (DESIGN.md, "Project record").
+    language: Mapped[str | None] = mapped_column(sa.String(16))
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
     publication: Mapped[str] = mapped_column(sa.String(20), default="published", index=True)
     member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"), index=True)
