@@ -19,6 +19,10 @@ BLUEPRINT_MODULES = (
     "staff",
     "api",
     "delivery",
+    "matchmaking.views",
+    "matchmaking.api",
+    "matchmaking.staff",
+    "matchmaking.proposals",
 )
 
 

@@ -14,6 +14,7 @@ def seed_command():
     from .catalog_io import seed_projects
     from .database import begin_write
     from .extensions import db
+    from .matchmaking.records import seed_challenges, seed_matches, seed_solutions
     from .members import seed_members
 
     # (name, function) in dependency order; each runs in the one transaction
@@ -22,6 +23,9 @@ def seed_command():
         ("projects", seed_projects),
         ("awards", seed_awards),
         ("members", seed_members),
+        ("challenges", seed_challenges),
+        ("solutions", seed_solutions),
+        ("matches", seed_matches),
     ]
     begin_write()
     for name, seeder in seeders:

@@ -31,6 +31,7 @@ from .extensions import csrf, db, limiter
 from .forms import select_choices
 from .htmx import is_htmx, render
 from .mail import queue_email
+from .matchmaking import interest_targets
 from .models import Interest, InterestEvent, Project
 from .models.interest import INTEREST_TYPES, ORGANIZATION_TYPES
 from .regions import country_choices, country_name
@@ -68,6 +69,8 @@ class InterestForm(FlaskForm):
         validators=[InputRequired(_l("Choose what you are interested in."))],
     )
     project = HiddenField(validators=[Length(max=120)])
+    challenge = HiddenField(validators=[Length(max=120)])
+    solution = HiddenField(validators=[Length(max=120)])
     message = TextAreaField(
         _l("Your message"),
         validators=[InputRequired(_l("Write a message.")), Length(max=5000)],
@@ -140,7 +143,15 @@ def prefill_from_account(form):
 
 
 def render_form(form, project=None, notice=None, status=200):
-    return render(FORM_PAGE, FORM_PARTIAL, status=status, form=form, project=project, notice=notice)
+    return render(
+        FORM_PAGE,
+        FORM_PARTIAL,
+        status=status,
+        form=form,
+        project=project,
+        notice=notice,
+        **interest_targets.targets_of(form),
+    )
 
 
 @bp.errorhandler(429)
@@ -176,6 +187,7 @@ def interest_form():
             "The case study you chose is no longer in the catalogue; your interest will be sent as a general one."
         )
 
+    notice = interest_targets.drop_unknown(form) or notice
     if not form.validate():
         # Refused with 4xx either way; htmx is configured to swap 400/422/429 into the page.
         status = 422
@@ -216,6 +228,7 @@ def show_form(form):
         notice = _(
             "We could not find that case study. You can still send a general expression of interest."
         )
+    notice = interest_targets.preselect(form, request.args) or notice
     prefill_from_account(form)
     form.project.data = project.slug if project else ""
     form.started.data = sign_start_time()
@@ -246,6 +259,7 @@ def submit_interest(form, spam_reason=None):
         suspected_spam=spam_reason is not None,
         spam_reason=spam_reason or "",
         user_id=current_user.id if current_user.is_authenticated else None,
+        **interest_targets.targets_of(form),
     )
     interest.events.append(InterestEvent(kind="status", to_status="received"))
     db.session.add(interest)

@@ -30,11 +30,12 @@ from .extensions import db
 from .forms import select_choices
 from .htmx import render
 from .interest import notify_staff
+from .matchmaking.suggestions import for_interest as interest_suggestions
 from .models import Interest, InterestEvent, Member, Project
 from .models.interest import INTEREST_TYPES, ORGANIZATION_TYPES, STATUSES
 from .pagination import requested_page
 from .regions import country_choices, country_name
-from .search import ProjectQuery, enqueue, related_projects, search_projects
+from .search import enqueue
 from .search import interest as interest_search
 
 # Its commands form the `flask interest ...` group.
@@ -305,38 +306,6 @@ class Suggestion:
     reason: str
 
 
-def suggested_projects(interest, limit=5):
-    """Case studies that fit the message, the chosen case study's theme and the country."""
-    chosen = interest.project
-    searches = []
-    if chosen is not None:
-        searches.append((_("Similar to the chosen case study"), related_projects(chosen, limit)))
-        theme_query = ProjectQuery(
-            text=interest.message, filters={"theme": [chosen.theme]}, per_page=limit
-        )
-        searches.append((_("Same theme, fits the message"), _hit_projects(theme_query)))
-    searches.append(
-        (_("Fits the message"), _hit_projects(ProjectQuery(text=interest.message, per_page=limit)))
-    )
-    country_query = ProjectQuery(
-        filters={"country": [interest.country]}, sort="newest", per_page=limit
-    )
-    searches.append((_("In the same country"), _hit_projects(country_query)))
-
-    seen = {chosen.id} if chosen is not None else set()
-    suggestions = []
-    for reason, projects in searches:
-        for project in projects:
-            if project.id not in seen:
-                seen.add(project.id)
-                suggestions.append(Suggestion(project, reason))
-    return suggestions[:limit]
-
-
-def _hit_projects(query):
-    return [hit.project for hit in search_projects(query).hits]
-
-
 def suggested_members(interest, projects, limit=6):
     """Member organisations behind the fitting case studies, then members of a fitting type nearby."""
     own_member_id = interest.user.member_id if interest.user else None
@@ -435,8 +404,8 @@ def get_interest_or_404(interest_id):
 
 
 def render_detail(interest, status_form=None, note_form=None, status=200):
-    suggestions = suggested_projects(interest)
-    projects = [s.item for s in suggestions]
+    suggestions = interest_suggestions(interest)
+    projects = [s.item for s in suggestions.projects]
     others = []
     if interest.project is not None:
         others = db.session.scalars(
@@ -458,8 +427,8 @@ def render_detail(interest, status_form=None, note_form=None, status=200):
         status_form=status_form or StatusForm(status=interest.status),
         note_form=note_form or NoteForm(),
         statuses=STATUSES,
-        project_suggestions=suggestions,
-        member_suggestions=suggested_members(interest, projects),
+        suggestions=suggestions,
+        member_suggestions=suggested_members(interest, projects) if suggestions else [],
         others=others,
     )
 

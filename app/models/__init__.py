@@ -12,6 +12,7 @@ from .awards import (
 from .catalog import Project, SearchOutbox, SearchState
 from .interest import Interest, InterestEvent
 from .mail import OutboundEmail
+from .matchmaking import Challenge, Match, Solution
 
 __all__ = [
     "AwardCategory",
@@ -20,12 +21,15 @@ __all__ = [
     "AwardProgramme",
     "AwardSession",
     "AwardWinner",
+    "Challenge",
     "Interest",
     "InterestEvent",
+    "Match",
     "Member",
     "OutboundEmail",
     "Project",
     "SearchOutbox",
     "SearchState",
+    "Solution",
     "User",
 ]

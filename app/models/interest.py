@@ -48,6 +48,13 @@ class Interest(db.Model):
     project_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("project.id", ondelete="SET NULL"), index=True
     )
+    # What the interest is aimed at besides a case study (at most one of these is set).
+    challenge_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("challenge.id", ondelete="SET NULL"), index=True
+    )
+    solution_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("solution.id", ondelete="SET NULL"), index=True
+    )
     message: Mapped[str] = mapped_column(sa.Text)
     consent: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(sa.String(20), default="received", index=True)
@@ -62,6 +69,8 @@ class Interest(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     project = relationship("Project")
+    challenge = relationship("Challenge")
+    solution = relationship("Solution")
     user = relationship("User")
     events = relationship(
         "InterestEvent",

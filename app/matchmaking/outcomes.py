@@ -1,0 +1,60 @@
+"""Outcomes in public: the matches the networks made, and figures computed from them.
+
+Nothing personal is here: a match names organisations, a city, a year, what
+it was about and how far it went.
+"""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Match
+from ..models.matchmaking import MATCH_STAGES
+
+STAGE_LABELS = {
+    "introduced": _l("Introduced"),
+    "pilot": _l("Pilot"),
+    "agreement": _l("Agreement"),
+    "contract": _l("Contract"),
+}
+
+
+@dataclass(frozen=True)
+class Figures:
+    introductions: int  # every match recorded
+    accepted: int  # both parties went ahead: a pilot or further
+    pilots: int  # reached a pilot or further
+    agreements: int  # reached an agreement or a contract
+    projects: int  # became a case study in the catalogue
+
+
+def _at_least(stage):
+    return MATCH_STAGES[MATCH_STAGES.index(stage) :]
+
+
+def figures():
+    """The outcome figures, counted in the database."""
+
+    def count(*conditions):
+        return db.session.scalar(sa.select(sa.func.count(Match.id)).where(*conditions)) or 0
+
+    return Figures(
+        introductions=count(),
+        accepted=count(Match.stage != "introduced"),
+        pilots=count(Match.stage.in_(_at_least("pilot"))),
+        agreements=count(Match.stage.in_(_at_least("agreement"))),
+        projects=count(Match.project_id.is_not(None)),
+    )
+
+
+def public_matches():
+    """Every match, furthest stage first, then newest; with its case study when it is published."""
+    order = sa.case({stage: n for n, stage in enumerate(reversed(MATCH_STAGES))}, value=Match.stage)
+    return db.session.scalars(
+        sa.select(Match)
+        .options(selectinload(Match.project))
+        .order_by(order, Match.year.desc().nulls_last(), Match.slug)
+    ).all()

@@ -1,0 +1,140 @@
+"""Staff moderation of challenges and solutions: /staff/matchmaking/<kind>s[/<id>[/<action>]].
+
+The same workflow as case studies: a member's proposal waits as "pending";
+staff publish it, reject it with a reason (sent to the member), unpublish or
+republish it. Publication changes reach the search index through the outbox.
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..accounts import EmptyForm
+from ..auth import staff_required
+from ..catalog import THEME_LABELS
+from ..database import begin_write
+from ..extensions import db
+from ..mail import queue_email
+from ..models import Challenge, Solution, User
+from ..models.catalog import PUBLICATION_STATES
+from ..regions import country_name
+from ..staff import RejectForm, listing_by_state
+
+bp = Blueprint("matchmaking_staff", __name__, url_prefix="/staff/matchmaking")
+
+KINDS = {"challenge": Challenge, "solution": Solution}
+KIND_LABELS = {"challenge": _l("Challenges"), "solution": _l("Solutions")}
+# action -> (new publication state, the states it applies to)
+TRANSITIONS = {
+    "publish": ("published", ("pending", "rejected")),
+    "unpublish": ("unpublished", ("published",)),
+    "republish": ("published", ("unpublished",)),
+}
+
+
+def model_of(kind):
+    model = KINDS.get(kind)
+    if model is None:
+        abort(404)
+    return model
+
+
+def get_or_404(model, row_id):
+    row = db.session.get(model, row_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.get("/<any(challenge, solution):kind>s")
+@staff_required
+def queue(kind):
+    model = model_of(kind)
+    query = db.select(model).order_by(model.updated_at.desc(), model.id.desc())
+    rows, listing = listing_by_state(query, model.publication, PUBLICATION_STATES, "matchmaking_staff.queue")
+    listing["page_url"] = lambda n: url_for(
+        "matchmaking_staff.queue", kind=kind, state=listing["state"], page=n
+    )
+    return render_template(
+        "matchmaking/staff_queue.html", kind=kind, heading=KIND_LABELS[kind], rows=rows, **listing
+    )
+
+
+def render_review(kind, row, reject_form, status=200):
+    proposer = db.session.get(User, row.proposed_by_id) if row.proposed_by_id else None
+    page = render_template(
+        "matchmaking/staff_review.html",
+        kind=kind,
+        row=row,
+        proposer=proposer,
+        reject_form=reject_form,
+        action_form=EmptyForm(),
+        theme_labels=THEME_LABELS,
+        country_name=country_name,
+    )
+    return page, status
+
+
+@bp.get("/<any(challenge, solution):kind>s/<int:row_id>")
+@staff_required
+def review(kind, row_id):
+    return render_review(kind, get_or_404(model_of(kind), row_id), RejectForm())
+
+
+def notify_proposer(row, subject, body):
+    if row.proposed_by_id:
+        proposer = db.session.get(User, row.proposed_by_id)
+        if proposer is not None:
+            queue_email(proposer.email, subject, body)
+
+
+@bp.post("/<any(challenge, solution):kind>s/<int:row_id>/<any(publish, unpublish, republish):action>")
+@staff_required
+def change(kind, row_id, action):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    model = model_of(kind)
+    publication, allowed_from = TRANSITIONS[action]
+    begin_write()
+    row = get_or_404(model, row_id)
+    if row.publication not in allowed_from:
+        abort(400, description=_("This is %(state)s.", state=row.publication))
+    row.publication = publication
+    if action == "publish":
+        row.review_reason = ""
+        endpoint = "matchmaking.challenge" if kind == "challenge" else "matchmaking.solution"
+        notify_proposer(
+            row,
+            _("Your proposal is published"),
+            render_template(
+                "matchmaking/email/published.txt",
+                row=row,
+                url=url_for(endpoint, slug=row.slug, _external=True),
+            ),
+        )
+    db.session.commit()
+    flash(_("%(title)s is now %(state)s.", title=row.title, state=publication), "info")
+    return redirect(url_for(".review", kind=kind, row_id=row.id), code=303)
+
+
+@bp.post("/<any(challenge, solution):kind>s/<int:row_id>/reject")
+@staff_required
+def reject(kind, row_id):
+    model = model_of(kind)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return render_review(kind, get_or_404(model, row_id), form, status=400)
+    begin_write()
+    row = get_or_404(model, row_id)
+    if row.publication != "pending":
+        abort(400, description=_("Only a pending proposal can be rejected."))
+    row.publication = "rejected"
+    row.review_reason = form.reason.data.strip()
+    notify_proposer(
+        row,
+        _("Your proposal"),
+        render_template("matchmaking/email/rejected.txt", row=row, reason=row.review_reason),
+    )
+    db.session.commit()
+    flash(_("The proposal has been rejected."), "info")
+    return redirect(url_for(".queue", kind=kind), code=303)
