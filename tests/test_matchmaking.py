@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from app.extensions import db
-from app.models import Challenge, Interest, Match, Member, OutboundEmail, Project, Solution, User
+from app.models import Challenge, Interest, Match, OutboundEmail, Project, Solution, User
 from tests.conftest import html, make_test_config
 
 HOSTILE = '<script>alert("x")</script>'

@@ -5,6 +5,8 @@ staff publish it, reject it with a reason (sent to the member), unpublish or
 republish it. Publication changes reach the search index through the outbox.
 """
 
+from functools import wraps
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -33,6 +35,7 @@ TRANSITIONS = {
 
 
 def model_of(kind):
+    """The model a URL's kind names (the rules below only ever pass a known one)."""
     model = KINDS.get(kind)
     if model is None:
         abort(404)
@@ -46,17 +49,18 @@ def get_or_404(model, row_id):
     return row
 
 
-@bp.get("/<any(challenge, solution):kind>s")
 @staff_required
 def queue(kind):
     model = model_of(kind)
     query = db.select(model).order_by(model.updated_at.desc(), model.id.desc())
-    rows, listing = listing_by_state(query, model.publication, PUBLICATION_STATES, "matchmaking_staff.queue")
-    listing["page_url"] = lambda n: url_for(
-        "matchmaking_staff.queue", kind=kind, state=listing["state"], page=n
-    )
+    rows, listing = listing_by_state(query, model.publication, PUBLICATION_STATES, endpoint(kind, "queue"))
     return render_template(
-        "matchmaking/staff_queue.html", kind=kind, heading=KIND_LABELS[kind], rows=rows, **listing
+        "matchmaking/staff_queue.html",
+        kind=kind,
+        heading=KIND_LABELS[kind],
+        rows=rows,
+        endpoint=endpoint,
+        **listing,
     )
 
 
@@ -71,11 +75,11 @@ def render_review(kind, row, reject_form, status=200):
         action_form=EmptyForm(),
         theme_labels=THEME_LABELS,
         country_name=country_name,
+        endpoint=endpoint,
     )
     return page, status
 
 
-@bp.get("/<any(challenge, solution):kind>s/<int:row_id>")
 @staff_required
 def review(kind, row_id):
     return render_review(kind, get_or_404(model_of(kind), row_id), RejectForm())
@@ -88,9 +92,10 @@ def notify_proposer(row, subject, body):
             queue_email(proposer.email, subject, body)
 
 
-@bp.post("/<any(challenge, solution):kind>s/<int:row_id>/<any(publish, unpublish, republish):action>")
 @staff_required
 def change(kind, row_id, action):
+    if action not in TRANSITIONS:
+        abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
     model = model_of(kind)
@@ -102,22 +107,21 @@ def change(kind, row_id, action):
     row.publication = publication
     if action == "publish":
         row.review_reason = ""
-        endpoint = "matchmaking.challenge" if kind == "challenge" else "matchmaking.solution"
+        public_endpoint = "matchmaking.challenge" if kind == "challenge" else "matchmaking.solution"
         notify_proposer(
             row,
             _("Your proposal is published"),
             render_template(
                 "matchmaking/email/published.txt",
                 row=row,
-                url=url_for(endpoint, slug=row.slug, _external=True),
+                url=url_for(public_endpoint, slug=row.slug, _external=True),
             ),
         )
     db.session.commit()
     flash(_("%(title)s is now %(state)s.", title=row.title, state=publication), "info")
-    return redirect(url_for(".review", kind=kind, row_id=row.id), code=303)
+    return redirect(url_for(endpoint(kind, "review"), row_id=row.id), code=303)
 
 
-@bp.post("/<any(challenge, solution):kind>s/<int:row_id>/reject")
 @staff_required
 def reject(kind, row_id):
     model = model_of(kind)
@@ -137,4 +141,33 @@ def reject(kind, row_id):
     )
     db.session.commit()
     flash(_("The proposal has been rejected."), "info")
-    return redirect(url_for(".queue", kind=kind), code=303)
+    return redirect(url_for(endpoint(kind, "queue")), code=303)
+
+
+# One set of rules and endpoints per kind: /staff/matchmaking/challenges ("challenge_queue",
+# "challenge_review", "challenge_reject", "challenge_change") and the same for solutions.
+def _for_kind(view, kind):
+    """`view` with its kind bound (a real function, named like the view, as Flask-WTF expects)."""
+
+    @wraps(view)
+    def bound(**kwargs):
+        return view(kind, **kwargs)
+
+    return bound
+
+
+for _kind in KINDS:
+    _base = f"/{_kind}s"
+    bp.add_url_rule(_base, f"{_kind}_queue", _for_kind(queue, _kind), methods=["GET"])
+    bp.add_url_rule(f"{_base}/<int:row_id>", f"{_kind}_review", _for_kind(review, _kind), methods=["GET"])
+    bp.add_url_rule(
+        f"{_base}/<int:row_id>/reject", f"{_kind}_reject", _for_kind(reject, _kind), methods=["POST"]
+    )
+    bp.add_url_rule(
+        f"{_base}/<int:row_id>/<action>", f"{_kind}_change", _for_kind(change, _kind), methods=["POST"]
+    )
+
+
+def endpoint(kind, name):
+    """The endpoint of one of the rules above, e.g. endpoint("challenge", "review")."""
+    return f"matchmaking_staff.{kind}_{name}"
