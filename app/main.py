@@ -93,6 +93,9 @@ def sitemap():
     approved = Member.status == "approved"
     for slug in db.session.scalars(db.select(Member.slug).where(approved).order_by(Member.id)):
         urls.append(url_for("members.detail", slug=slug, _external=True))
+    from .matchmaking.outcomes import sitemap_urls
+
+    urls.extend(sitemap_urls())
     return _text_response(render_template("main/sitemap.xml", urls=urls), "application/xml")
 
 

@@ -497,3 +497,11 @@ def test_deleting_a_linked_project_keeps_the_solution(app, seeded):
         assert solution.deployed_in == []
         match = db.session.scalar(db.select(Match).where(Match.slug == "wego-kampala-srpost"))
         assert match.project_id is None
+
+
+def test_sitemap_and_openapi_list_the_matchmaking_pages(client, seeded):
+    sitemap = client.get("/sitemap.xml").get_data(as_text=True)
+    for path in ("/matchmaking", "/challenges", f"/challenges/{ABUJA}", f"/solutions/{SRPOST}"):
+        assert f"{path}</loc>" in sitemap
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert {"/challenges", "/challenges/{slug}", "/solutions", "/solutions/{slug}"} <= set(paths)

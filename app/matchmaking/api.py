@@ -7,7 +7,14 @@ and a page past the end is an empty page.
 
 from flask import Blueprint, jsonify, request, url_for
 
-from ..api import DEFAULT_PER_PAGE, MAX_PER_PAGE, _int_arg, allow_cross_origin_reads
+from ..api import (
+    _ERROR,
+    DEFAULT_PER_PAGE,
+    MAX_PER_PAGE,
+    OPENAPI,
+    _int_arg,
+    allow_cross_origin_reads,
+)
 from ..search import challenges as challenge_index
 from ..search import solutions as solution_index
 from ..search.listing import search_listing
@@ -124,3 +131,76 @@ def solution(slug):
             "interest_url": url_for("interest.form", solution=found.slug, _external=True),
         }
     )
+
+
+# ---------------------------------------------------------------- the OpenAPI description
+
+
+def _list_path(summary, facets, schema):
+    facet_parameters = [
+        {"name": facet, "in": "query", "required": False,
+         "description": f"Filter by {facet}; repeat the parameter to combine values with OR.",
+         "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True}
+        for facet in facets
+    ]
+    return {"get": {
+        "summary": summary,
+        "parameters": [
+            {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
+            *facet_parameters,
+            {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
+            {"name": "per_page", "in": "query",
+             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
+        ],
+        "responses": {
+            "200": {"description": "One page of results with facet counts.",
+                    "content": {"application/json": {"schema": {
+                        "type": "object",
+                        "required": ["total", "page", "per_page", "results", "facets"],
+                        "properties": {
+                            "total": {"type": "integer"}, "page": {"type": "integer"},
+                            "per_page": {"type": "integer"}, "total_pages": {"type": "integer"},
+                            "results": {"type": "array", "items": {"$ref": f"#/components/schemas/{schema}"}},
+                            "facets": {"type": "object", "additionalProperties": {
+                                "type": "object", "additionalProperties": {"type": "integer"}}},
+                            "degraded": {"type": "boolean"},
+                            "notices": {"type": "array", "items": {"type": "string"}},
+                        }}}}},
+            "400": _ERROR,
+        },
+    }}
+
+
+def _detail_path(summary, schema):
+    return {"get": {
+        "summary": summary,
+        "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "responses": {
+            "200": {"description": summary,
+                    "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}},
+            "404": _ERROR,
+        },
+    }}
+
+
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+OPENAPI["paths"].update({
+    "/challenges": _list_path("Search published challenges", challenge_index.FACETS, "ChallengeSummary"),
+    "/challenges/{slug}": _detail_path("One published challenge", "ChallengeSummary"),
+    "/solutions": _list_path("Search published solutions", solution_index.FACETS, "SolutionSummary"),
+    "/solutions/{slug}": _detail_path("One published solution", "SolutionSummary"),
+})
+OPENAPI["components"]["schemas"].update({
+    "ChallengeSummary": {"type": "object", "properties": {
+        "slug": {"type": "string"}, "title": {"type": "string"}, "city": {"type": "string"},
+        "country": {"type": "string", "description": "ISO 3166-1 alpha-2"},
+        "region": {"type": ["string", "null"]}, "theme": {"type": ["string", "null"]},
+        "help_sought": _STRINGS, "technologies": _STRINGS,
+        "deadline": {"type": ["string", "null"], "format": "date", "description": "null: open"},
+        "status": {"type": "string", "enum": ["open", "closed"]},
+        "url": {"type": "string", "format": "uri"}}},
+    "SolutionSummary": {"type": "object", "properties": {
+        "slug": {"type": "string"}, "title": {"type": "string"},
+        "provider": {"type": ["string", "null"]}, "themes": _STRINGS, "technologies": _STRINGS,
+        "regions": _STRINGS, "url": {"type": "string", "format": "uri"}}},
+})
