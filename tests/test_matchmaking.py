@@ -505,3 +505,17 @@ def test_sitemap_and_openapi_list_the_matchmaking_pages(client, seeded):
         assert f"{path}</loc>" in sitemap
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert {"/challenges", "/challenges/{slug}", "/solutions", "/solutions/{slug}"} <= set(paths)
+
+
+def test_a_challenge_past_its_deadline_counts_as_closed(app, client, seeded):
+    from datetime import date, timedelta
+
+    with app.app_context():
+        challenge = db.session.scalar(db.select(Challenge).where(Challenge.slug == ABUJA))
+        challenge.deadline = date.today() - timedelta(days=1)
+        db.session.commit()
+    assert slugs(client.get("/challenges", query_string={"status": "closed"})) == [ABUJA]
+    assert html(client.get(f"/challenges/{ABUJA}")).find(id="challenge-status").get_text() == "Closed"
+    assert client.get(f"/api/v1/challenges/{ABUJA}").get_json()["status"] == "closed"
+    fitting = html(client.get(f"/solutions/{SRPOST}")).find("section", attrs={"aria-labelledby": "fitting-challenges"})
+    assert f"/challenges/{ABUJA}" not in str(fitting)

@@ -59,7 +59,7 @@ def challenge_summary(challenge):
         "help_sought": list(challenge.help_sought or []),
         "technologies": list(challenge.technologies or []),
         "deadline": challenge.deadline.isoformat() if challenge.deadline else None,
-        "status": challenge.status,
+        "status": challenge.current_status,
         "url": url_for("matchmaking.challenge", slug=challenge.slug, _external=True),
     }
 

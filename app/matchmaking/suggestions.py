@@ -255,9 +255,10 @@ def open_challenges():
     from ..extensions import db
     from ..models import Challenge
 
-    return db.session.scalars(
+    rows = db.session.scalars(
         sa.select(Challenge).where(Challenge.publication == "published", Challenge.status == "open")
-    ).all()
+    )
+    return [challenge for challenge in rows if challenge.current_status == "open"]
 
 
 def candidate_projects(target: Profile):

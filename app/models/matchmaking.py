@@ -72,6 +72,13 @@ class Challenge(db.Model):
     def is_published(self):
         return self.publication == "published"
 
+    @property
+    def current_status(self):
+        """ "closed" once the deadline has passed, whatever the stored status says."""
+        if self.status == "open" and self.deadline is not None and self.deadline < date.today():
+            return "closed"
+        return self.status
+
     def __repr__(self):
         return f"<Challenge {self.slug}>"
 

@@ -60,7 +60,7 @@ def facet_values(challenge):
         "theme": [challenge.theme],
         "region": [challenge.region],
         "technology": list(challenge.technologies or []),
-        "status": [challenge.status],
+        "status": [challenge.current_status],
     }
     return {facet: sorted({str(v) for v in items if v}) for facet, items in values.items()}
 
