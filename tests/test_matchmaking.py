@@ -519,3 +519,32 @@ def test_a_challenge_past_its_deadline_counts_as_closed(app, client, seeded):
     assert client.get(f"/api/v1/challenges/{ABUJA}").get_json()["status"] == "closed"
     fitting = html(client.get(f"/solutions/{SRPOST}")).find("section", attrs={"aria-labelledby": "fitting-challenges"})
     assert f"/challenges/{ABUJA}" not in str(fitting)
+
+
+def test_inbox_suggests_challenges_for_an_interest_in_a_solution(app, client, seeded, make_user):
+    data = interest_data(client.get("/interest", query_string={"solution": SRPOST}), country="NG")
+    assert client.post("/interest", data=data).status_code == 303
+    with app.app_context():
+        interest_id = db.session.scalar(db.select(Interest.id))
+    section = inbox_page(app, make_user, interest_id).find(id="interest-suggestions")
+    challenge_links = [a["href"] for a in section.select("ul.suggestions li a")]
+    assert challenge_links[0] == f"/challenges/{ABUJA}"
+
+
+def test_a_published_solution_is_found_by_where_it_is_deployed(app, client, seeded, make_user):
+    login(client, app, member_with_org(app, make_user))
+    response = propose(
+        client,
+        "/account/solutions/new",
+        {"title": "Sensor kit", "description": "Counts free spaces.", "themes": ["mobility"],
+         "regions": ["africa"], "deployed_in": "kampala-smart-parking", "technologies": "IoT",
+         "sources": ""},
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        solution = db.session.scalar(db.select(Solution).where(Solution.title == "Sensor kit"))
+        assert [p.slug for p in solution.deployed_in] == ["kampala-smart-parking"]
+        solution.publication = "published"
+        db.session.commit()
+        slug = solution.slug
+    assert slug in slugs(client.get("/solutions", query_string={"q": "Kampala"}))
