@@ -307,7 +307,7 @@ class Suggestion:
 
 
 def suggested_members(interest, projects, limit=6):
-    """Member organisations behind the fitting case studies, then members of a fitting type nearby."""
+    """Member organisations behind the fitting case studies (or challenges, solutions), then members of a fitting type nearby."""
     own_member_id = interest.user.member_id if interest.user else None
     seen = {own_member_id}
     suggestions = []
@@ -405,7 +405,9 @@ def get_interest_or_404(interest_id):
 
 def render_detail(interest, status_form=None, note_form=None, status=200):
     suggestions = interest_suggestions(interest)
-    projects = [s.item for s in suggestions.projects]
+    # The members behind what the interest is aimed at come first, then those behind the suggestions.
+    targets = [t for t in (interest.challenge, interest.solution) if t is not None]
+    behind = targets + [s.item for s in suggestions.solutions + suggestions.projects]
     others = []
     if interest.project is not None:
         others = db.session.scalars(
@@ -428,7 +430,7 @@ def render_detail(interest, status_form=None, note_form=None, status=200):
         note_form=note_form or NoteForm(),
         statuses=STATUSES,
         suggestions=suggestions,
-        member_suggestions=suggested_members(interest, projects) if suggestions else [],
+        member_suggestions=suggested_members(interest, behind) if suggestions else [],
         others=others,
     )
 

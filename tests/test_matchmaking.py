@@ -529,6 +529,9 @@ def test_inbox_suggests_challenges_for_an_interest_in_a_solution(app, client, se
     section = inbox_page(app, make_user, interest_id).find(id="interest-suggestions")
     challenge_links = [a["href"] for a in section.select("ul.suggestions li a")]
     assert challenge_links[0] == f"/challenges/{ABUJA}"
+    page = inbox_page(app, make_user, interest_id)
+    organisations = page.find("section", attrs={"aria-labelledby": "matchmaking-title"}).get_text()
+    assert "Behind “SRPOST citizen participation systems”" in organisations  # the party to introduce
 
 
 def test_a_published_solution_is_found_by_where_it_is_deployed(app, client, seeded, make_user):
