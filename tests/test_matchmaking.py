@@ -5,7 +5,16 @@ import shutil
 import pytest
 
 from app.extensions import db
-from app.models import Challenge, Interest, Match, OutboundEmail, Project, Solution, User
+from app.models import (
+    Challenge,
+    Interest,
+    Match,
+    OutboundEmail,
+    Project,
+    SearchOutbox,
+    Solution,
+    User,
+)
 from tests.conftest import html, make_test_config
 
 HOSTILE = '<script>alert("x")</script>'
@@ -51,12 +60,17 @@ def slugs(response):
 
 
 def test_seed_loads_the_documented_records_once(app, runner, seeded):
+    with app.app_context():
+        mine = SearchOutbox.index_name.in_(["challenges", "solutions"])
+        outbox_rows = db.session.scalar(db.select(db.func.count(SearchOutbox.id)).where(mine))
     again = runner.invoke(args=["seed"])
     assert again.exit_code == 0 and "challenges: 4" in again.output
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Challenge.id))) == 4
         assert db.session.scalar(db.select(db.func.count(Solution.id))) == 8
         assert db.session.scalar(db.select(db.func.count(Match.id))) == 5
+        # Nothing changed, so nothing was queued for the indexes.
+        assert db.session.scalar(db.select(db.func.count(SearchOutbox.id)).where(mine)) == outbox_rows
         abuja = db.session.scalar(db.select(Challenge).where(Challenge.slug == ABUJA))
         assert abuja.help_sought == [
             "Policy analysis and recommendations",

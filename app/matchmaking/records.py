@@ -175,7 +175,7 @@ def set_deployments(solution, project_slugs):
             for p in db.session.scalars(sa.select(Project).where(Project.slug.in_(project_slugs)))
         }
         projects = [found[slug] for slug in project_slugs if slug in found]
-    if [p.id for p in solution.deployed_in] != [p.id for p in projects]:
+    if {p.id for p in solution.deployed_in} != {p.id for p in projects}:
         solution.deployed_in = projects
         db.session.flush()
         enqueue(db.session, SOLUTIONS_INDEX, [solution.id])
