@@ -9,9 +9,8 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import Challenge
 from ..regions import country_name
-from .listing import ListingSpec
+from .listing import ListingSpec, listing_schema
 from .outbox import track
-from .projects import TEXT_ANALYZER
 from .registry import IndexDefinition, register_index
 
 INDEX_NAME = "challenges"
@@ -30,16 +29,7 @@ TEXT_FIELDS = {
 
 
 def build_schema():
-    from whoosh.fields import ID, NUMERIC, TEXT, Schema
-
-    return Schema(
-        id=ID(stored=True, unique=True),
-        entity=NUMERIC(stored=True, bits=64, signed=False),
-        **{
-            name: TEXT(analyzer=TEXT_ANALYZER, field_boost=boost, phrase=True)
-            for name, boost in TEXT_FIELDS.items()
-        },
-    )
+    return listing_schema(TEXT_FIELDS)
 
 
 def translated_text(translations):

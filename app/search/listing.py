@@ -24,11 +24,30 @@ from whoosh import query as wq
 from ..extensions import db
 from . import query as parsing
 from .engine import release_leaked_files
+from .projects import TEXT_ANALYZER
 from .registry import IndexDefinition, current_generation, index_root
 
 log = logging.getLogger(__name__)
 
 MAX_PER_PAGE = 100
+
+
+def listing_schema(text_fields):
+    """The schema of a listing index: its id, its entity number, and its text fields (name -> boost).
+
+    Text is analysed as the catalogue analyses it, so a word meets the same
+    forms here as in /projects.
+    """
+    from whoosh.fields import ID, NUMERIC, TEXT, Schema
+
+    return Schema(
+        id=ID(stored=True, unique=True),
+        entity=NUMERIC(stored=True, bits=64, signed=False),
+        **{
+            name: TEXT(analyzer=TEXT_ANALYZER, field_boost=boost, phrase=True)
+            for name, boost in text_fields.items()
+        },
+    )
 
 
 @dataclass(frozen=True)
