@@ -565,3 +565,11 @@ def test_a_published_solution_is_found_by_where_it_is_deployed(app, client, seed
         db.session.commit()
         slug = solution.slug
     assert slug in slugs(client.get("/solutions", query_string={"q": "Kampala"}))
+
+
+def test_the_export_names_what_each_interest_is_aimed_at(app, client, seeded, make_user):
+    client.post("/interest", data=interest_data(client.get("/interest", query_string={"solution": SRPOST})))
+    staff = app.test_client()
+    login(staff, app, make_user(role="staff"))
+    (record,) = staff.get("/staff/interest/export.json").get_json()
+    assert (record["challenge"], record["solution"]) == ("", SRPOST)
