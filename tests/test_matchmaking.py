@@ -573,3 +573,14 @@ def test_the_export_names_what_each_interest_is_aimed_at(app, client, seeded, ma
     login(staff, app, make_user(role="staff"))
     (record,) = staff.get("/staff/interest/export.json").get_json()
     assert (record["challenge"], record["solution"]) == ("", SRPOST)
+
+
+def test_staff_review_shows_what_a_record_fits_and_why(app, seeded, make_user):
+    with app.app_context():
+        challenge_id = db.session.scalar(db.select(Challenge.id).where(Challenge.slug == ABUJA))
+    staff = app.test_client()
+    login(staff, app, make_user(role="staff"))
+    fitting = html(staff.get(f"/staff/matchmaking/challenges/{challenge_id}")).find(id="staff-fitting")
+    first = fitting.select("ul.suggestions li")[0]
+    assert first.a["href"] == f"/solutions/{SRPOST}"
+    assert "shared words: citizen, participation" in first.get_text()

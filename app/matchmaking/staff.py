@@ -21,6 +21,7 @@ from ..models import Challenge, Solution, User
 from ..models.catalog import PUBLICATION_STATES
 from ..regions import country_name
 from ..staff import RejectForm, listing_by_state
+from . import suggestions
 
 bp = Blueprint("matchmaking_staff", __name__, url_prefix="/staff/matchmaking")
 
@@ -66,6 +67,12 @@ def queue(kind):
 
 def render_review(kind, row, reject_form, status=200):
     proposer = db.session.get(User, row.proposed_by_id) if row.proposed_by_id else None
+    # What it would be matched with once published, and why.
+    if kind == "challenge":
+        fitting_solutions, fitting_projects = suggestions.for_challenge(row)
+        fitting = {"solutions": fitting_solutions, "projects": fitting_projects}
+    else:
+        fitting = {"challenges": suggestions.for_solution(row)}
     page = render_template(
         "matchmaking/staff_review.html",
         kind=kind,
@@ -76,6 +83,7 @@ def render_review(kind, row, reject_form, status=200):
         theme_labels=THEME_LABELS,
         country_name=country_name,
         endpoint=endpoint,
+        fitting=fitting,
     )
     return page, status
 
