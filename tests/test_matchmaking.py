@@ -584,3 +584,12 @@ def test_staff_review_shows_what_a_record_fits_and_why(app, seeded, make_user):
     first = fitting.select("ul.suggestions li")[0]
     assert first.a["href"] == f"/solutions/{SRPOST}"
     assert "shared words: citizen, participation" in first.get_text()
+
+
+def test_a_member_page_lists_its_challenges_and_solutions(client, seeded):
+    page = html(client.get("/members/seberang-perai"))
+    assert [a["href"] for a in page.select("#member-challenges a")] == [
+        "/challenges/seberang-perai-priority-projects"
+    ]
+    solutions = html(client.get("/members/gabotech")).select("#member-solutions a")
+    assert [a["href"] for a in solutions] == ["/solutions/gabotech-smart-street-lights"]

@@ -73,3 +73,16 @@ def sitemap_urls():
         )
         urls.extend(url_for(endpoint, slug=slug, _external=True) for slug in slugs)
     return urls
+
+
+def member_listings(member):
+    """{"challenges": ..., "solutions": ...}: a member's published ones, for its page in the directory."""
+
+    def published(model):
+        return db.session.scalars(
+            sa.select(model)
+            .where(model.member_id == member.id, model.publication == "published")
+            .order_by(model.title)
+        ).all()
+
+    return {"challenges": published(Challenge), "solutions": published(Solution)}
