@@ -10,11 +10,11 @@ from . import config as default_config
 
 BLUEPRINT_MODULES = (
     "main",
-    "catalog",
-    "awards",
+    "catalog.views",
+    "awards.views",
     "members",
-    "interest",
-    "staff_interest",
+    "interest.public",
+    "interest.inbox",
     "accounts",
     "staff",
     "api",

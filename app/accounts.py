@@ -563,8 +563,8 @@ def latest_reviews(project_ids):
 @login_required
 def propose():
     """A member proposes a case study: stored as "pending", outside the catalogue and index."""
-    from .catalog_io import available_slug
-    from .project_form import ProjectForm
+    from .catalog.forms import ProjectForm
+    from .catalog.records import available_slug
 
     if current_user.email_verified_at is None:
         flash(UNCONFIRMED_NOTICE, "error")

@@ -9,9 +9,9 @@ dropped or shortened and reported in "notices"; a malformed `page` or
 from flask import Blueprint, abort, jsonify, request, url_for
 from flask_babel import gettext as _
 
-from .awards import awards_payload
-from .catalog import MAX_PAGE, published_project_or_404, search_from_args
-from .catalog_io import project_record
+from .awards.views import awards_payload
+from .catalog.io import project_record
+from .catalog.views import MAX_PAGE, published_project_or_404, search_from_args
 from .search import FACETS, search_projects
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

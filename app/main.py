@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app, jsonify, make_response, render_template, url_for
 
-from .catalog import THEME_LABELS
+from .catalog.views import THEME_LABELS
 from .extensions import db
 from .models import AwardEdition, Member, Project
 from .search import index_status

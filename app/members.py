@@ -1,4 +1,4 @@
-"""Blueprint for /members: the public member directory, and the member demo data.
+"""Blueprint for /members: the public member directory.
 
 A member's case studies are the published projects whose `member_id` names
 it (set by the member's own proposals, by staff, and by the demo seeder where
@@ -6,13 +6,10 @@ a seed document makes the link); the free-text organisations list of a
 project is not used, so a name that merely appears there links nothing.
 """
 
-import json
-from pathlib import Path
-
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .catalog_io import slugify
+from .catalog.records import slugify
 from .extensions import db
 from .htmx import render
 from .models import Member, Project
@@ -23,7 +20,6 @@ from .regions import REGIONS, country_name
 bp = Blueprint("members", __name__, url_prefix="/members")
 
 PER_PAGE = 30
-DEMO_DATA = Path(__file__).parent / "demo_data" / "members.json"
 
 
 def member_type_label(key):
@@ -120,26 +116,3 @@ def detail(slug):
         country_name=country_name,
         regions=REGIONS,
     )
-
-
-def seed_members(path=DEMO_DATA):
-    """Upsert the demo members by slug and link the projects the documents name.
-
-    Runs after the catalogue seeder (the projects must exist); a project slug
-    that is missing is skipped. The caller commits. Returns how many members.
-    """
-    records = json.loads(Path(path).read_text(encoding="utf-8"))
-    for record in records:
-        project_slugs = record.pop("projects", [])
-        member = db.session.scalar(db.select(Member).where(Member.slug == record["slug"]))
-        if member is None:
-            member = Member(slug=record["slug"])
-            db.session.add(member)
-        for name, value in record.items():
-            setattr(member, name, value)
-        db.session.flush()
-        if project_slugs:
-            projects = db.session.scalars(db.select(Project).where(Project.slug.in_(project_slugs)))
-            for project in projects:
-                project.member_id = member.id
-    return len(records)

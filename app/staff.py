@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from .accounts import EmptyForm, member_type_choices, new_session_token
 from .auth import admin_required, staff_required
+from .catalog.forms import ProjectForm
 from .database import begin_write
 from .extensions import db
 from .forms import select_choices
@@ -26,7 +27,6 @@ from .models import Member, Project, User
 from .models.accounts import ROLES, ProjectReview
 from .models.catalog import PUBLICATION_STATES
 from .pagination import requested_page
-from .project_form import ProjectForm
 from .regions import country_choices, country_name
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -57,7 +57,7 @@ class MemberForm(FlaskForm):
         self.country.choices = select_choices([("", _("Not given"))] + country_choices())
 
     def validate_website(self, field):
-        from .catalog_io import is_web_url
+        from .catalog.records import is_web_url
 
         if field.data and not is_web_url(field.data.strip()):
             field.errors.append(_("Use an http:// or https:// address."))

@@ -391,7 +391,7 @@ def test_csv_export_neutralises_formulas(app, staff, submit):
 
 @pytest.mark.parametrize("value", ["=1", "+1", "-1", "@a", "\tx", "\rx"])
 def test_every_formula_prefix_is_neutralised(value):
-    from app.staff_interest import spreadsheet_safe
+    from app.interest.export import spreadsheet_safe
 
     assert spreadsheet_safe(value) == "'" + value
     assert spreadsheet_safe("plain") == "plain"

@@ -1,7 +1,7 @@
 """The case-study form shared by member proposals and staff editing.
 
 The form only collects text; the record it builds goes through the
-catalogue's single validation (:func:`app.catalog_io.clean_project`), the
+catalogue's single validation (:func:`app.catalog.records.clean_project`), the
 same one `flask catalog import` uses, and its problems are shown next to the
 fields they concern.
 """
@@ -11,10 +11,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
-from .catalog_io import clean_project
-from .forms import select_choices
-from .models.catalog import STATUSES, THEMES
-from .regions import country_choices
+from ..forms import select_choices
+from ..models.catalog import STATUSES, THEMES
+from ..regions import country_choices
+from .records import clean_project
 
 LIST_SEPARATORS = (";", ",", "\n")
 

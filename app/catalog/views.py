@@ -15,13 +15,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from .extensions import db
-from .htmx import render
-from .markdown import render_markdown
-from .models import AwardEdition, AwardWinner, Project
-from .models.catalog import STATUSES, THEMES
-from .regions import COUNTRY_REGION, REGIONS, country_name
-from .search import FACETS, ProjectQuery, related_projects, search_projects
+from ..extensions import db
+from ..htmx import render
+from ..markdown import render_markdown
+from ..models import AwardEdition, AwardWinner, Project
+from ..models.catalog import STATUSES, THEMES
+from ..regions import COUNTRY_REGION, REGIONS, country_name
+from ..search import FACETS, ProjectQuery, related_projects, search_projects
 
 bp = Blueprint("catalog", __name__, url_prefix="/projects")
 bp.add_app_template_filter(render_markdown, "markdown")
