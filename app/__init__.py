@@ -34,7 +34,7 @@ def create_app(test_config=None):
     )
     load_config(app, test_config)
 
-    from . import assets, database, errors, htmx, security
+    from . import assets, database, errors, htmx, labels, security
     from .cli import register_commands
     from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
@@ -49,6 +49,7 @@ def create_app(test_config=None):
     security.init_app(app)
     assets.init_app(app)
     htmx.init_app(app)
+    labels.init_app(app)
     errors.init_app(app)
 
     from . import models  # noqa: F401  (registers the tables)

@@ -38,9 +38,10 @@ from . import limits
 from .database import begin_write
 from .extensions import db, login_manager
 from .forms import select_choices
+from .labels import MEMBER_TYPE_LABELS
 from .mail import queue_email
 from .models import Interest, Member, Project, User
-from .models.accounts import MEMBER_TYPES, ProjectReview
+from .models.accounts import ProjectReview
 from .models.catalog import utcnow
 from .passwords import burn_verification_time, hash_password, password_problem, verify_password
 from .regions import country_choices
@@ -183,12 +184,7 @@ class ChangePasswordForm(ResetPasswordForm):
 
 
 def member_type_choices():
-    labels = {
-        "local-government": _("Local government"),
-        "corporation": _("Corporation"),
-        "institution": _("Institution"),
-    }
-    return [(key, labels[key]) for key in MEMBER_TYPES]
+    return list(MEMBER_TYPE_LABELS.items())
 
 
 # Password reset tokens -------------------------------------------------------

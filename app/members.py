@@ -7,27 +7,18 @@ project is not used, so a name that merely appears there links nothing.
 """
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_babel import gettext as _
 
 from .catalog.records import slugify
 from .extensions import db
 from .htmx import render
+from .labels import MEMBER_TYPE_LABELS, MEMBER_TYPES, REGIONS
 from .models import Member, Project
-from .models.accounts import MEMBER_TYPES
 from .pagination import requested_page
-from .regions import REGIONS, country_name
+from .regions import country_name
 
 bp = Blueprint("members", __name__, url_prefix="/members")
 
 PER_PAGE = 30
-
-
-def member_type_label(key):
-    return {
-        "local-government": _("Local government"),
-        "corporation": _("Corporation"),
-        "institution": _("Institution"),
-    }.get(key, key)
 
 
 def unique_member_slug(name):
@@ -87,12 +78,9 @@ def index():
         page=page,
         total_pages=total_pages,
         filters=filters,
-        member_types=[(key, member_type_label(key)) for key in MEMBER_TYPES],
-        regions=REGIONS,
+        member_types=list(MEMBER_TYPE_LABELS.items()),
         countries=sorted((code, country_name(code)) for code in countries),
         page_url=lambda n: url_for("members.index", **filters, page=n),
-        member_type_label=member_type_label,
-        country_name=country_name,
     )
 
 
@@ -112,7 +100,4 @@ def detail(slug):
         "members/detail.html",
         member=member,
         projects=projects,
-        member_type_label=member_type_label,
-        country_name=country_name,
-        regions=REGIONS,
     )

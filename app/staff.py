@@ -21,13 +21,13 @@ from .catalog.forms import ProjectForm
 from .database import begin_write
 from .extensions import db
 from .forms import select_choices
+from .labels import USER_ROLE_LABELS
 from .mail import queue_email
-from .members import member_type_label
 from .models import Member, Project, User
-from .models.accounts import ROLES, ProjectReview
+from .models.accounts import ProjectReview
 from .models.catalog import PUBLICATION_STATES
 from .pagination import requested_page
-from .regions import country_choices, country_name
+from .regions import country_choices
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -66,7 +66,7 @@ class MemberForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=select_choices([(role, role) for role in ROLES]))
+    role = SelectField(_l("Role"), choices=select_choices(USER_ROLE_LABELS.items()))
 
 
 def get_or_404(model, object_id):
@@ -165,7 +165,6 @@ def render_project_review(project, reject_form, status=200):
         reviews=reviews,
         reject_form=reject_form,
         action_form=EmptyForm(),
-        country_name=country_name,
     )
     return page, status
 
@@ -261,8 +260,6 @@ def members():
         "staff/members.html",
         members=rows,
         **listing,
-        member_type_label=member_type_label,
-        country_name=country_name,
         action_form=EmptyForm(),
     )
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..extensions import db
+from ..labels import THEMES
 from ..models import (
     AwardCategory,
     AwardEdition,
@@ -42,7 +43,6 @@ from ..models import (
     Project,
 )
 from ..models.awards import parse_timezone
-from ..models.catalog import THEMES
 from ..regions import region_of
 from ..search.outbox import enqueue
 

@@ -9,8 +9,9 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..htmx import render
+from ..labels import REGIONS
 from ..models import AwardEdition, AwardWinner
-from ..regions import REGIONS, country_name
+from ..regions import country_name
 
 bp = Blueprint("awards", __name__, url_prefix="/awards")
 

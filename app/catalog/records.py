@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 
 from ..extensions import db
+from ..labels import ORGANIZATION_ROLES, STATUSES, THEMES
 from ..models import Project
-from ..models.catalog import ORGANIZATION_ROLES, STATUSES, THEMES
 from ..regions import COUNTRY_REGION
 
 REQUIRED_TEXT = {"title": 300, "city": 120, "summary": 1000}

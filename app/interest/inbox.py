@@ -27,8 +27,9 @@ from ..database import begin_write
 from ..extensions import db
 from ..forms import select_choices
 from ..htmx import render
+from ..labels import INTEREST_STATUSES as STATUSES
+from ..labels import INTEREST_TYPES, ORGANIZATION_TYPES
 from ..models import Interest, Project
-from ..models.interest import INTEREST_TYPES, ORGANIZATION_TYPES, STATUSES
 from ..pagination import requested_page
 from ..regions import country_choices, country_name
 from ..search import interest as interest_search

@@ -30,9 +30,9 @@ from ..database import begin_write
 from ..extensions import csrf, db, limiter
 from ..forms import select_choices
 from ..htmx import is_htmx, render
+from ..labels import INTEREST_TYPES, ORGANIZATION_TYPES
 from ..mail import queue_email
 from ..models import Interest, InterestEvent, Project
-from ..models.interest import INTEREST_TYPES, ORGANIZATION_TYPES
 from ..regions import country_choices, country_name
 
 bp = Blueprint("interest", __name__, url_prefix="/interest")

@@ -12,8 +12,8 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from ..extensions import db
 from ..forms import select_choices
+from ..labels import INTEREST_STATUSES as STATUSES
 from ..models import InterestEvent
-from ..models.interest import STATUSES
 from ..search import enqueue
 from ..search import interest as interest_search
 from .public import notify_staff

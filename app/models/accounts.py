@@ -10,9 +10,7 @@ from ..extensions import db
 from ..regions import region_of
 from .catalog import utcnow
 
-MEMBER_TYPES = ("local-government", "corporation", "institution")
 NETWORKS = ("WeGO", "GO SMART")
-ROLES = ("member", "staff", "admin")
 
 
 class Member(db.Model):

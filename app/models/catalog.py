@@ -7,6 +7,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..labels import ORGANIZATION_ROLES, STATUSES, THEMES  # noqa: F401  (the record vocabularies)
 from ..regions import region_of
 
 
@@ -14,16 +15,6 @@ def utcnow():
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-THEMES = (
-    "mobility",
-    "open-inclusive",
-    "safe-city",
-    "efficient-government",
-    "emerging-technology",
-    "sustainable-city",
-)
-STATUSES = ("idea", "feasibility", "pilot", "implemented", "scaled")
-ORGANIZATION_ROLES = ("city", "provider", "partner", "funder")
 
 # Publication workflow: members' proposals wait as "pending" for staff.
 PUBLICATION_STATES = ("pending", "published", "unpublished", "rejected")
