@@ -35,14 +35,13 @@ from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectF
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from . import limits
+from .clock import utcnow
 from .database import begin_write
 from .extensions import db, login_manager
 from .forms import select_choices
 from .labels import MEMBER_TYPE_LABELS
 from .mail import queue_email
-from .models import Interest, Member, Project, User
-from .models.accounts import ProjectReview
-from .models.catalog import utcnow
+from .models import Interest, Member, Project, ProjectReview, User
 from .passwords import burn_verification_time, hash_password, password_problem, verify_password
 from .regions import country_choices
 

@@ -23,8 +23,7 @@ from .extensions import db
 from .forms import select_choices
 from .labels import USER_ROLE_LABELS
 from .mail import queue_email
-from .models import Member, Project, User
-from .models.accounts import ProjectReview
+from .models import Member, Project, ProjectReview, User
 from .models.catalog import PUBLICATION_STATES
 from .pagination import requested_page
 from .regions import country_choices

@@ -18,9 +18,9 @@ from app.accounts import (
     user_for_reset_token,
     user_for_verification_token,
 )
+from app.clock import utcnow
 from app.extensions import db
 from app.models import Member, OutboundEmail, Project, User
-from app.models.catalog import utcnow
 from app.passwords import password_problem, verify_password
 from tests.conftest import html
 

@@ -425,7 +425,7 @@ def test_rebuild_covers_every_row_it_saw_for_every_process(app, make_project, mo
     """On PostgreSQL rows younger than SETTLE_SECONDS may still have a lower id uncommitted."""
     from datetime import timedelta
 
-    from app.models.catalog import utcnow
+    from app.clock import utcnow
     from app.search import indexer
 
     monkeypatch.setattr(indexer, "_settled_before", lambda: utcnow() - timedelta(seconds=5))
@@ -697,7 +697,7 @@ def test_cli_sync_follow_stops_on_ctrl_c(app, runner, make_project, monkeypatch)
 def test_outbox_rows_are_pruned_once_applied(app, make_project):
     from datetime import timedelta
 
-    from app.models.catalog import utcnow
+    from app.clock import utcnow
     from app.search import prune_outbox
 
     make_project(slug="p", title="Smart parking")

@@ -6,9 +6,9 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..extensions import db
 from ..regions import region_of
-from .catalog import utcnow
 
 NETWORKS = ("WeGO", "GO SMART")
 
@@ -92,25 +92,3 @@ class User(UserMixin, db.Model):
 
 
 REVIEW_DECISIONS = ("approved", "rejected", "unpublished", "republished")
-
-
-class ProjectReview(db.Model):
-    """A staff decision on a case study (approve, reject with a reason, unpublish, republish).
-
-    The project's `publication` holds the current state; these rows keep who
-    decided what and why, so a member can read the reason for a rejection.
-    """
-
-    __tablename__ = "project_review"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("project.id", ondelete="CASCADE"), index=True
-    )
-    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    decision: Mapped[str] = mapped_column(sa.String(20))
-    reason: Mapped[str] = mapped_column(sa.Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    project = relationship("Project")
-    reviewer = relationship("User")

@@ -5,10 +5,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..extensions import db
 from ..labels import INTEREST_STATUSES as STATUSES
 from ..labels import INTEREST_TYPES, ORGANIZATION_TYPES
-from .catalog import utcnow
 
 
 class Interest(db.Model):
