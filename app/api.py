@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 
 from .awards.views import awards_payload
 from .catalog.io import project_record
-from .catalog.views import MAX_PAGE, published_project_or_404, search_from_args
+from .catalog.views import published_project_or_404, search_from_args
+from .pagination import MAX_PAGE
 from .search import FACETS, search_projects
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

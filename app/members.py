@@ -13,7 +13,7 @@ from .extensions import db
 from .htmx import render
 from .labels import MEMBER_TYPE_LABELS, MEMBER_TYPES, REGIONS
 from .models import Member, Project
-from .pagination import requested_page
+from .pagination import paginate
 from .regions import country_name
 
 bp = Blueprint("members", __name__, url_prefix="/members")
@@ -47,24 +47,18 @@ def directory_filters(args):
     return filters
 
 
-def directory_page(filters, page):
-    """(members on `page`, total) of the approved members matching `filters`, by name."""
+def directory_page(filters):
+    """The requested page of the approved members matching `filters`, by name."""
     query = db.select(Member).where(Member.status == "approved")
     for name, value in filters.items():
         query = query.where(getattr(Member, name) == value)
-    total = db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
-    members = db.session.scalars(
-        query.order_by(Member.name, Member.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    ).all()
-    return members, total
+    return paginate(query.order_by(Member.name, Member.id), PER_PAGE)
 
 
 @bp.get("")
 def index():
     filters = directory_filters(request.args)
-    page = requested_page()
-    members, total = directory_page(filters, page)
-    total_pages = max(1, -(-total // PER_PAGE))
+    listing = directory_page(filters)
     countries = db.session.scalars(
         db.select(Member.country)
         .where(Member.status == "approved", Member.country.is_not(None))
@@ -73,10 +67,10 @@ def index():
     return render(
         "members/index.html",
         "members/_results.html",
-        members=members,
-        total=total,
-        page=page,
-        total_pages=total_pages,
+        members=listing.items,
+        total=listing.total,
+        page=listing.page,
+        total_pages=listing.pages,
         filters=filters,
         member_types=list(MEMBER_TYPE_LABELS.items()),
         countries=sorted((code, country_name(code)) for code in countries),

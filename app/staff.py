@@ -25,7 +25,7 @@ from .labels import USER_ROLE_LABELS
 from .mail import queue_email
 from .models import Member, Project, ProjectReview, User
 from .models.catalog import PUBLICATION_STATES
-from .pagination import requested_page
+from .pagination import paginate
 from .regions import country_choices
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -75,12 +75,6 @@ def get_or_404(model, object_id):
     return row
 
 
-def paginate(query, page):
-    total = db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    return rows, max(1, -(-total // PER_PAGE)), total
-
-
 def listing_by_state(query, state_column, states, endpoint):
     """A staff list filtered by ?state= ("pending" by default, or "all") and paged.
 
@@ -92,14 +86,13 @@ def listing_by_state(query, state_column, states, endpoint):
         state = "pending"
     if state != "all":
         query = query.where(state_column == state)
-    page = requested_page()
-    rows, total_pages, total = paginate(query, page)
-    return rows, {
+    page = paginate(query, PER_PAGE)
+    return page.items, {
         "state": state,
         "states": states,
-        "page": page,
-        "total": total,
-        "total_pages": total_pages,
+        "page": page.page,
+        "total": page.total,
+        "total_pages": page.pages,
         "page_url": lambda n: url_for(endpoint, state=state, page=n),
     }
 
@@ -317,14 +310,13 @@ def change_member(member_id, action):
 @bp.get("/users")
 @admin_required
 def users():
-    page = requested_page()
-    rows, total_pages, total = paginate(db.select(User).order_by(User.email), page)
+    listing = paginate(db.select(User).order_by(User.email), PER_PAGE)
     return render_template(
         "staff/users.html",
-        users=rows,
-        page=page,
-        total=total,
-        total_pages=total_pages,
+        users=listing.items,
+        page=listing.page,
+        total=listing.total,
+        total_pages=listing.pages,
         page_url=lambda n: url_for("staff.users", page=n),
         role_form=RoleForm(),
         action_form=EmptyForm(),

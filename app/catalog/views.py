@@ -26,6 +26,7 @@ from ..labels import (
 )
 from ..markdown import render_markdown
 from ..models import AwardEdition, AwardWinner, Project
+from ..pagination import MAX_PAGE
 from ..regions import COUNTRY_REGION, country_name
 from ..search import FACETS, ProjectQuery, related_projects, search_projects
 
@@ -45,7 +46,6 @@ SORT_LABELS = {"relevance": _l("Relevance"), "newest": _l("Newest"), "title": _l
 
 MAX_QUERY_CHARS = 200
 MAX_VALUES_PER_FACET = 20
-MAX_PAGE = 10000
 FACET_TOP = 10  # values shown before "show all"
 FACET_MAX = 60  # values listed at most
 SLUG_VALUE = re.compile(r"[a-z0-9-]{1,120}")

@@ -30,7 +30,7 @@ from ..htmx import render
 from ..labels import INTEREST_STATUSES as STATUSES
 from ..labels import INTEREST_TYPES, ORGANIZATION_TYPES
 from ..models import Interest, Project
-from ..pagination import requested_page
+from ..pagination import paginate
 from ..regions import country_choices, country_name
 from ..search import interest as interest_search
 from .export import export_interests
@@ -181,13 +181,8 @@ def never_store(response):
     return response
 
 
-def paginate(stmt):
-    return db.paginate(
-        stmt,
-        page=requested_page(),
-        per_page=current_app.config["INTEREST_PER_PAGE"],
-        error_out=False,
-    )
+def inbox_page(stmt):
+    return paginate(stmt, current_app.config["INTEREST_PER_PAGE"])
 
 
 def count_of(stmt):
@@ -209,7 +204,7 @@ def inbox():
         form=form,
         inbox_filter=inbox_filter,
         spam_count=spam_count,
-        page=paginate(stmt),
+        page=inbox_page(stmt),
         page_url=lambda n: url_for(".inbox", **inbox_filter.args(), page=n),
         degraded=degraded,
     )
@@ -340,7 +335,7 @@ def project_interest(slug):
         "staff_interest/_results.html",
         project=project,
         inbox_filter=inbox_filter,
-        page=paginate(stmt),
+        page=inbox_page(stmt),
         page_url=lambda n: url_for(".project_interest", slug=slug, page=n),
         spam_count=None,
         degraded=False,

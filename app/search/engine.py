@@ -25,7 +25,6 @@ marked ``degraded``.
 
 import gc
 import logging
-import math
 import threading
 import warnings
 from collections import OrderedDict
@@ -38,6 +37,7 @@ from whoosh import index as whoosh_index
 
 from ..extensions import db
 from ..models import Project
+from ..pagination import page_count
 from . import postings
 from . import query as parsing
 from .projects import DEFINITION, FACET_FIELDS, TEXT_FIELDS, facet_values, normalize
@@ -134,8 +134,7 @@ def _bounds(query):
     return sort, page, per_page
 
 
-def _page_count(total, per_page):
-    return max(1, math.ceil(total / per_page))
+_page_count = page_count
 
 
 def _mask(docnums):
