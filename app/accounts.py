@@ -547,7 +547,7 @@ def latest_reviews(project_ids):
 def propose():
     """A member proposes a case study: stored as "pending", outside the catalogue and index."""
     from .catalog.forms import ProjectForm
-    from .catalog.records import available_slug
+    from .catalog.records import available_project_slug
 
     if current_user.email_verified_at is None:
         flash(UNCONFIRMED_NOTICE, "error")
@@ -560,7 +560,7 @@ def propose():
     begin_write()
     project = Project(
         **values,
-        slug=available_slug(values["title"], values["city"]),
+        slug=available_project_slug(values["title"], values["city"]),
         publication="pending",
         member_id=current_user.member_id,
         proposed_by_id=current_user.id,

@@ -8,13 +8,13 @@ project is not used, so a name that merely appears there links nothing.
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from .catalog.records import slugify
 from .extensions import db
 from .htmx import render
 from .labels import MEMBER_TYPE_LABELS, MEMBER_TYPES, REGIONS
 from .models import Member, Project
 from .pagination import paginate
 from .regions import country_name
+from .slugs import available_slug, slugify
 
 bp = Blueprint("members", __name__, url_prefix="/members")
 
@@ -22,16 +22,7 @@ PER_PAGE = 30
 
 
 def unique_member_slug(name):
-    base = slugify(name, 100) or "member"
-    taken = set(
-        db.session.scalars(
-            db.select(Member.slug).where(db.or_(Member.slug == base, Member.slug.like(f"{base}-%")))
-        )
-    )
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return available_slug(Member.slug, slugify(name, 100) or "member")
 
 
 def directory_filters(args):

@@ -27,6 +27,7 @@ from .models import Member, Project, ProjectReview, User
 from .models.catalog import PUBLICATION_STATES
 from .pagination import paginate
 from .regions import country_choices
+from .transitions import Transition, available_actions
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -66,13 +67,6 @@ class MemberForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=select_choices(USER_ROLE_LABELS.items()))
-
-
-def get_or_404(model, object_id):
-    row = db.session.get(model, object_id)
-    if row is None:
-        abort(404)
-    return row
 
 
 def listing_by_state(query, state_column, states, endpoint):
@@ -140,7 +134,7 @@ def projects():
 @staff_required
 def project(project_id):
     """Review one case study: its fields, its history, and the decisions."""
-    return render_project_review(get_or_404(Project, project_id), RejectForm())
+    return render_project_review(db.get_or_404(Project, project_id), RejectForm())
 
 
 def render_project_review(project, reject_form, status=200):
@@ -157,6 +151,7 @@ def render_project_review(project, reject_form, status=200):
         reviews=reviews,
         reject_form=reject_form,
         action_form=EmptyForm(),
+        actions=available_actions(PROJECT_TRANSITIONS, project.publication),
     )
     return page, status
 
@@ -164,7 +159,7 @@ def render_project_review(project, reject_form, status=200):
 @bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit_project(project_id):
-    project = get_or_404(Project, project_id)
+    project = db.get_or_404(Project, project_id)
     form = ProjectForm()
     if request.method == "GET":
         form.fill_from(project)
@@ -173,7 +168,7 @@ def edit_project(project_id):
         status = 400 if form.errors else 200
         return render_template("staff/edit_project.html", form=form, project=project), status
     begin_write()
-    project = get_or_404(Project, project_id)
+    project = db.get_or_404(Project, project_id)
     for name, value in values.items():
         setattr(project, name, value)
     db.session.commit()
@@ -181,11 +176,10 @@ def edit_project(project_id):
     return redirect(url_for("staff.project", project_id=project.id), code=303)
 
 
-# (new publication state, review decision, which states it applies to)
 PROJECT_TRANSITIONS = {
-    "approve": ("published", "approved", ("pending", "rejected")),
-    "unpublish": ("unpublished", "unpublished", ("published",)),
-    "republish": ("published", "republished", ("unpublished",)),
+    "approve": Transition("published", ("pending", "rejected"), _l("Approve and publish"), "approved"),
+    "unpublish": Transition("unpublished", ("published",), _l("Unpublish"), "unpublished"),
+    "republish": Transition("published", ("unpublished",), _l("Republish"), "republished"),
 }
 
 
@@ -194,13 +188,14 @@ PROJECT_TRANSITIONS = {
 def change_project(project_id, action):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    publication, decision, allowed_from = PROJECT_TRANSITIONS[action]
+    transition = PROJECT_TRANSITIONS[action]
+    publication = transition.to
     begin_write()
-    project = get_or_404(Project, project_id)
-    if project.publication not in allowed_from:
+    project = db.get_or_404(Project, project_id)
+    if project.publication not in transition.allowed_from:
         abort(400, description=_("This case study is %(state)s.", state=project.publication))
     project.publication = publication
-    db.session.add(ProjectReview(project=project, reviewer_id=current_user.id, decision=decision))
+    db.session.add(ProjectReview(project=project, reviewer_id=current_user.id, decision=transition.decision))
     if action == "approve":
         notify_proposer(
             project,
@@ -218,9 +213,9 @@ def change_project(project_id, action):
 def reject_project(project_id):
     form = RejectForm()
     if not form.validate_on_submit():
-        return render_project_review(get_or_404(Project, project_id), form, status=400)
+        return render_project_review(db.get_or_404(Project, project_id), form, status=400)
     begin_write()
-    project = get_or_404(Project, project_id)
+    project = db.get_or_404(Project, project_id)
     if project.publication != "pending":
         abort(400, description=_("Only a pending proposal can be rejected."))
     project.publication = "rejected"
@@ -253,19 +248,20 @@ def members():
         members=rows,
         **listing,
         action_form=EmptyForm(),
+        actions_for=lambda member: available_actions(MEMBER_TRANSITIONS, member.status),
     )
 
 
 @bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit_member(member_id):
-    member = get_or_404(Member, member_id)
+    member = db.get_or_404(Member, member_id)
     form = MemberForm(obj=member)
     if not form.validate_on_submit():
         status = 400 if form.errors else 200
         return render_template("staff/edit_member.html", form=form, member=member), status
     begin_write()
-    member = get_or_404(Member, member_id)
+    member = db.get_or_404(Member, member_id)
     for name in ("name", "type", "city", "network", "network_role", "website", "description"):
         setattr(member, name, (getattr(form, name).data or "").strip())
     member.country = form.country.data or None
@@ -275,9 +271,9 @@ def edit_member(member_id):
 
 
 MEMBER_TRANSITIONS = {
-    "approve": ("approved", ("pending",)),
-    "unpublish": ("unpublished", ("approved",)),
-    "republish": ("approved", ("unpublished",)),
+    "approve": Transition("approved", ("pending",), _l("Approve")),
+    "unpublish": Transition("unpublished", ("approved",), _l("Unpublish")),
+    "republish": Transition("approved", ("unpublished",), _l("Republish")),
 }
 
 
@@ -286,10 +282,11 @@ MEMBER_TRANSITIONS = {
 def change_member(member_id, action):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    status, allowed_from = MEMBER_TRANSITIONS[action]
+    transition = MEMBER_TRANSITIONS[action]
+    status = transition.to
     begin_write()
-    member = get_or_404(Member, member_id)
-    if member.status not in allowed_from:
+    member = db.get_or_404(Member, member_id)
+    if member.status not in transition.allowed_from:
         abort(400, description=_("This member is %(state)s.", state=member.status))
     member.status = status
     if action == "approve":
@@ -330,7 +327,7 @@ def change_role(user_id):
     if not form.validate_on_submit():
         abort(400)
     begin_write()
-    user = get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id)
     if user.id == current_user.id:
         abort(400, description=_("You cannot change your own role."))
     user.role = form.role.data
@@ -345,7 +342,7 @@ def change_active(user_id, action):
     if not EmptyForm().validate_on_submit():
         abort(400)
     begin_write()
-    user = get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id)
     if user.id == current_user.id:
         abort(400, description=_("You cannot deactivate yourself."))
     user.active = action == "reactivate"

@@ -13,7 +13,6 @@ The file formats are read and written by :mod:`app.catalog.io`.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -23,6 +22,7 @@ from ..extensions import db
 from ..labels import ORGANIZATION_ROLES, STATUSES, THEMES
 from ..models import Project
 from ..regions import COUNTRY_REGION
+from ..slugs import SLUG_MAX, available_slug, slugify, unique_slug
 
 REQUIRED_TEXT = {"title": 300, "city": 120, "summary": 1000}
 OPTIONAL_TEXT = {"programme": 200, "description": 20000, "outcomes": 20000, "lessons": 20000}
@@ -31,7 +31,6 @@ TECHNOLOGY_MAX = 60
 ORGANIZATION_NAME_MAX = 200
 LINK_TITLE_MAX = 200
 URL_MAX = 2000
-SLUG_MAX = 120
 YEAR_RANGE = (1800, 2100)
 
 # The record fields, in the order export writes them.
@@ -247,13 +246,6 @@ def is_web_url(url):
 # Slugs
 
 
-def slugify(text, max_length=100):
-    """ASCII-folded, lowercase, hyphenated: "São Paulo" -> "sao-paulo"."""
-    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
-    return slug[:max_length].rstrip("-")
-
-
 def derive_slug(title, city):
     """The slug of a record that gives none: city and title ("project" if neither folds to ASCII)."""
     city_slug, title_slug = slugify(city, 40), slugify(title, 80)
@@ -262,26 +254,9 @@ def derive_slug(title, city):
     return "-".join(part for part in (city_slug, title_slug) if part) or "project"
 
 
-def unique_slug(base, taken):
-    """`base`, or `base-2`, `base-3`... whichever is not in `taken`."""
-    slug, n = base, 2
-    while slug in taken:
-        slug = f"{base[: SLUG_MAX - len(str(n)) - 1]}-{n}"
-        n += 1
-    return slug
-
-
-def available_slug(title, city):
+def available_project_slug(title, city):
     """A derived slug no project uses yet (for new projects created in the browser)."""
-    base = derive_slug(title, city)
-    taken = set(
-        db.session.scalars(
-            db.select(Project.slug).where(
-                db.or_(Project.slug == base, Project.slug.like(f"{base}-%"))
-            )
-        )
-    )
-    return unique_slug(base, taken)
+    return available_slug(Project.slug, derive_slug(title, city))
 
 
 # ---------------------------------------------------------------------------

@@ -228,13 +228,6 @@ def export(export_format):
     )
 
 
-def get_interest_or_404(interest_id):
-    interest = db.session.get(Interest, interest_id)
-    if interest is None:
-        abort(404)
-    return interest
-
-
 def render_detail(interest, status_form=None, note_form=None, status=200):
     suggestions = suggested_projects(interest)
     projects = [s.item for s in suggestions]
@@ -268,7 +261,7 @@ def render_detail(interest, status_form=None, note_form=None, status=200):
 @bp.get("/interest/<int:interest_id>")
 @staff_required
 def detail(interest_id):
-    return render_detail(get_interest_or_404(interest_id))
+    return render_detail(db.get_or_404(Interest, interest_id))
 
 
 @bp.post("/interest/<int:interest_id>/status")
@@ -276,9 +269,9 @@ def detail(interest_id):
 def update_status(interest_id):
     form = StatusForm()
     if not form.validate():
-        return render_detail(get_interest_or_404(interest_id), status_form=form)
+        return render_detail(db.get_or_404(Interest, interest_id), status_form=form)
     begin_write()
-    interest = get_interest_or_404(interest_id)
+    interest = db.get_or_404(Interest, interest_id)
     if form.status.data != interest.status:
         change_status(interest, form.status.data, form.reason.data or "", current_user)
     db.session.commit()
@@ -290,7 +283,7 @@ def update_status(interest_id):
 def not_spam(interest_id):
     """Clear the suspected-spam mark (CSRF is checked by CSRFProtect before this runs)."""
     begin_write()
-    interest = get_interest_or_404(interest_id)
+    interest = db.get_or_404(Interest, interest_id)
     if interest.suspected_spam:
         mark_not_spam(interest, current_user)
     db.session.commit()
@@ -302,7 +295,7 @@ def not_spam(interest_id):
 def close_as_spam(interest_id):
     """Close a suspected-spam submission with the reason "spam"; it stays marked."""
     begin_write()
-    interest = get_interest_or_404(interest_id)
+    interest = db.get_or_404(Interest, interest_id)
     if interest.status != "closed":
         change_status(interest, "closed", "spam", current_user)
     db.session.commit()
@@ -314,9 +307,9 @@ def close_as_spam(interest_id):
 def create_note(interest_id):
     form = NoteForm()
     if not form.validate():
-        return render_detail(get_interest_or_404(interest_id), note_form=form)
+        return render_detail(db.get_or_404(Interest, interest_id), note_form=form)
     begin_write()
-    interest = get_interest_or_404(interest_id)
+    interest = db.get_or_404(Interest, interest_id)
     add_note(interest, form.note.data, current_user)
     db.session.commit()
     return redirect(url_for(".detail", interest_id=interest_id), code=303)
