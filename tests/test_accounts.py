@@ -5,10 +5,8 @@ import time
 from datetime import timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
-from app import passwords
 from app.accounts import (
     VERIFY_MAX_AGE,
     VERIFY_SALT,
@@ -21,26 +19,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.models import Member, OutboundEmail, Project, User
 from app.passwords import password_problem, verify_password
-from tests.conftest import html
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    """Cheap Argon2 parameters in tests (hashes record their parameters, so verify still works)."""
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
-
-
-def form_token(response):
-    """The CSRF token of the page's form (anonymous pages have no <meta> token)."""
-    return html(response).find("input", attrs={"name": "csrf_token"})["value"]
-
-
-def login(client, email, password=PASSWORD, next_url=None):
-    token = form_token(client.get("/account/login"))
-    path = "/account/login" + (f"?next={next_url}" if next_url else "")
-    return client.post(path, data={"email": email, "password": password, "csrf_token": token})
+from tests.conftest import PASSWORD, form_token, html, login
 
 
 def logout(client):

@@ -2,8 +2,7 @@
 
 from app.extensions import db
 from app.models import Member, OutboundEmail, Project, ProjectReview, SearchOutbox, User
-from tests.conftest import html
-from tests.test_accounts import fast_hashing, form_token, login  # noqa: F401
+from tests.conftest import form_token, html, login
 
 PROPOSAL = {
     "title": "Smart Parking for Kampala",
