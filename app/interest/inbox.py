@@ -37,9 +37,7 @@ from .export import export_interests
 from .matchmaking import suggested_members, suggested_projects
 from .workflow import NoteForm, StatusForm, add_note, change_status, mark_not_spam
 
-# Its commands form the `flask interest ...` group.
 bp = Blueprint("staff_interest", __name__, url_prefix="/staff")
-bp.record_once(lambda state: interest_search.init_app(state.app))
 
 SORTS = {
     "newest": _l("Newest first"),
