@@ -547,7 +547,11 @@ def test_users_create_refuses_a_duplicate(runner, make_user):
     assert "already exists" in result.output
 
 
-def test_no_default_accounts(app):
+def test_no_default_accounts(app, runner):
+    """`flask seed` loads the demo data but no login: every account is created on purpose."""
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
     with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Project)) > 0
+        assert db.session.scalar(db.select(db.func.count()).select_from(Member)) > 0
         assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
-        assert db.session.scalar(db.select(db.func.count()).select_from(Project)) == 0
