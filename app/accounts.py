@@ -364,8 +364,9 @@ def register():
 def create_registration(form, email):
     """Add the user (and a pending member organisation when it is new) and the welcome email.
 
-    The welcome email carries the confirmation link: the account cannot log in
-    until the link proves the person reads mail at that address.
+    The welcome email carries the confirmation link. The account can log in
+    at once, but proposes no case study until the link proves the person reads
+    mail at that address.
     """
     if form.organisation_choice.data == "existing":
         member = db.session.scalar(

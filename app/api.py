@@ -1,8 +1,9 @@
 """The read-only JSON API under /api/v1, and its OpenAPI 3.1 description.
 
 `GET /api/v1/projects` takes the same query string as /projects (see
-app.catalog.search_from_args). Unknown facet values and over-long queries are
-dropped or shortened and reported in "notices"; a malformed `page` or
+app.catalog.views.search_from_args). An unknown facet value is kept in the
+filter and matches nothing (dropping it would widen the results); it and an
+over-long (shortened) query are reported in "notices"; a malformed `page` or
 `per_page` is a 400 with a message, as are all errors under /api/.
 """
 

@@ -63,7 +63,8 @@ class User(UserMixin, db.Model):
     # Changing it ends every session of the user (logout, password change).
     session_token: Mapped[str] = mapped_column(sa.String(64))
     # Set when the person proves they read mail at `email` (confirmation or reset
-    # link, or an operator creating the account); nobody logs in before that.
+    # link, or an operator creating the account). An unconfirmed account can log
+    # in, but proposes no case study before that.
     email_verified_at: Mapped[datetime | None] = mapped_column()
     # When the last confirmation link was sent: login re-sends at most every few minutes.
     verification_sent_at: Mapped[datetime | None] = mapped_column()

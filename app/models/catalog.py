@@ -16,7 +16,7 @@ PUBLICATION_STATES = ("pending", "published", "unpublished", "rejected")
 
 
 class Project(db.Model):
-    """One case study. List-valued fields are JSON (see DESIGN.md, "Project record")."""
+    """One case study. List-valued fields are JSON (see docs/record-schema.md)."""
 
     __tablename__ = "project"
 
@@ -40,7 +40,7 @@ class Project(db.Model):
     links: Mapped[list] = mapped_column(sa.JSON, default=list)
     # The language of the record's own text (None: the portal's default language), and
     # per-field translations: {lang: {field: text, ..., "source": "human"|"machine",
-    # "reviewed": bool}} (DESIGN.md, "Project record").
+    # "reviewed": bool}} (docs/record-schema.md).
     language: Mapped[str | None] = mapped_column(sa.String(16))
     translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
