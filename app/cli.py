@@ -1,4 +1,4 @@
-"""Flask CLI commands (the contract in DESIGN.md): seed, catalog, search, interest, users."""
+"""Flask CLI commands (each documented in README.md): seed, catalog, search, interest, users."""
 
 import sys
 
