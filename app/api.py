@@ -64,18 +64,14 @@ def projects():
     )
 
 
+SUMMARY_FIELDS = ("slug", "title", "city", "country", "theme", "summary", "status", "year")
+
+
 def _summary(project):
-    return {
-        "slug": project.slug,
-        "title": project.title,
-        "city": project.city,
-        "country": project.country,
-        "theme": project.theme,
-        "summary": project.summary,
-        "status": project.status,
-        "year": project.year,
-        "url": url_for("catalog.detail", slug=project.slug, _external=True),
-    }
+    record = project_record(project)
+    summary = {name: record[name] for name in SUMMARY_FIELDS}
+    summary["url"] = url_for("catalog.detail", slug=project.slug, _external=True)
+    return summary
 
 
 @bp.get("/projects/<slug>")

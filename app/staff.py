@@ -27,7 +27,7 @@ from .models import Member, Project, ProjectReview, User
 from .models.catalog import PUBLICATION_STATES
 from .pagination import paginate
 from .regions import country_choices
-from .transitions import Transition, available_actions
+from .transitions import Transition, allowed_transition, available_actions
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -188,13 +188,11 @@ PROJECT_TRANSITIONS = {
 def change_project(project_id, action):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    transition = PROJECT_TRANSITIONS[action]
-    publication = transition.to
     begin_write()
     project = db.get_or_404(Project, project_id)
-    if project.publication not in transition.allowed_from:
-        abort(400, description=_("This case study is %(state)s.", state=project.publication))
-    project.publication = publication
+    refusal = _("This case study is %(state)s.", state=project.publication)
+    transition = allowed_transition(PROJECT_TRANSITIONS, action, project.publication, refusal)
+    project.publication = publication = transition.to
     db.session.add(ProjectReview(project=project, reviewer_id=current_user.id, decision=transition.decision))
     if action == "approve":
         notify_proposer(
@@ -282,13 +280,11 @@ MEMBER_TRANSITIONS = {
 def change_member(member_id, action):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    transition = MEMBER_TRANSITIONS[action]
-    status = transition.to
     begin_write()
     member = db.get_or_404(Member, member_id)
-    if member.status not in transition.allowed_from:
-        abort(400, description=_("This member is %(state)s.", state=member.status))
-    member.status = status
+    refusal = _("This member is %(state)s.", state=member.status)
+    transition = allowed_transition(MEMBER_TRANSITIONS, action, member.status, refusal)
+    member.status = status = transition.to
     if action == "approve":
         for user in member.users:
             queue_email(

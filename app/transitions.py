@@ -8,6 +8,8 @@ allowed.
 
 from dataclasses import dataclass
 
+from flask import abort
+
 
 @dataclass(frozen=True)
 class Transition:
@@ -15,6 +17,14 @@ class Transition:
     allowed_from: tuple
     label: str  # the button's text (a lazy translation)
     decision: str | None = None  # what the review log records, where there is one
+
+
+def allowed_transition(transitions, action, state, refusal):
+    """The transition `action` from `state`; a 400 with the `refusal` text when it is not allowed."""
+    transition = transitions[action]
+    if state not in transition.allowed_from:
+        abort(400, description=refusal)
+    return transition
 
 
 def available_actions(transitions, state):
