@@ -7,12 +7,12 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..catalog import THEME_LABELS
-from ..catalog_io import is_web_url
+from ..catalog.records import is_web_url
 from ..extensions import db
 from ..forms import select_choices
+from ..labels import REGIONS, THEME_LABELS
 from ..models import Project
-from ..regions import REGIONS, country_choices
+from ..regions import country_choices
 from .records import clean_list
 
 MAX_LIST_FIELD = 2000

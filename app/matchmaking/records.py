@@ -12,14 +12,16 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from ..catalog_io import is_web_url, slugify, unique_slug
+from ..catalog.records import is_web_url
 from ..extensions import db
+from ..labels import REGIONS, THEMES
 from ..models import Challenge, Match, Member, Project, Solution
-from ..models.catalog import THEMES
 from ..models.matchmaking import CHALLENGE_STATUSES, MATCH_STAGES
-from ..regions import COUNTRY_REGION, REGIONS
+from ..regions import COUNTRY_REGION
 from ..search import enqueue
 from ..search.solutions import INDEX_NAME as SOLUTIONS_INDEX
+from ..slugs import available_slug as available_column_slug
+from ..slugs import slugify
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
 MAX_LIST_ITEMS = 30
@@ -217,9 +219,4 @@ def seed_matches():
 def available_slug(model, *parts):
     """A slug derived from `parts` that no row of `model` uses yet."""
     base = slugify(" ".join(p for p in parts if p), 100) or model.__tablename__
-    taken = set(
-        db.session.scalars(
-            sa.select(model.slug).where(sa.or_(model.slug == base, model.slug.like(f"{base}-%")))
-        )
-    )
-    return unique_slug(base, taken)
+    return available_column_slug(model.slug, base)

@@ -13,9 +13,9 @@ from flask_babel import lazy_gettext as _l
 
 from ..accounts import EmptyForm
 from ..auth import staff_required
-from ..catalog import THEME_LABELS
 from ..database import begin_write
 from ..extensions import db
+from ..labels import THEME_LABELS
 from ..mail import queue_email
 from ..models import Challenge, Solution, User
 from ..models.catalog import PUBLICATION_STATES

@@ -148,8 +148,7 @@ def _title(item):
 
 def describe(reason: Reason):
     """One reason in words, for staff."""
-    from ..catalog import THEME_LABELS
-    from ..regions import REGIONS
+    from ..labels import REGIONS, THEME_LABELS
 
     if reason.kind == "theme":
         labels = ", ".join(str(THEME_LABELS.get(v, v)) for v in reason.values)

@@ -11,20 +11,18 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..catalog import THEME_LABELS
 from ..extensions import db
 from ..htmx import render
+from ..labels import REGIONS, THEME_LABELS, THEMES
 from ..models import Challenge, Solution
-from ..models.catalog import THEMES
 from ..models.matchmaking import CHALLENGE_STATUSES
-from ..regions import REGIONS, country_name
+from ..regions import country_name
 from ..search import challenges as challenge_index
 from ..search import solutions as solution_index
 from ..search.listing import ListingQuery, search_listing
 from . import outcomes, suggestions
 
 bp = Blueprint("matchmaking", __name__)
-bp.record_once(lambda state: (challenge_index.init_app(state.app), solution_index.init_app(state.app)))
 
 CHALLENGE_STATUS_LABELS = {"open": _l("Open"), "closed": _l("Closed")}
 FACET_LABELS = {

@@ -9,10 +9,11 @@ from .awards import (
     AwardSession,
     AwardWinner,
 )
-from .catalog import Project, SearchOutbox, SearchState
+from .catalog import Project, ProjectReview
 from .interest import Interest, InterestEvent
 from .mail import OutboundEmail
 from .matchmaking import Challenge, Match, Solution
+from .search import SearchOutbox, SearchState
 
 __all__ = [
     "AwardCategory",
@@ -28,6 +29,7 @@ __all__ = [
     "Member",
     "OutboundEmail",
     "Project",
+    "ProjectReview",
     "SearchOutbox",
     "SearchState",
     "Solution",

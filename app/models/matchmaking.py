@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..extensions import db
 from ..regions import region_of
-from .catalog import utcnow
 
 CHALLENGE_STATUSES = ("open", "closed")
 # How far a match went, in order.

@@ -8,8 +8,8 @@ of the deployments alone enqueues the solution explicitly, see
 import sqlalchemy as sa
 
 from ..extensions import db
+from ..labels import REGIONS
 from ..models import Solution
-from ..regions import REGIONS
 from .challenges import translated_text
 from .listing import ListingSpec, listing_schema
 from .outbox import track
