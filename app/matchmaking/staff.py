@@ -21,17 +21,17 @@ from ..models import Challenge, Solution, User
 from ..models.catalog import PUBLICATION_STATES
 from ..regions import country_name
 from ..staff import RejectForm, listing_by_state
+from ..transitions import Transition, allowed_transition, available_actions
 from . import suggestions
 
 bp = Blueprint("matchmaking_staff", __name__, url_prefix="/staff/matchmaking")
 
 KINDS = {"challenge": Challenge, "solution": Solution}
 KIND_LABELS = {"challenge": _l("Challenges"), "solution": _l("Solutions")}
-# action -> (new publication state, the states it applies to)
 TRANSITIONS = {
-    "publish": ("published", ("pending", "rejected")),
-    "unpublish": ("unpublished", ("published",)),
-    "republish": ("published", ("unpublished",)),
+    "publish": Transition("published", ("pending", "rejected"), _l("Publish")),
+    "unpublish": Transition("unpublished", ("published",), _l("Unpublish")),
+    "republish": Transition("published", ("unpublished",), _l("Republish")),
 }
 
 
@@ -41,13 +41,6 @@ def model_of(kind):
     if model is None:
         abort(404)
     return model
-
-
-def get_or_404(model, row_id):
-    row = db.session.get(model, row_id)
-    if row is None:
-        abort(404)
-    return row
 
 
 @staff_required
@@ -84,13 +77,14 @@ def render_review(kind, row, reject_form, status=200):
         country_name=country_name,
         endpoint=endpoint,
         fitting=fitting,
+        actions=available_actions(TRANSITIONS, row.publication),
     )
     return page, status
 
 
 @staff_required
 def review(kind, row_id):
-    return render_review(kind, get_or_404(model_of(kind), row_id), RejectForm())
+    return render_review(kind, db.get_or_404(model_of(kind), row_id), RejectForm())
 
 
 def notify_proposer(row, subject, body):
@@ -107,11 +101,10 @@ def change(kind, row_id, action):
     if not EmptyForm().validate_on_submit():
         abort(400)
     model = model_of(kind)
-    publication, allowed_from = TRANSITIONS[action]
     begin_write()
-    row = get_or_404(model, row_id)
-    if row.publication not in allowed_from:
-        abort(400, description=_("This is %(state)s.", state=row.publication))
+    row = db.get_or_404(model, row_id)
+    refusal = _("This is %(state)s.", state=row.publication)
+    publication = allowed_transition(TRANSITIONS, action, row.publication, refusal).to
     row.publication = publication
     if action == "publish":
         row.review_reason = ""
@@ -135,9 +128,9 @@ def reject(kind, row_id):
     model = model_of(kind)
     form = RejectForm()
     if not form.validate_on_submit():
-        return render_review(kind, get_or_404(model, row_id), form, status=400)
+        return render_review(kind, db.get_or_404(model, row_id), form, status=400)
     begin_write()
-    row = get_or_404(model, row_id)
+    row = db.get_or_404(model, row_id)
     if row.publication != "pending":
         abort(400, description=_("Only a pending proposal can be rejected."))
     row.publication = "rejected"
