@@ -21,20 +21,14 @@ MAX_LIST_FIELD = 2000
 def can_propose(user):
     """Whether `user` may propose for a member organisation: confirmed, and acting for an approved member.
 
-    Uses the accounts area's own check when it has one (an approval step for
-    the link between a user and a member).
+    Where accounts record whether staff approved a person's claim to act for
+    their member organisation (``User.acts_for_member``), that must hold too.
     """
-    from .. import accounts
-
-    check = getattr(accounts, "can_act_for_member", None)
-    if check is not None:
-        return bool(check(user))
-    return bool(
-        user.is_authenticated
-        and user.email_verified_at is not None
-        and user.member is not None
-        and user.member.status == "approved"
-    )
+    if not user.is_authenticated or user.email_verified_at is None:
+        return False
+    if user.member is None or user.member.status != "approved":
+        return False
+    return bool(getattr(user, "acts_for_member", True))
 
 
 def split_lines(text):
