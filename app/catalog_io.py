@@ -9,7 +9,8 @@ Import files are a JSON array, JSON Lines (one object per line) or CSV with a
 header row naming the fields. In CSV, ``technologies`` and ``sdgs`` cells are
 ``;``-separated (``IoT; Mobile app``); ``organizations`` and ``links`` cells
 are JSON-encoded arrays (``[{"name": "SRPOST", "role": "provider"}]``); any
-list cell may also be a JSON array. Empty cells mean "not given".
+list cell may also be a JSON array; a ``translations`` cell is a JSON object.
+Empty cells mean "not given".
 
 An import is all or nothing: every record is validated first, and records
 are written in one transaction. A record whose slug exists updates that
@@ -29,6 +30,7 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 
 from .extensions import db
+from .i18n.content import TRANSLATABLE_FIELDS, clean_language, clean_translations, default_language
 from .models import Project
 from .models.catalog import ORGANIZATION_ROLES, STATUSES, THEMES
 from .regions import COUNTRY_REGION
@@ -47,6 +49,7 @@ YEAR_RANGE = (1800, 2100)
 FIELDS = (
     "slug", "title", "city", "country", "theme", "summary", "description", "technologies",
     "status", "year", "organizations", "programme", "sdgs", "outcomes", "lessons", "links",
+    "language", "translations",
 )
 # Read-only fields of an API record: accepted on import and ignored.
 DERIVED_FIELDS = ("region", "url", "awards")
@@ -128,7 +131,26 @@ def clean_project(record):
     for name in LIST_LIMITS:
         if name in record:
             _list_field(name, record[name], values, problems)
+
+    _languages(record, values, problems)
     return values, problems
+
+
+def _languages(record, values, problems):
+    """`language` (stored as None for the default language) and `translations`."""
+    language, message = clean_language(record.get("language"))
+    if message:
+        problems.append(("language", message))
+        return
+    if "language" in record:
+        values["language"] = None if language == default_language() else language
+    if "translations" in record:
+        translations, found = clean_translations(
+            record["translations"], language, TRANSLATABLE_FIELDS["Project"]
+        )
+        problems += [(f"translations.{path}" if path else "translations", m) for path, m in found]
+        if not found:
+            values["translations"] = translations
 
 
 def validate_project(record):
@@ -366,6 +388,7 @@ def _read_json_lines(text):
 
 CSV_LIST_FIELDS = ("technologies", "sdgs")
 CSV_JSON_FIELDS = ("organizations", "links")
+CSV_OBJECT_FIELDS = ("translations",)
 
 
 def _read_csv(text):
@@ -401,7 +424,12 @@ def _csv_record(number, row, reader_names, header):
         cell = (row.get(raw_name) or "").strip()
         if not cell:
             continue
-        if name in CSV_LIST_FIELDS + CSV_JSON_FIELDS and cell.startswith("["):
+        if name in CSV_OBJECT_FIELDS:
+            try:
+                data[name] = json.loads(cell)
+            except (json.JSONDecodeError, RecursionError):
+                problems.append((name, "is not a valid JSON object"))
+        elif name in CSV_LIST_FIELDS + CSV_JSON_FIELDS and cell.startswith("["):
             try:
                 data[name] = json.loads(cell)
             except (json.JSONDecodeError, RecursionError):
@@ -497,7 +525,7 @@ def upsert_projects(valid_records, progress=None):
 
 def _with_defaults(values):
     defaults = {name: "" for name in OPTIONAL_TEXT} | {name: [] for name in LIST_LIMITS}
-    return defaults | {"status": None, "year": None} | values
+    return defaults | {"status": None, "year": None, "language": None, "translations": {}} | values
 
 
 def _apply(project, values):
@@ -551,6 +579,8 @@ def project_record(project):
         "outcomes": project.outcomes or "",
         "lessons": project.lessons or "",
         "links": list(project.links or []),
+        "language": project.language or default_language(),
+        "translations": dict(project.translations or {}),
     }
 
 

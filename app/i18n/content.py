@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from babel import Locale, UnknownLocaleError
-from flask import current_app, has_request_context, request
+from flask import current_app, has_app_context, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -41,8 +41,9 @@ TRANSLATABLE_FIELDS = {
 
 
 def configured_languages():
-    """The configured language tags, the default first."""
-    return list(current_app.config.get("LANGUAGES") or DEFAULT_LANGUAGES)
+    """The configured language tags, the default first (the shipped ones outside an app)."""
+    configured = current_app.config.get("LANGUAGES") if has_app_context() else None
+    return list(configured or DEFAULT_LANGUAGES)
 
 
 def default_language():
