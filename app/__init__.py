@@ -19,6 +19,7 @@ BLUEPRINT_MODULES = (
     "staff",
     "api",
     "delivery",
+    "i18n.staff",
 )
 
 

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from .catalog_io import slugify
 from .extensions import db
 from .htmx import render
+from .i18n.content import TRANSLATABLE_FIELDS, clean_translations
 from .models import Member, Project
 from .models.accounts import MEMBER_TYPES
 from .pagination import requested_page
@@ -135,6 +136,12 @@ def seed_members(path=DEMO_DATA):
         if member is None:
             member = Member(slug=record["slug"])
             db.session.add(member)
+        if "translations" in record:
+            record["translations"], problems = clean_translations(
+                record["translations"], record.get("language"), TRANSLATABLE_FIELDS["Member"]
+            )
+            if problems:
+                raise ValueError(f"{Path(path).name}: {record['slug']}: translations: {problems}")
         for name, value in record.items():
             setattr(member, name, value)
         db.session.flush()
