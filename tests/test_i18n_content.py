@@ -518,3 +518,31 @@ def test_updated_entry_rules():
     assert updated_entry(machine, {}, False) is None
     human = {"title": "T", "source": "human", "reviewed": False}
     assert updated_entry(human, {"title": "T"}, True) == human
+
+
+# ---------------------------------------------------------------------------
+# Demo data
+
+
+def test_the_demo_data_is_translated_into_every_shipped_language_by_machine(app, runner):
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    shipped = ["fr", "es", "pt", "ar", "ko", "zh-Hant"]
+    with app.app_context():
+        projects = db.session.scalars(db.select(Project)).all()
+        assert projects
+        for project in projects:
+            assert list(project.translations) == shipped, project.slug
+            for entry in project.translations.values():
+                assert entry["title"] and entry["summary"], project.slug
+                assert (entry["source"], entry["reviewed"]) == ("machine", False)
+        names = db.session.scalars(db.select(AwardCategory)).all() + db.session.scalars(
+            db.select(AwardEdition)).all()
+        for row in names:
+            assert list(row.translations) == shipped
+            assert all(e["source"] == "machine" and e["reviewed"] is False for e in row.translations.values())
+        described = db.session.scalars(db.select(Member).where(Member.description != "")).all()
+        assert described and all(list(member.translations) == shipped for member in described)
+        # Proper names stay as they are.
+        taipei = db.session.scalar(db.select(Project).filter_by(slug="taipei-go-smart"))
+        assert all("GO SMART" in entry["title"] for entry in taipei.translations.values())
