@@ -110,9 +110,10 @@ def test_the_original_link_shows_the_original_marked_with_its_language(client, p
     title = page.find("h1", id="project-title")
     assert (title.get_text(strip=True), title["lang"]) == ("Smart Parking", "en")
     assert page.find("p", class_="lead")["lang"] == "en"
-    # One note for the title, not one per field saying the same.
-    notes = [note.get_text(strip=True) for note in page.select("article .content-note")]
-    assert notes == ["Original in anglais"]
+    # One note for the title, not one per field saying the same, with the way back.
+    notes = page.select("article .content-note")
+    assert [note.get_text(" ", strip=True) for note in notes] == ["Original in anglais Show the translation"]
+    assert notes[0].find("a")["href"] == "/projects/kampala-parking"
 
 
 def test_an_untranslated_page_marks_the_original(client, parking, page_language):
@@ -122,6 +123,18 @@ def test_an_untranslated_page_marks_the_original(client, parking, page_language)
     assert (title.get_text(strip=True), title["lang"]) == ("Smart Parking", "en")
     assert title.find_next_sibling("p", class_="content-note").get_text(strip=True) == "Original in 영어"
     assert "Machine translation" not in page.get_text()
+
+
+def test_text_in_the_other_direction_says_so(client, parking, make_project, page_language):
+    page_language("ar")
+    title = html(client.get("/projects/kampala-parking")).find("h1", id="project-title")
+    assert (title["lang"], title["dir"]) == ("en", "ltr")
+    make_project(slug="cairo", title="مشروع", language="ar")
+    page_language("fr")
+    title = html(client.get("/projects/cairo")).find("h1", id="project-title")
+    assert (title["lang"], title["dir"]) == ("ar", "rtl")
+    page_language("ko")
+    assert html(client.get("/projects/kampala-parking")).find("h1", id="project-title").get("dir") is None
 
 
 def test_the_default_language_shows_the_original_without_notes(client, parking):
@@ -546,3 +559,23 @@ def test_the_demo_data_is_translated_into_every_shipped_language_by_machine(app,
         # Proper names stay as they are.
         taipei = db.session.scalar(db.select(Project).filter_by(slug="taipei-go-smart"))
         assert all("GO SMART" in entry["title"] for entry in taipei.translations.values())
+
+
+def test_the_feed_takes_lang(client, parking):
+    import xml.etree.ElementTree as ET
+
+    atom, xml_lang = "{http://www.w3.org/2005/Atom}", "{http://www.w3.org/XML/1998/namespace}lang"
+    feed = ET.fromstring(client.get("/feeds/projects.atom?lang=fr").get_data())  # noqa: S314 (our output)
+    assert feed.get(xml_lang) == "fr"
+    title = feed.find(f"{atom}entry/{atom}title")
+    assert (title.text, title.get(xml_lang)) == ("Stationnement intelligent", "fr")
+    feed = ET.fromstring(client.get("/feeds/projects.atom?lang=ko").get_data())  # noqa: S314
+    title = feed.find(f"{atom}entry/{atom}title")
+    assert (title.text, title.get(xml_lang)) == ("Smart Parking", "en")
+    assert client.get("/feeds/projects.atom?lang=xx").status_code == 400
+
+
+def test_the_interest_form_names_the_project_in_the_page_language(client, parking, page_language):
+    page_language("fr")
+    link = html(client.get("/interest?project=kampala-parking")).find("a", string="Stationnement intelligent")
+    assert link is not None and link.get("lang") is None

@@ -18,7 +18,7 @@ with an underscore (``zh_Hant``). :func:`normalize_tag` is the one place that
 maps any spelling of a tag to the configured one.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from babel import Locale, UnknownLocaleError
@@ -105,6 +105,9 @@ class Localized:
     source: str  # "human" or "machine"
     reviewed: bool
     original_lang: str
+    # Set by page_localized when the original was asked for (?original=1) and the page's
+    # language has a translation the reader can go back to.
+    translation_available: bool = False
 
     @property
     def is_machine(self):
@@ -147,21 +150,37 @@ def localized(obj, field, lang=None, original=False):
 def page_localized(obj, field):
     """:func:`localized` in the page's language, honouring ``?original=1`` (the Jinja global)."""
     original = has_request_context() and request.args.get("original") == "1"
-    return localized(obj, field, original=original)
+    value = localized(obj, field, original=original)
+    if original and not localized(obj, field).is_original:
+        value = replace(value, translation_available=True)
+    return value
 
 
-def original_url():
-    """The current page's URL asking for the original text (``?original=1``)."""
-    args = request.args.to_dict(flat=False) | {"original": ["1"]}
-    return request.path + "?" + urlencode(args, doseq=True)
+def original_url(original=True):
+    """The current page's URL asking for the original text (``?original=1``), or, with
+    `original=False`, for the translation again."""
+    args = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "original"}
+    if original:
+        args["original"] = ["1"]
+    return request.path + ("?" + urlencode(args, doseq=True) if args else "")
+
+
+def text_direction(tag):
+    """"rtl" or "ltr" for a language tag (Babel's CLDR data)."""
+    try:
+        return Locale.parse(babel_locale(tag)).text_direction
+    except (UnknownLocaleError, ValueError, TypeError):
+        return "ltr"
 
 
 def init_app(app):
     """Expose the helpers to templates."""
     app.add_template_global(page_localized, "localized")
+    app.add_template_global(localized, "localized_in")
     app.add_template_global(current_language, "page_language")
     app.add_template_global(language_name, "language_name")
     app.add_template_global(original_url, "original_url")
+    app.add_template_global(text_direction, "text_direction")
 
 
 # Validation ------------------------------------------------------------------
