@@ -12,7 +12,7 @@ from app.i18n.content import (
     normalize_tag,
 )
 from app.i18n.staff import updated_entry
-from app.models import AwardCategory, AwardEdition, AwardWinner, Member, Project
+from app.models import AwardCategory, AwardEdition, AwardWinner, Member, Project, SearchOutbox
 from tests.conftest import html
 from tests.test_accounts import fast_hashing, form_token, login  # noqa: F401
 
@@ -431,6 +431,11 @@ def project_id(app, slug="kampala-parking"):
         return db.session.scalar(db.select(Project.id).filter_by(slug=slug))
 
 
+def outbox_count(app):
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count()).select_from(SearchOutbox))
+
+
 @pytest.fixture
 def staff_client(client, make_user):
     login(client, make_user(role="staff"))
@@ -458,8 +463,10 @@ def test_staff_add_a_translation_beside_the_original(app, staff_client, parking)
     assert "ko" not in stored(app)[1]
 
     data["csrf_token"] = form_token(page_response)
+    outbox_rows = outbox_count(app)
     response = staff_client.post(url, data=data)
     assert response.status_code == 303
+    assert outbox_count(app) > outbox_rows  # the search index hears of the new text
     assert response.headers["Location"].endswith("#translations")
     assert stored(app)[1]["ko"] == {"title": "스마트 주차", "summary": "센서가 빈 주차 공간을 알려줍니다.",
                                     "source": "human", "reviewed": True}
