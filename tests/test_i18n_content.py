@@ -586,3 +586,28 @@ def test_the_interest_form_names_the_project_in_the_page_language(client, parkin
     page_language("fr")
     link = html(client.get("/interest?project=kampala-parking")).find("a", string="Stationnement intelligent")
     assert link is not None and link.get("lang") is None
+
+
+def test_staff_translate_award_names(app, staff_client, runner, tmp_path):
+    path = tmp_path / "awards.json"
+    path.write_text(json.dumps(award_document()))
+    assert runner.invoke(args=["awards", "import", str(path)]).exit_code == 0
+    with app.app_context():
+        edition = db.session.scalar(db.select(AwardEdition))
+        edition_id, category_id = edition.id, edition.categories[0].id
+    page = html(staff_client.get("/staff/awards/translations"))
+    category_section = page.find("section", id=f"translations-award-categories-{category_id}")
+    assert "Machine, not reviewed" in category_section.find("tr", attrs={"data-lang": "ko"}).get_text()
+    url = f"/staff/award-categories/{category_id}/translations/ko"
+    assert category_section.find("tr", attrs={"data-lang": "ko"}).find("a")["href"] == url
+    response = staff_client.post(url, data={"name": "모빌리티", "reviewed": "y",
+                                            "csrf_token": form_token(staff_client.get(url))})
+    assert response.headers["Location"].endswith(f"/staff/awards/translations#translations-award-categories-{category_id}")
+    url = f"/staff/award-editions/{edition_id}/translations/fr"
+    response = staff_client.post(url, data={"title": "9e prix WeGO", "description": "",
+                                            "csrf_token": form_token(staff_client.get(url))})
+    assert response.status_code == 303
+    with app.app_context():
+        edition = db.session.get(AwardEdition, edition_id)
+        assert edition.translations == {"fr": {"title": "9e prix WeGO", "source": "human", "reviewed": True}}
+        assert edition.categories[0].translations["ko"] == {"name": "모빌리티", "source": "machine", "reviewed": True}

@@ -3,8 +3,9 @@
 One page per object and language shows each translatable field's original
 beside the field for its translation. Text staff type is a human translation,
 reviewed; staff can also mark a machine translation reviewed without changing
-it. Emptying every field removes the translation. Case studies and members
-are edited here; award translations come in through `flask awards import`.
+it. Emptying every field removes the translation. Case studies, members,
+award editions and award categories are edited here (award names are listed
+on /staff/awards/translations; `flask awards import` carries them too).
 """
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -17,7 +18,7 @@ from wtforms.validators import Length, Optional
 from ..auth import staff_required
 from ..database import begin_write
 from ..extensions import db
-from ..models import Member, Project
+from ..models import AwardCategory, AwardEdition, Member, Project
 from .content import (
     TRANSLATABLE_FIELDS,
     configured_languages,
@@ -29,9 +30,13 @@ from .content import (
 
 bp = Blueprint("staff_translations", __name__, url_prefix="/staff")
 
-# URL segment -> (model, where the staff edit page of one row is).
-KINDS = {"projects": (Project, "staff.edit_project", "project_id"),
-         "members": (Member, "staff.edit_member", "member_id")}
+# URL segment -> (model, the staff page listing the row's translations, its id argument).
+KINDS = {
+    "projects": (Project, "staff.edit_project", "project_id"),
+    "members": (Member, "staff.edit_member", "member_id"),
+    "award-editions": (AwardEdition, "staff_translations.awards", None),
+    "award-categories": (AwardCategory, "staff_translations.awards", None),
+}
 FIELD_LABELS = {
     "title": _l("Title"),
     "summary": _l("Summary"),
@@ -40,6 +45,7 @@ FIELD_LABELS = {
     "lessons": _l("Lessons learned (Markdown)"),
     "name": _l("Name"),
 }
+# Fields whose original may be Markdown (shown rendered beside the translation).
 MARKDOWN_FIELDS = {"Project": ("description", "outcomes", "lessons")}
 SHORT_TEXT = 300  # fields up to this length get a one-line input
 
@@ -138,4 +144,16 @@ def edit(kind, object_id, lang):
 
 def _back_url(kind, obj):
     _model, endpoint, arg = KINDS[kind]
+    if arg is None:
+        return url_for(endpoint) + f"#translations-{kind}-{obj.id}"
     return url_for(endpoint, **{arg: obj.id}) + "#translations"
+
+
+@bp.get("/awards/translations")
+@staff_required
+def awards():
+    """Every award edition and category with the state of its translations."""
+    editions = db.session.scalars(
+        db.select(AwardEdition).order_by(AwardEdition.year.desc(), AwardEdition.id.desc())
+    ).all()
+    return render_template("staff/award_translations.html", editions=editions)
