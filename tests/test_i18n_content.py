@@ -611,3 +611,21 @@ def test_staff_translate_award_names(app, staff_client, runner, tmp_path):
         edition = db.session.get(AwardEdition, edition_id)
         assert edition.translations == {"fr": {"title": "9e prix WeGO", "source": "human", "reviewed": True}}
         assert edition.categories[0].translations["ko"] == {"name": "모빌리티", "source": "machine", "reviewed": True}
+
+
+def test_hostile_staff_translations_are_shown_as_text(app, staff_client, parking, page_language):
+    url = f"/staff/projects/{project_id(app)}/translations/pt"
+    data = {"title": "<script>alert(1)</script>", "summary": "<a href=javascript:alert(1)>x</a>",
+            "outcomes": "[clique](javascript:alert(1))\n\n<iframe src=//evil>",
+            "csrf_token": form_token(staff_client.get(url))}
+    assert staff_client.post(url, data=data).status_code == 303
+    page_language("pt")
+    page = html(staff_client.get("/projects/kampala-parking"))
+    assert page.find("h1", id="project-title").get_text() == "<script>alert(1)</script>"
+    article = page.find("article")
+    assert not article.find_all(["script", "iframe"])
+    assert not article.select('a[href^="javascript"]')
+    # The staff page shows the stored text back in the form, escaped.
+    form_page = html(staff_client.get(url))
+    assert form_page.find("input", id="title")["value"] == "<script>alert(1)</script>"
+    assert not form_page.find("main").find_all(["script", "iframe"])
