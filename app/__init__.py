@@ -19,7 +19,7 @@ BLUEPRINT_MODULES = (
     "staff",
     "api",
     "delivery",
-    "i18n.staff",
+    "i18n.content_staff",
 )
 
 

@@ -11,7 +11,7 @@ from app.i18n.content import (
     localized,
     normalize_tag,
 )
-from app.i18n.staff import updated_entry
+from app.i18n.content_staff import updated_entry
 from app.models import AwardCategory, AwardEdition, AwardWinner, Member, Project, SearchOutbox
 from tests.conftest import html
 from tests.test_accounts import fast_hashing, form_token, login  # noqa: F401
