@@ -593,3 +593,32 @@ def test_a_member_page_lists_its_challenges_and_solutions(client, seeded):
     ]
     solutions = html(client.get("/members/gabotech")).select("#member-solutions a")
     assert [a["href"] for a in solutions] == ["/solutions/gabotech-smart-street-lights"]
+
+
+def test_detail_pages_show_a_translation_in_the_page_language(app, client, seeded):
+    from app.i18n.content import babel_locale
+
+    with app.app_context():
+        challenge = db.session.scalar(db.select(Challenge).where(Challenge.slug == ABUJA))
+        challenge.translations = {
+            "fr": {"title": "Sana’a, une place de marché en ligne", "source": "machine", "reviewed": False}
+        }
+        db.session.commit()
+    english = html(client.get(f"/challenges/{ABUJA}"))
+    assert english.find(id="challenge-title").get_text().startswith("Sana’a, an online marketplace")
+    assert slugs(client.get("/challenges", query_string={"q": "place marché"})) == [ABUJA]
+    app.extensions["babel"].locale_selector = lambda: babel_locale("fr")
+    french = html(client.get(f"/challenges/{ABUJA}"))
+    assert french.find(id="challenge-title").get_text() == "Sana’a, une place de marché en ligne"
+    assert french.find(class_="content-note") is not None  # marked as a machine translation
+
+
+def test_records_validate_translations_like_the_catalogue(app):
+    from app.matchmaking.records import RecordError, challenge_values
+
+    record = {"slug": "x", "title": "T", "city": "C", "country": "UG",
+              "translations": {"fr": {"title": " Titre ", "source": "machine"}}}
+    with app.test_request_context():
+        assert challenge_values(record)["translations"]["fr"]["title"] == "Titre"
+        with pytest.raises(RecordError):
+            challenge_values(dict(record, translations={"tlh": {"title": "Klingon"}}))

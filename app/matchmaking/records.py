@@ -77,6 +77,21 @@ def _check(condition, message):
         raise RecordError(message)
 
 
+# The translatable fields of each record and their longest length.
+CHALLENGE_TEXT = {"title": 300, "problem": 10000}
+SOLUTION_TEXT = {"title": 300, "description": 10000}
+
+
+def _translations(record, fields):
+    """(language, translations) of a record, validated as the catalogue validates them."""
+    from ..i18n.content import clean_translations
+
+    language = record.get("language") or None
+    translations, problems = clean_translations(record.get("translations"), language, fields)
+    _check(not problems, f"translations: {problems}")
+    return language, translations
+
+
 def challenge_values(record):
     """The model fields of a challenge record (raises RecordError when it does not fit)."""
     _check(SLUG.fullmatch(record.get("slug") or ""), "slug")
@@ -89,6 +104,7 @@ def challenge_values(record):
     status = record.get("status") or "open"
     _check(status in CHALLENGE_STATUSES, f"status {status!r}")
     deadline = record.get("deadline")
+    language, translations = _translations(record, CHALLENGE_TEXT)
     return {
         "title": record["title"].strip(),
         "city": record["city"].strip(),
@@ -102,8 +118,8 @@ def challenge_values(record):
         "deadline": date.fromisoformat(deadline) if deadline else None,
         "status": status,
         "sources": clean_sources(record.get("sources")),
-        "language": record.get("language") or None,
-        "translations": record.get("translations") or {},
+        "language": language,
+        "translations": translations,
     }
 
 
@@ -115,6 +131,7 @@ def solution_values(record):
     _check(all(theme in THEMES for theme in themes), f"themes {themes!r}")
     regions = clean_list(record.get("regions"))
     _check(all(region in REGIONS for region in regions), f"regions {regions!r}")
+    language, translations = _translations(record, SOLUTION_TEXT)
     values = {
         "title": record["title"].strip(),
         "member_id": _member_id(record.get("member")),
@@ -124,8 +141,8 @@ def solution_values(record):
         "technologies": clean_list(record.get("technologies")),
         "regions": regions,
         "sources": clean_sources(record.get("sources")),
-        "language": record.get("language") or None,
-        "translations": record.get("translations") or {},
+        "language": language,
+        "translations": translations,
     }
     return values, clean_list(record.get("deployed_in"))
 
