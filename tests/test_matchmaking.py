@@ -622,3 +622,15 @@ def test_records_validate_translations_like_the_catalogue(app):
         assert challenge_values(record)["translations"]["fr"]["title"] == "Titre"
         with pytest.raises(RecordError):
             challenge_values(dict(record, translations={"tlh": {"title": "Klingon"}}))
+
+
+def test_api_takes_lang_like_the_projects_api(app, client, seeded):
+    with app.app_context():
+        solution = db.session.scalar(db.select(Solution).where(Solution.slug == SRPOST))
+        solution.translations = {"es": {"title": "Sistemas de participación ciudadana", "source": "human"}}
+        db.session.commit()
+    body = client.get(f"/api/v1/solutions/{SRPOST}", query_string={"lang": "es"}).get_json()
+    assert (body["title"], body["language"]) == ("Sistemas de participación ciudadana", "es")
+    original = client.get(f"/api/v1/solutions/{SRPOST}").get_json()
+    assert (original["title"], original["language"]) == ("SRPOST citizen participation systems", "en")
+    assert client.get("/api/v1/challenges", query_string={"lang": "tlh"}).status_code == 400

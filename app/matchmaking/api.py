@@ -1,8 +1,9 @@
 """/api/v1/challenges and /api/v1/solutions: read-only JSON, the same conventions as /api/v1/projects.
 
 The list takes the page's query string (``q``, the facets, ``page``) plus
-``per_page``; a malformed ``page`` or ``per_page`` is a 400 with a message,
-and a page past the end is an empty page.
+``per_page`` and ``lang``; a malformed ``page``, ``per_page`` or ``lang`` is a
+400 with a message, and a page past the end is an empty page. Text is in
+``lang`` where a translation exists, else the original; ``language`` says which.
 """
 
 from flask import Blueprint, jsonify, request, url_for
@@ -13,6 +14,8 @@ from ..api import (
     MAX_PER_PAGE,
     OPENAPI,
     _int_arg,
+    _lang_arg,
+    _text,
     allow_cross_origin_reads,
 )
 from ..search import challenges as challenge_index
@@ -30,6 +33,7 @@ bp.after_request(allow_cross_origin_reads)
 
 
 def _listing(spec, summary):
+    lang = _lang_arg()
     page = _int_arg("page", 1, 1, MAX_PAGE)
     per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     search = listing_from_args(request.args, spec.facets, per_page)
@@ -40,7 +44,7 @@ def _listing(spec, summary):
         page=page,
         per_page=result.per_page,
         total_pages=result.total_pages,
-        results=[summary(hit.item) for hit in hits],
+        results=[summary(hit.item, lang) for hit in hits],
         facets={facet: dict(result.facets.get(facet, [])) for facet in spec.facets},
         suggestion=None,
         degraded=result.degraded,
@@ -48,10 +52,12 @@ def _listing(spec, summary):
     )
 
 
-def challenge_summary(challenge):
+def challenge_summary(challenge, lang=None):
+    title = _text(challenge, "title", lang)
     return {
         "slug": challenge.slug,
-        "title": challenge.title,
+        "title": title.text,
+        "language": title.lang,
         "city": challenge.city,
         "country": challenge.country,
         "region": challenge.region,
@@ -64,10 +70,12 @@ def challenge_summary(challenge):
     }
 
 
-def solution_summary(solution):
+def solution_summary(solution, lang=None):
+    title = _text(solution, "title", lang)
     return {
         "slug": solution.slug,
-        "title": solution.title,
+        "title": title.text,
+        "language": title.lang,
         "provider": solution.provider_name or None,
         "themes": list(solution.themes or []),
         "technologies": list(solution.technologies or []),
@@ -83,16 +91,16 @@ def challenges():
 
 @bp.get("/challenges/<slug>")
 def challenge(slug):
+    lang = _lang_arg()
     found = published_challenge_or_404(slug)
     member = found.member
     return jsonify(
-        challenge_summary(found)
+        challenge_summary(found, lang)
         | {
             "member": {"slug": member.slug, "name": member.name} if member else None,
             "presented_by": found.presented_by or None,
-            "problem": found.problem,
+            "problem": _text(found, "problem", lang).text,
             "sources": found.sources or [],
-            "language": found.language,
             "translations": found.translations or {},
             "interest_url": url_for("interest.form", challenge=found.slug, _external=True),
         }
@@ -106,13 +114,14 @@ def solutions():
 
 @bp.get("/solutions/<slug>")
 def solution(slug):
+    lang = _lang_arg()
     found = published_solution_or_404(slug)
     member = found.member
     return jsonify(
-        solution_summary(found)
+        solution_summary(found, lang)
         | {
             "member": {"slug": member.slug, "name": member.name} if member else None,
-            "description": found.description,
+            "description": _text(found, "description", lang).text,
             "regions_served": list(found.regions or []),
             "deployed_in": [
                 {
@@ -126,7 +135,6 @@ def solution(slug):
                 if project.is_published
             ],
             "sources": found.sources or [],
-            "language": found.language,
             "translations": found.translations or {},
             "interest_url": url_for("interest.form", solution=found.slug, _external=True),
         }
