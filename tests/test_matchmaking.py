@@ -611,6 +611,8 @@ def test_detail_pages_show_a_translation_in_the_page_language(app, client, seede
     french = html(client.get(f"/challenges/{ABUJA}"))
     assert french.find(id="challenge-title").get_text() == "Sana’a, une place de marché en ligne"
     assert french.find(class_="content-note") is not None  # marked as a machine translation
+    card = html(client.get("/challenges", query_string={"q": "marketplace"})).select_one("ol.results-list h3")
+    assert card.get_text() == "Sana’a, une place de marché en ligne" and not card.has_attr("lang")
 
 
 def test_records_validate_translations_like_the_catalogue(app):
