@@ -34,7 +34,7 @@ def create_app(test_config=None):
     )
     load_config(app, test_config)
 
-    from . import assets, database, errors, htmx, security
+    from . import assets, database, errors, htmx, security, urls
     from .cli import register_commands
     from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
@@ -49,6 +49,7 @@ def create_app(test_config=None):
     security.init_app(app)
     assets.init_app(app)
     htmx.init_app(app)
+    urls.init_app(app)
     errors.init_app(app)
 
     from . import models  # noqa: F401  (registers the tables)
@@ -89,6 +90,9 @@ def load_config(app, test_config=None):
                 "before running in production."
             )
         app.config["SECRET_KEY"] = local_secret_key(app.instance_path)
+    from .urls import configure as configure_urls
+
+    configure_urls(app)
     if production:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True

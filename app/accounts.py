@@ -44,6 +44,7 @@ from .models.accounts import MEMBER_TYPES, ProjectReview
 from .models.catalog import utcnow
 from .passwords import burn_verification_time, hash_password, password_problem, verify_password
 from .regions import country_choices
+from .urls import external_url
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -271,9 +272,7 @@ def queue_verification_email(user):
         render_template(
             "accounts/email/verify.txt",
             user=user,
-            verify_url=url_for(
-                "accounts.verify_email", token=make_verification_token(user), _external=True
-            ),
+            verify_url=external_url("accounts.verify_email", token=make_verification_token(user)),
             hours=VERIFY_MAX_AGE // 3600,
         ),
     )
@@ -360,8 +359,8 @@ def register():
             render_template(
                 "accounts/email/already_registered.txt",
                 user=existing,
-                login_url=url_for("accounts.login", _external=True),
-                reset_url=url_for("accounts.reset_request", _external=True),
+                login_url=external_url("accounts.login"),
+                reset_url=external_url("accounts.reset_request"),
             ),
         )
     else:
@@ -417,11 +416,9 @@ def create_registration(form, email):
             "accounts/email/welcome.txt",
             user=user,
             member=member,
-            verify_url=url_for(
-                "accounts.verify_email", token=make_verification_token(user), _external=True
-            ),
+            verify_url=external_url("accounts.verify_email", token=make_verification_token(user)),
             hours=VERIFY_MAX_AGE // 3600,
-            login_url=url_for("accounts.login", _external=True),
+            login_url=external_url("accounts.login"),
         ),
     )
     return user
@@ -459,9 +456,7 @@ def reset_request():
             render_template(
                 "accounts/email/reset.txt",
                 user=user,
-                reset_url=url_for(
-                    "accounts.reset_password", token=make_reset_token(user), _external=True
-                ),
+                reset_url=external_url("accounts.reset_password", token=make_reset_token(user)),
                 hours=RESET_MAX_AGE // 3600,
             ),
         )

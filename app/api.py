@@ -6,13 +6,14 @@ dropped or shortened and reported in "notices"; a malformed `page` or
 `per_page` is a 400 with a message, as are all errors under /api/.
 """
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
 
 from .awards import awards_payload
 from .catalog import MAX_PAGE, published_project_or_404, search_from_args
 from .catalog_io import project_record
 from .search import FACETS, search_projects
+from .urls import external_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -72,7 +73,7 @@ def _summary(project):
         "summary": project.summary,
         "status": project.status,
         "year": project.year,
-        "url": url_for("catalog.detail", slug=project.slug, _external=True),
+        "url": external_url("catalog.detail", slug=project.slug),
     }
 
 
@@ -92,7 +93,7 @@ def project(slug):
         project_record(found)
         | {
             "region": found.region,
-            "url": url_for("catalog.detail", slug=found.slug, _external=True),
+            "url": external_url("catalog.detail", slug=found.slug),
             "awards": awards,
         }
     )
@@ -105,7 +106,7 @@ def awards():
 
 @bp.get("/openapi.json")
 def openapi():
-    document = OPENAPI | {"servers": [{"url": url_for("api.openapi", _external=True).rsplit("/", 1)[0]}]}
+    document = OPENAPI | {"servers": [{"url": external_url("api.openapi").rsplit("/", 1)[0]}]}
     return jsonify(document)
 
 

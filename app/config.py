@@ -81,6 +81,17 @@ INTEREST_NOTIFY_EMAIL = None
 # Submissions per page in the staff inbox.
 INTEREST_PER_PAGE = 25
 
+# The site's canonical external address, e.g. "https://exchange.example.org"
+# (with a path if the site is mounted under one). Every absolute URL (email
+# links, feed, sitemap, robots.txt, API) is built from it, never from the Host
+# header. Required in production; in development, unset means the request's own
+# loopback address.
+PUBLIC_URL = None
+# Hosts the site answers for (a list, or comma-separated); others get 400.
+# Unset: the PUBLIC_URL host, plus localhost/127.0.0.1/[::1] outside production.
+# A leading dot (".example.org") accepts every subdomain.
+TRUSTED_HOSTS = None
+
 # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host
 # headers are trusted (Werkzeug's ProxyFix); 0 trusts none.
 PROXY_COUNT = 0

@@ -2,7 +2,7 @@
 
 from flask import jsonify, make_response, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from .extensions import db
 from .htmx import is_htmx
@@ -20,7 +20,16 @@ def error_messages():
     }
 
 
+def untrusted_host_response():
+    """400 for a Host outside TRUSTED_HOSTS: plain text, since no URL can be built for it."""
+    response = make_response(_("Bad request: this site does not answer for that host name.") + "\n", 400)
+    response.mimetype = "text/plain"
+    return response
+
+
 def render_error(error: HTTPException):
+    if isinstance(error, SecurityError):
+        return untrusted_host_response()
     status = error.code or 500
     title, explanation = error_messages().get(status, (error.name, error.description))
     # A specific description given with abort(400, description=...) is more useful.

@@ -1,11 +1,12 @@
 """The home page and site-wide endpoints: /healthz, /robots.txt, /sitemap.xml, the Atom feed."""
 
-from flask import Blueprint, current_app, jsonify, make_response, render_template, url_for
+from flask import Blueprint, current_app, jsonify, make_response, render_template
 
 from .catalog import THEME_LABELS
 from .extensions import db
 from .models import AwardEdition, Member, Project
 from .search import index_status
+from .urls import external_url
 
 bp = Blueprint("main", __name__)
 
@@ -73,7 +74,7 @@ def robots():
         "Disallow: /account/",
         "Disallow: /staff/",
         "Disallow: /interest",
-        f"Sitemap: {url_for('main.sitemap', _external=True)}",
+        f"Sitemap: {external_url('main.sitemap')}",
     ]
     return _text_response("\n".join(lines) + "\n", "text/plain")
 
@@ -81,18 +82,18 @@ def robots():
 @bp.get("/sitemap.xml")
 def sitemap():
     urls = [
-        url_for("main.home", _external=True),
-        url_for("catalog.index", _external=True),
-        url_for("awards.index", _external=True),
-        url_for("members.index", _external=True),
+        external_url("main.home"),
+        external_url("catalog.index"),
+        external_url("awards.index"),
+        external_url("members.index"),
     ]
     for slug in db.session.scalars(db.select(Project.slug).where(published).order_by(Project.id)):
-        urls.append(url_for("catalog.detail", slug=slug, _external=True))
+        urls.append(external_url("catalog.detail", slug=slug))
     for slug in db.session.scalars(db.select(AwardEdition.slug).order_by(AwardEdition.id)):
-        urls.append(url_for("awards.edition", slug=slug, _external=True))
+        urls.append(external_url("awards.edition", slug=slug))
     approved = Member.status == "approved"
     for slug in db.session.scalars(db.select(Member.slug).where(approved).order_by(Member.id)):
-        urls.append(url_for("members.detail", slug=slug, _external=True))
+        urls.append(external_url("members.detail", slug=slug))
     return _text_response(render_template("main/sitemap.xml", urls=urls), "application/xml")
 
 

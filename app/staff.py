@@ -28,6 +28,7 @@ from .models.catalog import PUBLICATION_STATES
 from .pagination import requested_page
 from .project_form import ProjectForm
 from .regions import country_choices, country_name
+from .urls import external_url
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -215,7 +216,7 @@ def change_project(project_id, action):
             project,
             _("Your case study is published"),
             "staff/email/proposal_approved.txt",
-            url=url_for("catalog.index", _external=True),
+            url=external_url("catalog.index"),
         )
     db.session.commit()
     flash(_("%(title)s is now %(state)s.", title=project.title, state=publication), "info")

@@ -125,3 +125,99 @@ def test_htmx_only_talks_to_this_site(client):
 
     meta = html(client.get("/")).find("meta", attrs={"name": "htmx-config"})
     assert json.loads(meta["content"])["selfRequestsOnly"] is True
+
+
+# High: Host-header poisoning ---------------------------------------------------------------
+
+PUBLIC = "https://exchange.example.org"
+
+
+@pytest.fixture
+def public_app(tmp_path):
+    app = create_app(make_test_config(tmp_path, PUBLIC_URL=PUBLIC, PROXY_COUNT=1))
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def request_reset(client, email, **headers):
+    page = client.get("/account/reset", headers=headers)
+    if page.status_code != 200:
+        return page
+    return client.post(
+        "/account/reset", data={"email": email, "csrf_token": form_token(page)}, headers=headers
+    )
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Host": "evil.example"}, {"Host": "exchange.example.org.evil.example"}, {"X-Forwarded-Host": "evil.example"}],
+)
+def test_poisoned_host_is_refused_before_any_email(public_app, headers):
+    from app.passwords import hash_password
+
+    with public_app.app_context():
+        db.session.add(User(email="v@example.org", password_hash=hash_password(PASSWORD), session_token="t"))
+        db.session.commit()
+    client = public_app.test_client()
+    base = {"base_url": PUBLIC}
+    assert client.get("/account/reset", **base).status_code == 200
+    response = client.get("/account/reset", headers=headers, **base)
+    assert response.status_code == 400
+    for path in ("/feeds/projects.atom", "/sitemap.xml", "/robots.txt", "/api/v1/openapi.json", "/healthz"):
+        assert client.get(path, headers=headers, **base).status_code == 400
+    with public_app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(OutboundEmail)) == 0
+
+
+def test_absolute_urls_come_from_public_url(public_app, tmp_path):
+    from app.passwords import hash_password
+
+    with public_app.app_context():
+        db.session.add(User(email="v@example.org", password_hash=hash_password(PASSWORD), session_token="t"))
+        db.session.add(
+            Project(slug="p", title="P", city="Seoul", country="KR", theme="mobility", summary="S", publication="published")
+        )
+        db.session.commit()
+    client = public_app.test_client()
+    # localhost is trusted outside production, yet the links name PUBLIC_URL, not it.
+    response = request_reset(client, "v@example.org")
+    assert response.status_code == 303
+    body = emails_to(public_app, "v@example.org")[-1].body
+    assert re.search(r"https://exchange\.example\.org/account/reset/\S+", body)
+    assert "localhost" not in body
+    for path in ("/feeds/projects.atom", "/sitemap.xml", "/robots.txt", "/api/v1/projects", "/api/v1/openapi.json"):
+        text = client.get(path).get_data(as_text=True)
+        assert "https://exchange.example.org/" in text, path
+        assert "http://localhost" not in text, path
+
+
+def test_production_refuses_to_start_without_public_url(tmp_path):
+    with pytest.raises(RuntimeError, match="PUBLIC_URL"):
+        create_app(make_test_config(tmp_path, ENV_NAME="production"))
+    with pytest.raises(RuntimeError, match="PUBLIC_URL"):
+        create_app(make_test_config(tmp_path, PUBLIC_URL="exchange.example.org"))
+    production = create_app(make_test_config(tmp_path, ENV_NAME="production", PUBLIC_URL=PUBLIC))
+    assert production.config["TRUSTED_HOSTS"] == ["exchange.example.org"]
+    assert production.test_client().get("/", base_url="http://localhost").status_code == 400
+
+
+def test_development_trusts_only_loopback_names(client):
+    assert client.get("/").status_code == 200
+    assert client.get("/", base_url="http://127.0.0.1:8123").status_code == 200
+    assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_no_absolute_url_is_built_from_the_request():
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in ("app", "templates")
+        for path in (ROOT / folder).rglob("*")
+        if path.is_file() and path.suffix in (".py", ".html", ".txt", ".xml")
+        and re.search(r"_external\s*=\s*True|host_url|url_root", path.read_text())
+        and path.name != "urls.py"
+    ]
+    assert offenders == []
