@@ -77,6 +77,12 @@ MAIL_DEFAULT_SENDER = "Smart City Exchange <no-reply@localhost>"
 # the form (faster is kept as suspected spam, with no email; the rate limit is FORM_RATE_LIMIT),
 # and where staff are told of new ones (None: no notification email).
 INTEREST_MIN_FILL_SECONDS = 3
+# How long (seconds) a shown form's signed start time stays valid; it is also
+# bound to the session and good for one submission.
+INTEREST_FORM_MAX_AGE = 24 * 3600
+# Confirmation emails to one address per 24 hours (the address is typed by a
+# stranger: the limit keeps the form from becoming a way to flood someone).
+INTEREST_CONFIRMATIONS_PER_ADDRESS = 3
 INTEREST_NOTIFY_EMAIL = None
 # Submissions per page in the staff inbox.
 INTEREST_PER_PAGE = 25

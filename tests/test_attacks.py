@@ -221,3 +221,76 @@ def test_no_absolute_url_is_built_from_the_request():
         and path.name != "urls.py"
     ]
     assert offenders == []
+
+
+# Medium: the interest form's start time, and email to an address a stranger typed ---------
+
+from tests.test_interest import hidden_fields, valid_input  # noqa: E402
+
+
+@pytest.fixture
+def interest_app(tmp_path):
+    app = create_app(make_test_config(tmp_path, INTEREST_MIN_FILL_SECONDS=0))
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def stored_interests(app):
+    from app.models import Interest
+
+    with app.app_context():
+        return [(i.suspected_spam, i.spam_reason) for i in db.session.scalars(db.select(Interest).order_by(Interest.id))]
+
+
+def test_a_replayed_start_time_is_not_a_persons(interest_app):
+    client = interest_app.test_client()
+    data = hidden_fields(client.get("/interest"))
+    data.update(valid_input())
+    assert client.post("/interest", data=data).status_code == 303
+    # The same signed value again, in the same session, then from another session.
+    assert client.post("/interest", data=data).status_code == 303
+    stranger = interest_app.test_client()
+    stranger_data = hidden_fields(stranger.get("/interest"))
+    stranger_data.update(valid_input(started=data["started"]))
+    assert stranger.post("/interest", data=stranger_data).status_code == 303
+    reasons = stored_interests(interest_app)
+    assert reasons[0] == (False, "")
+    replayed = (True, "sent with a start time already used or from another session")
+    assert reasons[1:] == [replayed, replayed]
+    assert len(emails_to(interest_app, "amina@example.org")) == 1
+
+
+def test_an_old_start_time_has_expired(interest_app):
+    interest_app.config["INTEREST_FORM_MAX_AGE"] = -1
+    client = interest_app.test_client()
+    data = hidden_fields(client.get("/interest"))
+    data.update(valid_input())
+    assert client.post("/interest", data=data).status_code == 303
+    assert stored_interests(interest_app) == [(True, "sent with an expired start time")]
+
+
+def submit_interest(client, **overrides):
+    data = hidden_fields(client.get("/interest"))
+    data.update(valid_input(**overrides))
+    return client.post("/interest", data=data)
+
+
+def test_confirmation_email_relays_no_free_text_and_is_limited_per_address(interest_app):
+    interest_app.config["INTEREST_CONFIRMATIONS_PER_ADDRESS"] = 2
+    spam = "BUY CHEAP PILLS at http://spam.example"
+    for number in range(4):
+        client = interest_app.test_client()
+        email = "Victim@Example.org" if number % 2 else "victim@example.org"
+        assert submit_interest(
+            client, email=email, name=spam, organization=spam, message=spam
+        ).status_code == 303
+    with interest_app.app_context():
+        bodies = [e.body + e.subject for e in db.session.scalars(db.select(OutboundEmail))]
+    assert len(bodies) == 2
+    assert all("spam.example" not in body and "PILLS" not in body for body in bodies)
+    # Every submission is stored for staff all the same.
+    assert len(stored_interests(interest_app)) == 4
