@@ -34,13 +34,14 @@ def create_app(test_config=None):
     )
     load_config(app, test_config)
 
-    from . import assets, database, errors, htmx, security, urls
+    from . import assets, database, errors, htmx, request_limits, security, urls
     from .cli import register_commands
     from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(root / "migrations"), render_as_batch=True)
+    request_limits.init_app(app)  # before CSRF reads a form
     csrf.init_app(app)
     babel.init_app(app)
     compress.init_app(app)

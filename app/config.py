@@ -22,6 +22,15 @@ BABEL_DEFAULT_TIMEZONE = "UTC"
 LANGUAGES = ["en"]
 
 # Security.
+# Request size limits (bytes): a larger body answers 413 before it is read.
+# MAX_CONTENT_LENGTH bounds every request body; the two form limits are
+# Werkzeug's for multipart bodies (size of one text field, number of parts).
+# The public CSRF-exempt forms have their own, smaller caps.
+MAX_CONTENT_LENGTH = 1_000_000
+MAX_FORM_MEMORY_SIZE = 500_000
+MAX_FORM_PARTS = 200
+INTEREST_MAX_CONTENT_LENGTH = 64_000  # /interest: its fields together, even in 4-byte characters
+LITE_MAX_CONTENT_LENGTH = 4_096  # /lite: two short fields
 WTF_CSRF_TIME_LIMIT = 3600 * 8
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -40,6 +40,7 @@ from flask import (
 from flask_login import current_user
 
 from .extensions import csrf
+from .request_limits import max_body
 
 bp = Blueprint("delivery", __name__)
 
@@ -70,6 +71,7 @@ def inject_lite_mode():
 
 @bp.post("/lite")
 @csrf.exempt
+@max_body("LITE_MAX_CONTENT_LENGTH")
 def switch_lite():
     """Turn lite mode on or off, then go back to the page the visitor came from.
 

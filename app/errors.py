@@ -15,6 +15,7 @@ def error_messages():
         403: (_("Forbidden"), _("You do not have permission to see this page.")),
         404: (_("Page not found"), _("There is no page at this address. It may have moved.")),
         405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
+        413: (_("Request too large"), _("What you sent is larger than this site accepts. Please shorten it and try again.")),
         429: (_("Too many requests"), _("You have made too many requests. Please wait a minute and try again.")),
         500: (_("Something went wrong"), _("An unexpected error occurred on our side. It has been logged; please try again later.")),
     }

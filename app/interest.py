@@ -53,6 +53,7 @@ from .models import Interest, InterestEvent, Project
 from .models.catalog import utcnow
 from .models.interest import INTEREST_TYPES, ORGANIZATION_TYPES
 from .regions import country_choices, country_name
+from .request_limits import max_body
 
 bp = Blueprint("interest", __name__, url_prefix="/interest")
 
@@ -203,6 +204,7 @@ def rate_limit_reached(_error):
 @bp.route("", methods=["GET", "POST"], endpoint="form")
 @csrf.exempt  # the form checks its own token, so that a failure can keep the typed input
 @limiter.limit(lambda: current_app.config["FORM_RATE_LIMIT"], methods=["POST"])
+@max_body("INTEREST_MAX_CONTENT_LENGTH")
 def interest_form():
     form = InterestForm()
     if request.method == "GET":

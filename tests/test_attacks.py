@@ -294,3 +294,37 @@ def test_confirmation_email_relays_no_free_text_and_is_limited_per_address(inter
     assert all("spam.example" not in body and "PILLS" not in body for body in bodies)
     # Every submission is stored for staff all the same.
     assert len(stored_interests(interest_app)) == 4
+
+
+# Medium: request size limits -------------------------------------------------------------
+
+
+def test_an_oversized_body_gets_a_clear_413_page(client):
+    big = "x" * 2_000_000
+    response = client.post("/account/login", data={"email": "a@example.org", "password": big})
+    assert response.status_code == 413
+    assert html(response).find(id="error-title").get_text() == "Request too large"
+
+
+def test_the_interest_form_has_a_small_cap_and_echoes_nothing_large(client):
+    data = hidden_fields(client.get("/interest"))
+    data.update(valid_input(message="y" * 200_000))
+    response = client.post("/interest", data=data)
+    assert response.status_code == 413
+    assert len(response.get_data()) < 50_000
+    # An ordinary long message (at its 5000-character limit) still gets the form back with input kept.
+    data = hidden_fields(client.get("/interest"))
+    data.update(valid_input(message="é" * 5001))
+    response = client.post("/interest", data=data)
+    assert response.status_code == 422
+
+
+def test_lite_switch_refuses_a_large_body(client):
+    response = client.post("/lite", data={"lite": "1", "next": "/" + "a" * 10_000})
+    assert response.status_code == 413
+
+
+def test_api_answers_413_in_json(client):
+    response = client.get("/api/v1/projects", data="z" * 2_000_000, content_type="text/plain")
+    assert response.status_code == 413
+    assert response.get_json()["error"]["status"] == 413
