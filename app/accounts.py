@@ -350,8 +350,8 @@ def register():
     email = normalise_email(form.email.data)
     existing = find_user(email)
     if existing is not None:
-        # Same answer and similar work as a new registration; tell the owner instead.
-        burn_verification_time(form.password.data)
+        # The same answer and the same work as a new registration (one Argon2
+        # hash, one queued email), so timing tells nobody the address is known.
         hash_password(form.password.data)
         queue_email(
             existing.email,

@@ -328,3 +328,39 @@ def test_api_answers_413_in_json(client):
     response = client.get("/api/v1/projects", data="z" * 2_000_000, content_type="text/plain")
     assert response.status_code == 413
     assert response.get_json()["error"]["status"] == 413
+
+
+# Medium: registration costs the same for a known and an unknown address ------------------
+
+
+class CountingHasher:
+    """Wraps the test hasher and counts the Argon2 runs."""
+
+    def __init__(self, hasher):
+        self.hasher, self.calls = hasher, []
+
+    def hash(self, password):
+        self.calls.append("hash")
+        return self.hasher.hash(password)
+
+    def verify(self, password_hash, password):
+        self.calls.append("verify")
+        return self.hasher.verify(password_hash, password)
+
+
+def test_registration_spends_the_same_argon2_work_either_way(app, client, make_user, monkeypatch):
+    from app import passwords
+    from tests.test_accounts import register
+
+    known = make_user(email="known@example.org")
+    runs = {}
+    hasher = passwords._hasher
+    for label, email in (("known", known), ("new", "new@example.org")):
+        counter = CountingHasher(hasher)
+        monkeypatch.setattr(passwords, "_hasher", counter)
+        response = register(client, email=email)
+        assert response.status_code == 303
+        runs[label] = counter.calls
+        with app.app_context():
+            assert len(emails_to(app, email)) == 1  # queued in the outbox in both cases
+    assert runs["known"] == runs["new"] == ["hash"]
