@@ -17,6 +17,7 @@ BLUEPRINT_MODULES = (
     "staff_interest",
     "accounts",
     "staff",
+    "memberships",
     "api",
     "delivery",
 )

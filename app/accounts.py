@@ -59,6 +59,10 @@ UNCONFIRMED_NOTICE = _l(
     "Confirm your email address with the link we sent you: until then you cannot "
     "propose case studies for your organisation."
 )
+MEMBERSHIP_NOTICE = _l(
+    "The secretariat has not yet confirmed that you work for your organisation: until then "
+    "you cannot propose case studies in its name."
+)
 VERIFY_MAX_AGE = 48 * 3600  # seconds a confirmation link stays valid
 VERIFY_RESEND_INTERVAL = timedelta(minutes=5)  # login re-sends a link at most this often
 
@@ -384,10 +388,16 @@ def create_registration(form, email):
     until the link proves the person reads mail at that address.
     """
     if form.organisation_choice.data == "existing":
+        from .memberships import claim_status
+
         member = db.session.scalar(
             db.select(Member).where(Member.slug == form.member.data, Member.status == "approved")
         )
+        # Naming a member proves nothing: staff approve the claim (or the email domain does).
+        membership_status = claim_status(email, member)
     else:
+        # A new organisation waits for staff as a whole; its registrant is its first contact.
+        membership_status = "approved"
         from .members import unique_member_slug
 
         member = Member(
@@ -404,6 +414,7 @@ def create_registration(form, email):
         password_hash=hash_password(form.password.data),
         role="member",
         member=member,
+        membership_status=membership_status,
         session_token=new_session_token(),
     )
     db.session.add(user)
@@ -563,6 +574,9 @@ def propose():
 
     if current_user.email_verified_at is None:
         flash(UNCONFIRMED_NOTICE, "error")
+        return redirect(url_for("accounts.index"), code=303)
+    if current_user.member_id is not None and not current_user.acts_for_member:
+        flash(MEMBERSHIP_NOTICE, "error")
         return redirect(url_for("accounts.index"), code=303)
     form = ProjectForm()
     values = form.validated_values()

@@ -364,3 +364,90 @@ def test_registration_spends_the_same_argon2_work_either_way(app, client, make_u
         with app.app_context():
             assert len(emails_to(app, email)) == 1  # queued in the outbox in both cases
     assert runs["known"] == runs["new"] == ["hash"]
+
+
+# Medium: a registrant acts for a member organisation only once the link is approved -------
+
+
+@pytest.fixture
+def approved_member(app):
+    with app.app_context():
+        member = Member(
+            slug="seoul", name="Seoul Metropolitan Government", type="local-government",
+            country="KR", website="https://www.seoul.go.kr/", status="approved",
+        )
+        db.session.add(member)
+        db.session.commit()
+    return "seoul"
+
+
+def register_for(client, app, email, member_slug):
+    from tests.test_accounts import confirm_email, register
+
+    response = register(client, email=email, organisation_choice="existing", member=member_slug)
+    assert response.status_code == 303
+    confirm_email(client, app, email)
+    login(client, email)
+
+
+def propose_case_study(client):
+    """POST a proposal straight away (the form page itself redirects when proposing is not allowed)."""
+    from tests.test_staff import PROPOSAL
+
+    token = form_token(client.get("/account/"))
+    return client.post("/account/proposals/new", data=dict(PROPOSAL, csrf_token=token))
+
+
+def project_count(app):
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count()).select_from(Project))
+
+
+def test_claiming_a_member_does_not_let_a_stranger_propose_in_its_name(app, client, approved_member, make_user):
+    register_for(client, app, "eve@evil.example", approved_member)
+    response = propose_case_study(client)
+    assert response.status_code == 303 and response.headers["Location"] == "/account/"
+    assert project_count(app) == 0
+    assert html(client.get("/account/")).find(id="membership-pending") is not None
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == "eve@evil.example"))
+        assert user.membership_status == "pending"
+        user_id = user.id
+
+    staff = app.test_client()
+    login(staff, make_user(role="staff"))
+    page = html(staff.get("/staff/memberships/"))
+    assert "eve@evil.example" in page.find(id="membership-claims").get_text()
+    # Members cannot decide claims, not even their own.
+    token = form_token(client.get("/account/"))
+    assert client.post(f"/staff/memberships/{user_id}/approve", data={"csrf_token": token}).status_code == 403
+    token = form_token(staff.get("/staff/memberships/"))
+    assert staff.post(f"/staff/memberships/{user_id}/reject", data={"csrf_token": token}).status_code == 303
+    assert propose_case_study(client).status_code == 303 and project_count(app) == 0
+    assert staff.post(f"/staff/memberships/{user_id}/approve", data={"csrf_token": token}).status_code == 400
+    assert [e.subject for e in emails_to(app, "eve@evil.example")][-1].startswith("Your link to")
+
+
+def test_staff_approval_lets_the_member_propose(app, client, approved_member, make_user):
+    register_for(client, app, "ada@partner.example", approved_member)
+    with app.app_context():
+        user_id = db.session.scalar(db.select(User.id).where(User.email == "ada@partner.example"))
+    staff = app.test_client()
+    login(staff, make_user(role="staff"))
+    token = form_token(staff.get("/staff/memberships/"))
+    assert staff.post(f"/staff/memberships/{user_id}/approve", data={"csrf_token": token}).status_code == 303
+    response = propose_case_study(client)
+    assert response.headers["Location"].startswith("/account/proposals/")
+    assert project_count(app) == 1
+
+
+def test_an_email_at_the_members_domain_is_proof_enough(app, client, approved_member):
+    register_for(client, app, "kim@seoul.go.kr", approved_member)
+    assert propose_case_study(client).headers["Location"].startswith("/account/proposals/")
+    with app.app_context():
+        assert db.session.scalar(db.select(Project.member_id)) is not None
+
+
+def test_a_lookalike_domain_is_not_proof(app, client, approved_member):
+    register_for(client, app, "kim@notseoul.go.kr", approved_member)
+    assert propose_case_study(client).headers["Location"] == "/account/"
