@@ -13,7 +13,6 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -43,6 +42,7 @@ from .models import Interest, Member, Project, User
 from .models.accounts import MEMBER_TYPES, ProjectReview
 from .models.catalog import utcnow
 from .passwords import burn_verification_time, hash_password, password_problem, verify_password
+from .redirects import safe_next
 from .regions import country_choices
 from .urls import external_url
 
@@ -89,18 +89,6 @@ def normalise_email(email):
 
 def find_user(email):
     return db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
-
-
-def safe_next_url(target):
-    """`target` when it is a path on this site, else None (no open redirects)."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
 
 
 # Forms ----------------------------------------------------------------------
@@ -302,7 +290,7 @@ def resend_verification(user_id):
 @limits.login_limit_per_ip
 @limits.login_limit_per_email
 def login():
-    next_url = safe_next_url(request.args.get("next"))
+    next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(next_url or url_for("accounts.index"))
     form = LoginForm()

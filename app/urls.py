@@ -17,6 +17,7 @@ address so that ``flask run --port N`` keeps working.
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, request, url_for
+from werkzeug.routing import IntegerConverter
 
 #: Absolute URLs outside a request in development (a CLI command), when PUBLIC_URL is not set.
 DEVELOPMENT_URL = "http://127.0.0.1:5000"
@@ -91,5 +92,23 @@ def external_url(endpoint, **values):
     return public_base_url() + path
 
 
+#: The largest id a database column holds (PostgreSQL's integer; SQLite's is larger).
+MAX_DATABASE_ID = 2**31 - 1
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` that only matches ids a database integer can hold.
+
+    A larger number (30 nines) is no row of ours: 404 from routing, instead
+    of an overflow error from the database driver.
+    """
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_DATABASE_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app):
+    """Before the blueprints: every ``<int:...>`` route then uses the bounded converter."""
+    app.url_map.converters["int"] = DatabaseIdConverter
     app.jinja_env.globals["external_url"] = external_url

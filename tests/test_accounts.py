@@ -14,7 +14,6 @@ from app.accounts import (
     VERIFY_SALT,
     make_reset_token,
     make_verification_token,
-    safe_next_url,
     user_for_reset_token,
     user_for_verification_token,
 )
@@ -22,6 +21,7 @@ from app.extensions import db
 from app.models import Member, OutboundEmail, Project, User
 from app.models.catalog import utcnow
 from app.passwords import password_problem, verify_password
+from app.redirects import safe_next as safe_next_url
 from tests.conftest import html
 
 PASSWORD = "correct horse battery"

@@ -451,3 +451,69 @@ def test_an_email_at_the_members_domain_is_proof_enough(app, client, approved_me
 def test_a_lookalike_domain_is_not_proof(app, client, approved_member):
     register_for(client, app, "kim@notseoul.go.kr", approved_member)
     assert propose_case_study(client).headers["Location"] == "/account/"
+
+
+# Low: one safe-redirect helper, bounded ids, private error pages -----------------------------
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["/\t/evil.example", "/\n/evil.example", "/\r\nSet-Cookie: x=1", "//evil.example", "/\\evil.example",
+     "https://evil.example", "/%09/evil.example\x7f", "\t//evil.example"],
+)
+def test_lite_switch_never_redirects_off_site(client, target):
+    response = client.post("/lite", data={"lite": "1", "next": target})
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert location == "/" or location.startswith("/%"), location
+    assert "\n" not in location and "\r" not in location and not location.startswith("//")
+
+
+def test_login_next_refuses_control_characters(client, make_user):
+    response = login(client, make_user(), next_url="/%09/evil.example")
+    assert response.headers["Location"] == "/account/"
+
+
+def test_there_is_one_safe_redirect_helper():
+    definitions = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "app").rglob("*.py")
+        if re.search(r"^def safe_next", path.read_text(), re.M)
+    ]
+    assert definitions == ["app/redirects.py"]
+
+
+HUGE_ID = "9" * 30
+
+
+def test_ids_too_large_for_the_database_are_not_found(app, client, make_user):
+    login(client, make_user())
+    assert client.get(f"/account/proposals/{HUGE_ID}").status_code == 404
+    staff = app.test_client()
+    login(staff, make_user(role="admin"))
+    token = form_token(staff.get("/staff/"))
+    paths = [rule for rule in app.url_map.iter_rules() if "<int:" in rule.rule]
+    assert len(paths) >= 9
+    for rule in paths:
+        path = re.sub(r"<int:\w+>", HUGE_ID, rule.rule)
+        path = re.sub(r"<any\(([\w]+)[^>]*>", r"\1", path)
+        path = re.sub(r"<\w+>", "x", path)
+        method = "POST" if "POST" in rule.methods and "GET" not in rule.methods else "GET"
+        response = staff.open(path, method=method, data={"csrf_token": token})
+        assert response.status_code == 404, (path, response.status_code)
+
+
+def test_error_pages_for_signed_in_users_are_not_stored(client, make_user):
+    login(client, make_user())
+    for path, status in (("/nowhere", 404), ("/staff/", 403), ("/account/proposals/12345", 404)):
+        response = client.get(path)
+        assert response.status_code == status
+        assert response.headers["Cache-Control"] == "private, no-store", path
+    logout_token = form_token(client.get("/account/"))
+    response = client.post("/account/logout", data={"csrf_token": "wrong" + logout_token})
+    assert response.status_code == 400
+    assert response.headers["Cache-Control"] == "private, no-store"
+    # Fingerprinted static files stay cacheable.
+    static = client.get("/static/css/site.css")
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+    static.close()
