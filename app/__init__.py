@@ -35,7 +35,7 @@ def create_app(test_config=None):
     )
     load_config(app, test_config)
 
-    from . import assets, database, errors, htmx, request_limits, security, urls
+    from . import assets, database, errors, htmx, limits, request_limits, security, urls
     from .cli import register_commands
     from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
@@ -47,6 +47,7 @@ def create_app(test_config=None):
     babel.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
+    limits.warn_if_limits_are_per_worker(app)
     login_manager.init_app(app)
     security.init_app(app)
     assets.init_app(app)

@@ -46,6 +46,10 @@ RATELIMIT_ENABLED = True
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 RATELIMIT_STRATEGY = "moving-window"
+# Worker processes serving the app (None: read from gunicorn's -w/--workers,
+# GUNICORN_CMD_ARGS or WEB_CONCURRENCY). With more than one and memory://
+# storage, the app logs a warning at start-up.
+SERVER_WORKERS = None
 # Limits of the public forms (app/limits.py), counted on POST only.
 LOGIN_RATE_LIMIT = "10/minute;50/hour"  # per client IP
 LOGIN_EMAIL_RATE_LIMIT = "20/hour"  # per email address typed, whatever the IP

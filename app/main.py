@@ -53,7 +53,7 @@ def healthz():
     except Exception as error:  # the point is to report it, whatever it is
         db.session.rollback()
         current_app.logger.warning("health check: database unavailable: %s", error)
-        database = {"ok": False, "error": type(error).__name__}
+        database = {"ok": False, "error": "database unavailable"}
     search = index_status() if database["ok"] else {}
     if not database["ok"]:
         status = "error"

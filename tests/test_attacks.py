@@ -517,3 +517,60 @@ def test_error_pages_for_signed_in_users_are_not_stored(client, make_user):
     static = client.get("/static/css/site.css")
     assert "no-store" not in static.headers.get("Cache-Control", "")
     static.close()
+
+
+# Low: /healthz tells the kind of failure, never its text --------------------------------
+
+
+def test_healthz_hides_error_text_and_paths(app, client, monkeypatch, make_project):
+    import sqlalchemy.exc
+
+    from app.search.projects import DEFINITION
+    from app.search.registry import current_generation, index_root
+
+    make_project(slug="p")
+    client.get("/projects?q=p")
+    with app.app_context():
+        generation = current_generation(index_root(DEFINITION))
+    for path in Path(generation).iterdir():
+        if path.is_file():
+            path.write_bytes(b"garbage")
+    body = client.get("/healthz").get_data(as_text=True)
+    assert app.config["SEARCH_INDEX_DIR"] not in body and "/tmp" not in body
+    assert client.get("/healthz").get_json()["search"]["projects"]["error"] in ("index damaged", "index unreadable")
+
+    def broken(*_args, **_kwargs):
+        raise sqlalchemy.exc.OperationalError("SELECT 1", {}, Exception("could not connect to /var/run/postgresql/.s.PGSQL.5432"))
+
+    monkeypatch.setattr(db.session, "execute", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    text = response.get_data(as_text=True)
+    assert "postgresql" not in text and "OperationalError" not in text
+    assert response.get_json()["database"]["error"] == "database unavailable"
+
+
+# Low: memory:// rate limits under several workers -----------------------------------------
+
+
+def test_worker_count_is_read_from_gunicorn():
+    from app.limits import server_worker_count
+
+    gunicorn = "/srv/.venv/bin/gunicorn"
+    assert server_worker_count({}, [gunicorn, "-w", "4", "wsgi:app"], {}) == 4
+    assert server_worker_count({}, [gunicorn, "--workers=3", "wsgi:app"], {}) == 3
+    assert server_worker_count({}, [gunicorn, "-w2", "wsgi:app"], {}) == 2
+    assert server_worker_count({}, [gunicorn, "wsgi:app"], {"GUNICORN_CMD_ARGS": "--workers 5"}) == 5
+    assert server_worker_count({}, [gunicorn, "wsgi:app"], {"WEB_CONCURRENCY": "6"}) == 6
+    assert server_worker_count({}, [gunicorn, "wsgi:app"], {}) == 1
+    assert server_worker_count({}, ["/usr/bin/flask", "run", "-w", "4"], {}) == 1
+    assert server_worker_count({"SERVER_WORKERS": 8}, ["flask"], {}) == 8
+
+
+def test_memory_limits_under_several_workers_warn_at_start(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr("sys.argv", ["/srv/.venv/bin/gunicorn", "-w", "4", "wsgi:app"])
+    create_app(make_test_config(tmp_path, RATELIMIT_ENABLED=True))
+    assert any("memory://" in r.getMessage() and "4 workers" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    create_app(make_test_config(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379"))
+    assert not any("memory://" in r.getMessage() for r in caplog.records)
