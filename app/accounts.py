@@ -33,7 +33,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from . import limits
+from . import limits, login_throttle
 from .database import begin_write
 from .extensions import db, login_manager
 from .forms import select_choices
@@ -288,14 +288,15 @@ def resend_verification(user_id):
 
 @bp.route("/login", methods=["GET", "POST"])
 @limits.login_limit_per_ip
-@limits.login_limit_per_email
 def login():
     next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(next_url or url_for("accounts.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = find_user(form.email.data)
+        email = normalise_email(form.email.data)
+        login_throttle.wait_before_checking(email)  # unknown addresses too: no tell
+        user = find_user(email)
         if user is None:
             burn_verification_time(form.password.data)
         elif verify_password(user.password_hash, form.password.data) and user.active:
@@ -308,9 +309,8 @@ def login():
             if unconfirmed:
                 flash(UNCONFIRMED_NOTICE, "info")
             return redirect(next_url or url_for("accounts.index"), code=303)
-        current_app.logger.warning(
-            "Failed login for %r from %s", normalise_email(form.email.data), request.remote_addr
-        )
+        login_throttle.record_failure(email)
+        current_app.logger.warning("Failed login for %r from %s", email, request.remote_addr)
         form.password.errors.append(_("The email or password is not right."))
     status = 400 if form.errors else 200
     return render_template("accounts/login.html", form=form, next_url=next_url), status
@@ -498,6 +498,8 @@ def reset_password(token):
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@limits.password_check_limit_per_user
+@limits.password_check_limit_per_ip
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():

@@ -52,7 +52,14 @@ RATELIMIT_STRATEGY = "moving-window"
 SERVER_WORKERS = None
 # Limits of the public forms (app/limits.py), counted on POST only.
 LOGIN_RATE_LIMIT = "10/minute;50/hour"  # per client IP
-LOGIN_EMAIL_RATE_LIMIT = "20/hour"  # per email address typed, whatever the IP
+# Per account, no hard limit (it would let anyone lock the owner out): after
+# LOGIN_DELAY_AFTER_FAILURES failures within LOGIN_FAILURE_WINDOW seconds, each
+# attempt on that address waits 0.5 s, doubling per failure, up to the maximum.
+LOGIN_DELAY_AFTER_FAILURES = 5
+LOGIN_DELAY_MAX_SECONDS = 8
+LOGIN_FAILURE_WINDOW = 3600
+# The current-password check on /account/password, per user and per IP.
+PASSWORD_CHECK_RATE_LIMIT = "5/15 minutes;20/day"  # noqa: S105 (a limit, not a password)
 RESET_RATE_LIMIT = "5/hour"  # per IP and per email address
 FORM_RATE_LIMIT = "10/minute;100/day"  # registration, interest: per IP
 

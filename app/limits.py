@@ -32,10 +32,23 @@ def _post_only():
 #: Per client IP, for any public form that stores or sends something (interest, registration).
 form_limit = limiter.limit(_configured("FORM_RATE_LIMIT"), exempt_when=_post_only)
 
-#: Login: per client IP, and per email address whatever the IP (slows distributed guessing).
+#: Login: per client IP. Per account there is no hard limit (anyone could lock the
+#: owner out) but a progressive delay: see app/login_throttle.py.
 login_limit_per_ip = limiter.limit(_configured("LOGIN_RATE_LIMIT"), exempt_when=_post_only)
-login_limit_per_email = limiter.limit(
-    _configured("LOGIN_EMAIL_RATE_LIMIT"), key_func=_submitted_email, exempt_when=_post_only
+
+
+def _signed_in_user():
+    from flask_login import current_user
+
+    return f"user:{current_user.get_id() or 'anonymous'}"
+
+
+#: The current-password check on /account/password: per signed-in user and per IP.
+password_check_limit_per_user = limiter.limit(
+    _configured("PASSWORD_CHECK_RATE_LIMIT"), key_func=_signed_in_user, exempt_when=_post_only
+)
+password_check_limit_per_ip = limiter.limit(
+    _configured("PASSWORD_CHECK_RATE_LIMIT"), exempt_when=_post_only
 )
 
 #: Password reset requests: per IP and per email (each one sends an email).

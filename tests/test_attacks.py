@@ -574,3 +574,80 @@ def test_memory_limits_under_several_workers_warn_at_start(tmp_path, monkeypatch
     caplog.clear()
     create_app(make_test_config(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379"))
     assert not any("memory://" in r.getMessage() for r in caplog.records)
+
+
+# Low: failing on purpose cannot lock the owner out; the password check is limited --------
+
+
+@pytest.fixture
+def limited_app(tmp_path):
+    import uuid
+
+    app = create_app(
+        make_test_config(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_KEY_PREFIX=uuid.uuid4().hex)
+    )
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def add_user(app, email, role="member"):
+    import secrets
+
+    from app.passwords import hash_password
+
+    with app.app_context():
+        db.session.add(
+            User(email=email, password_hash=hash_password(PASSWORD), role=role,
+                 session_token=secrets.token_hex(16), email_verified_at=db.func.now())
+        )
+        db.session.commit()
+
+
+def test_an_attacker_failing_on_purpose_cannot_lock_the_owner_out(limited_app, monkeypatch):
+    from app import login_throttle
+
+    delays = []
+    monkeypatch.setattr(login_throttle, "sleep", delays.append)
+    add_user(limited_app, "victim@example.org")
+    # 40 wrong passwords from 40 addresses (each under the per-IP limit).
+    for n in range(40):
+        attacker = limited_app.test_client()
+        headers = {"REMOTE_ADDR": f"203.0.113.{n}"}
+        token = form_token(attacker.get("/account/login", environ_base=headers))
+        response = attacker.post(
+            "/account/login",
+            data={"email": "Victim@example.org", "password": f"guess {n}", "csrf_token": token},
+            environ_base=headers,
+        )
+        assert response.status_code == 400
+    # Each further guess waits longer (capped), so guessing slows to a crawl...
+    assert delays[0] == 0.5 and delays[1] == 1.0 and max(delays) == 8.0
+    assert len(delays) == 40 - 5
+    # ...yet the owner, from a new client, still gets in with the right password.
+    owner = limited_app.test_client()
+    response = login(owner, "victim@example.org")
+    assert response.status_code == 303
+    assert owner.get("/account/").status_code == 200
+    assert delays[-1] == 8.0
+
+
+def test_the_current_password_check_is_rate_limited(limited_app):
+    add_user(limited_app, "user@example.org")
+    client = limited_app.test_client()
+    login(client, "user@example.org")
+    statuses = []
+    for n in range(8):
+        token = form_token(client.get("/account/password"))
+        statuses.append(
+            client.post(
+                "/account/password",
+                data={"current_password": f"guess {n}", "password": "a new long passphrase",
+                      "password_again": "a new long passphrase", "csrf_token": token},
+            ).status_code
+        )
+    assert statuses[:5] == [400] * 5
+    assert statuses[5:] == [429] * 3
