@@ -27,7 +27,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_fresh, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
@@ -283,6 +283,13 @@ def resend_verification(user_id):
     db.session.commit()
 
 
+def remember_duration(user):
+    """How long "keep me logged in" lasts: shorter for staff, whose sessions can do more."""
+    key = "STAFF_REMEMBER_COOKIE_DURATION" if user.is_staff else "REMEMBER_COOKIE_DURATION"
+    value = current_app.config[key]
+    return value if isinstance(value, timedelta) else timedelta(seconds=int(value))
+
+
 # Views -----------------------------------------------------------------------
 
 
@@ -290,8 +297,10 @@ def resend_verification(user_id):
 @limits.login_limit_per_ip
 def login():
     next_url = safe_next(request.args.get("next"))
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and login_fresh():
         return redirect(next_url or url_for("accounts.index"))
+    # A session restored from the remember-me cookie may log in again here:
+    # privileged actions ask for it (see app/auth.py).
     form = LoginForm()
     if form.validate_on_submit():
         email = normalise_email(form.email.data)
@@ -305,7 +314,7 @@ def login():
                 # Logging in is allowed; acting for the organisation waits for the link.
                 resend_verification(user.id)
             session.clear()
-            login_user(user, remember=form.remember.data)
+            login_user(user, remember=form.remember.data, duration=remember_duration(user))
             if unconfirmed:
                 flash(UNCONFIRMED_NOTICE, "info")
             return redirect(next_url or url_for("accounts.index"), code=303)

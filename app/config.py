@@ -37,6 +37,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = False  # forced on in production (see create_app)
 REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
+# "Keep me logged in" lasts this long (seconds): members, then staff and admins,
+# whose restored sessions still need a fresh login for role changes,
+# deactivation and exports.
+REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
+STAFF_REMEMBER_COOKIE_DURATION = 12 * 3600
 # "production" requires a configured SECRET_KEY and secure cookies.
 ENV_NAME = "development"
 

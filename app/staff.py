@@ -16,7 +16,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from .accounts import EmptyForm, member_type_choices, new_session_token
-from .auth import admin_required, staff_required
+from .auth import admin_required, fresh_login_required, staff_required
 from .database import begin_write
 from .extensions import db
 from .forms import select_choices
@@ -338,6 +338,7 @@ def users():
 
 @bp.post("/users/<int:user_id>/role")
 @admin_required
+@fresh_login_required
 def change_role(user_id):
     form = RoleForm()
     if not form.validate_on_submit():
@@ -354,6 +355,7 @@ def change_role(user_id):
 
 @bp.post("/users/<int:user_id>/<any(deactivate, reactivate):action>")
 @admin_required
+@fresh_login_required
 def change_active(user_id, action):
     if not EmptyForm().validate_on_submit():
         abort(400)

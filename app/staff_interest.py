@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from .auth import staff_required
+from .auth import fresh_login_required, staff_required
 from .database import begin_write
 from .extensions import db
 from .forms import select_choices
@@ -411,6 +411,7 @@ def inbox():
 
 @bp.get("/interest/export.<export_format>")
 @staff_required
+@fresh_login_required
 def export(export_format):
     if export_format not in ("csv", "json"):
         abort(404)

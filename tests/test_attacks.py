@@ -651,3 +651,63 @@ def test_the_current_password_check_is_rate_limited(limited_app):
         )
     assert statuses[:5] == [400] * 5
     assert statuses[5:] == [429] * 3
+
+
+# Low: remember-me is shorter for staff, and privileged actions need a fresh login ---------
+
+
+def remembered_client(app, email):
+    """A new client holding only the remember-me cookie of a login (a stolen or old cookie)."""
+    first = app.test_client()
+    token = form_token(first.get("/account/login"))
+    first.post("/account/login", data={"email": email, "password": PASSWORD, "remember": "y", "csrf_token": token})
+    cookie = first.get_cookie("remember_token")
+    restored = app.test_client()
+    restored.set_cookie("remember_token", cookie.value)
+    return restored, cookie
+
+
+def test_remember_me_is_shorter_for_staff(app, make_user):
+    from datetime import UTC, datetime, timedelta
+
+    _client, member_cookie = remembered_client(app, make_user())
+    _client, admin_cookie = remembered_client(app, make_user(role="admin"))
+    now = datetime.now(UTC)
+    assert member_cookie.expires - now > timedelta(days=20)
+    assert admin_cookie.expires - now < timedelta(days=1)
+
+
+def test_a_restored_session_must_log_in_again_before_privileged_actions(app, make_user):
+    admin_email = make_user(role="admin")
+    target = make_user()
+    with app.app_context():
+        target_id = db.session.scalar(db.select(User.id).where(User.email == target))
+    client, _cookie = remembered_client(app, admin_email)
+    users_page = client.get("/staff/users")
+    assert users_page.status_code == 200  # reading is fine with a restored session
+    token = form_token(users_page)
+    referrer = {"Referer": "http://localhost/staff/users"}
+    for path, data in (
+        (f"/staff/users/{target_id}/role", {"role": "admin"}),
+        (f"/staff/users/{target_id}/deactivate", {}),
+    ):
+        response = client.post(path, data=dict(data, csrf_token=token), headers=referrer)
+        assert response.status_code == 302, path
+        assert response.headers["Location"].startswith("/account/login?next=/staff/users")
+    export = client.get("/staff/interest/export.csv")
+    assert export.status_code == 302 and "/account/login" in export.headers["Location"]
+    with app.app_context():
+        user = db.session.get(User, target_id)
+        assert (user.role, user.active) == ("member", True)
+
+    # Typing the password again makes the session fresh; then the action goes through.
+    page = client.get("/account/login?next=/staff/users")
+    assert page.status_code == 200
+    response = client.post(
+        "/account/login?next=/staff/users",
+        data={"email": admin_email, "password": PASSWORD, "csrf_token": form_token(page)},
+    )
+    assert response.headers["Location"] == "/staff/users"
+    token = form_token(client.get("/staff/users"))
+    assert client.post(f"/staff/users/{target_id}/role", data={"role": "staff", "csrf_token": token}).status_code == 303
+    assert client.get("/staff/interest/export.csv").status_code == 200
