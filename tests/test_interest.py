@@ -71,9 +71,14 @@ def login(client, app, email):
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.email == email))
         session_id = user.get_id()
+    with app.test_request_context(environ_base=client.environ_base):
+        from flask_login.utils import _create_identifier
+
+        identifier = _create_identifier()  # what a real login stores (session protection)
     with client.session_transaction() as session:
         session["_user_id"] = session_id
         session["_fresh"] = True
+        session["_id"] = identifier
 
 
 # ------------------------------------------------------------------ the form
