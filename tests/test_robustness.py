@@ -83,9 +83,14 @@ def staff_client(app):
             db.session.add(user)
             db.session.commit()
         session_id = user.get_id()
+    with app.test_request_context(environ_base=client.environ_base):
+        from flask_login.utils import _create_identifier
+
+        identifier = _create_identifier()  # what a real login stores (session protection)
     with client.session_transaction() as session:
         session["_user_id"] = session_id
         session["_fresh"] = True
+        session["_id"] = identifier
     return client
 
 
