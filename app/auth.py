@@ -6,6 +6,7 @@ again first (`fresh_login_required`, answered by `ask_for_fresh_login`).
 """
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -45,8 +46,8 @@ def ask_for_fresh_login():
     if request.method == "GET":
         back = request.full_path.rstrip("?")
     else:
-        referrer = request.referrer or ""
-        host = request.host_url
-        back = referrer[len(host) - 1:] if referrer.startswith(host) else None
+        referrer = urlsplit(request.referrer or "")
+        same_site = referrer.netloc == request.host
+        back = referrer.path + (f"?{referrer.query}" if referrer.query else "") if same_site else None
     flash(FRESH_LOGIN_NOTICE, "info")
     return redirect(url_for("accounts.login", next=safe_next(back, url_for("staff.dashboard"))))

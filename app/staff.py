@@ -22,6 +22,7 @@ from .extensions import db
 from .forms import select_choices
 from .mail import queue_email
 from .members import member_type_label
+from .memberships import pending_claims_count
 from .models import Member, Project, User
 from .models.accounts import ROLES, ProjectReview
 from .models.catalog import PUBLICATION_STATES
@@ -130,6 +131,7 @@ def dashboard():
         published_projects=count(Project, Project.publication, "published"),
         pending_members=count(Member, Member.status, "pending"),
         approved_members=count(Member, Member.status, "approved"),
+        pending_claims=pending_claims_count(),
     )
 
 

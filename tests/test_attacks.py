@@ -416,6 +416,7 @@ def test_claiming_a_member_does_not_let_a_stranger_propose_in_its_name(app, clie
 
     staff = app.test_client()
     login(staff, make_user(role="staff"))
+    assert html(staff.get("/staff/")).find(id="pending-claims").get_text() == "1"
     page = html(staff.get("/staff/memberships/"))
     assert "eve@evil.example" in page.find(id="membership-claims").get_text()
     # Members cannot decide claims, not even their own.
