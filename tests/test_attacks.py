@@ -10,8 +10,8 @@ from app import create_app
 from app.extensions import db
 from app.markdown import render_markdown
 from app.models import Member, OutboundEmail, Project, User
-from tests.conftest import html, make_test_config
-from tests.test_accounts import PASSWORD, emails_to, fast_hashing, form_token, login  # noqa: F401
+from tests.conftest import PASSWORD, form_token, html, login, make_test_config
+from tests.test_accounts import emails_to
 
 ROOT = Path(__file__).resolve().parent.parent
 HX_EMAIL = "a/hx-post=/staff/projects/37/approve?@x.org"
