@@ -6,7 +6,7 @@ The list takes the page's query string (``q``, the facets, ``page``) plus
 ``lang`` where a translation exists, else the original; ``language`` says which.
 """
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, jsonify, request
 
 from ..api import (
     _ERROR,
@@ -21,6 +21,7 @@ from ..api import (
 from ..search import challenges as challenge_index
 from ..search import solutions as solution_index
 from ..search.listing import search_listing
+from ..urls import external_url
 from .views import (
     MAX_PAGE,
     listing_from_args,
@@ -66,7 +67,7 @@ def challenge_summary(challenge, lang=None):
         "technologies": list(challenge.technologies or []),
         "deadline": challenge.deadline.isoformat() if challenge.deadline else None,
         "status": challenge.current_status,
-        "url": url_for("matchmaking.challenge", slug=challenge.slug, _external=True),
+        "url": external_url("matchmaking.challenge", slug=challenge.slug),
     }
 
 
@@ -80,7 +81,7 @@ def solution_summary(solution, lang=None):
         "themes": list(solution.themes or []),
         "technologies": list(solution.technologies or []),
         "regions": solution_index.regions_of(solution),
-        "url": url_for("matchmaking.solution", slug=solution.slug, _external=True),
+        "url": external_url("matchmaking.solution", slug=solution.slug),
     }
 
 
@@ -102,7 +103,7 @@ def challenge(slug):
             "problem": _text(found, "problem", lang).text,
             "sources": found.sources or [],
             "translations": found.translations or {},
-            "interest_url": url_for("interest.form", challenge=found.slug, _external=True),
+            "interest_url": external_url("interest.form", challenge=found.slug),
         }
     )
 
@@ -129,14 +130,14 @@ def solution(slug):
                     "title": project.title,
                     "city": project.city,
                     "country": project.country,
-                    "url": url_for("catalog.detail", slug=project.slug, _external=True),
+                    "url": external_url("catalog.detail", slug=project.slug),
                 }
                 for project in found.deployed_in
                 if project.is_published
             ],
             "sources": found.sources or [],
             "translations": found.translations or {},
-            "interest_url": url_for("interest.form", solution=found.slug, _external=True),
+            "interest_url": external_url("interest.form", solution=found.slug),
         }
     )
 

@@ -7,13 +7,13 @@ it was about and how far it went.
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Challenge, Match, Solution
 from ..models.matchmaking import MATCH_STAGES
+from ..urls import external_url
 
 STAGE_LABELS = {
     "introduced": _l("Introduced"),
@@ -64,14 +64,14 @@ def public_matches():
 def sitemap_urls():
     """The matchmaking pages for /sitemap.xml: the lists, the outcomes page, every published record."""
     urls = [
-        url_for(endpoint, _external=True)
+        external_url(endpoint)
         for endpoint in ("matchmaking.overview", "matchmaking.challenges", "matchmaking.solutions")
     ]
     for model, endpoint in ((Challenge, "matchmaking.challenge"), (Solution, "matchmaking.solution")):
         slugs = db.session.scalars(
             sa.select(model.slug).where(model.publication == "published").order_by(model.id)
         )
-        urls.extend(url_for(endpoint, slug=slug, _external=True) for slug in slugs)
+        urls.extend(external_url(endpoint, slug=slug) for slug in slugs)
     return urls
 
 

@@ -22,6 +22,7 @@ from ..models.catalog import PUBLICATION_STATES
 from ..regions import country_name
 from ..staff import RejectForm, listing_by_state
 from ..transitions import Transition, allowed_transition, available_actions
+from ..urls import external_url
 from . import suggestions
 
 bp = Blueprint("matchmaking_staff", __name__, url_prefix="/staff/matchmaking")
@@ -115,7 +116,7 @@ def change(kind, row_id, action):
             render_template(
                 "matchmaking/email/published.txt",
                 row=row,
-                url=url_for(public_endpoint, slug=row.slug, _external=True),
+                url=external_url(public_endpoint, slug=row.slug),
             ),
         )
     db.session.commit()
