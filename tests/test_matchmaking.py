@@ -635,3 +635,14 @@ def test_api_takes_lang_like_the_projects_api(app, client, seeded):
     original = client.get(f"/api/v1/solutions/{SRPOST}").get_json()
     assert (original["title"], original["language"]) == ("SRPOST citizen participation systems", "en")
     assert client.get("/api/v1/challenges", query_string={"lang": "tlh"}).status_code == 400
+
+
+def test_a_claim_to_act_for_the_member_not_yet_approved_cannot_propose(app, client, make_user):
+    email = member_with_org(app, make_user)
+    with app.app_context():
+        db.session.scalar(db.select(User).where(User.email == email)).membership_status = "pending"
+        db.session.commit()
+    login(client, app, email)
+    response = client.get("/account/challenges/new")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/account/")
+    assert html(client.get("/account/matchmaking")).find(class_="flash") is not None
