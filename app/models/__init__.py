@@ -10,7 +10,9 @@ from .awards import (
     AwardWinner,
 )
 from .catalog import Project, SearchOutbox, SearchState
+from .events import Event, EventSession, EventSpeaker, EventSubscription
 from .interest import Interest, InterestEvent
+from .introductions import Introduction, IntroductionFollowUp, IntroductionParty
 from .mail import OutboundEmail
 
 __all__ = [
@@ -20,8 +22,15 @@ __all__ = [
     "AwardProgramme",
     "AwardSession",
     "AwardWinner",
+    "Event",
+    "EventSession",
+    "EventSpeaker",
+    "EventSubscription",
     "Interest",
     "InterestEvent",
+    "Introduction",
+    "IntroductionFollowUp",
+    "IntroductionParty",
     "Member",
     "OutboundEmail",
     "Project",
