@@ -19,6 +19,10 @@ BLUEPRINT_MODULES = (
     "staff",
     "api",
     "delivery",
+    "events.views",
+    "events.subscriptions",
+    "events.api",
+    "introductions",
 )
 
 

@@ -81,6 +81,12 @@ INTEREST_NOTIFY_EMAIL = None
 # Submissions per page in the staff inbox.
 INTEREST_PER_PAGE = 25
 
+# How long the emailed links stay valid (seconds): confirming an event subscription,
+# answering an introduction, answering a follow-up.
+EVENTS_CONFIRM_MAX_AGE = 7 * 86400
+INTRODUCTION_LINK_MAX_AGE = 14 * 86400
+INTRODUCTION_FOLLOW_UP_MAX_AGE = 60 * 86400
+
 # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host
 # headers are trusted (Werkzeug's ProxyFix); 0 trusts none.
 PROXY_COUNT = 0

@@ -32,6 +32,7 @@ from .htmx import render
 from .interest import notify_staff
 from .models import Interest, InterestEvent, Member, Project
 from .models.interest import INTEREST_TYPES, ORGANIZATION_TYPES, STATUSES
+from .models.introductions import OUTCOMES
 from .pagination import requested_page
 from .regions import country_choices, country_name
 from .search import ProjectQuery, enqueue, related_projects, search_projects
@@ -461,6 +462,7 @@ def render_detail(interest, status_form=None, note_form=None, status=200):
         project_suggestions=suggestions,
         member_suggestions=suggested_members(interest, projects),
         others=others,
+        outcomes=OUTCOMES,
     )
 
 

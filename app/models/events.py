@@ -64,6 +64,8 @@ class Event(db.Model):
     )
     # The edition's session part this event presents ("Part 1"), "" for none.
     award_part: Mapped[str] = mapped_column(sa.String(80), default="")
+    # When `flask events announce` emailed the confirmed subscribers about it.
+    announced_at: Mapped[dt.datetime | None] = mapped_column()
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

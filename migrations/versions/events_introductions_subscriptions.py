@@ -60,6 +60,7 @@ def upgrade():
     sa.Column('translations', sa.JSON(), nullable=False),
     sa.Column('award_edition_id', sa.Integer(), nullable=True),
     sa.Column('award_part', sa.String(length=80), nullable=False),
+    sa.Column('announced_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['award_edition_id'], ['award_edition.id'], name=op.f('fk_event_award_edition_id_award_edition'), ondelete='SET NULL'),
