@@ -24,7 +24,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from wtforms import EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import Email, Length, Optional, ValidationError
+from wtforms.validators import Email, Length, Optional
 
 from .auth import staff_required
 from .database import begin_write
@@ -299,7 +299,7 @@ def member_contact_choices():
 
 
 class IntroduceForm(FlaskForm):
-    contact = SelectField(_l("A member organisation's contact"), validators=[Optional()])
+    contact = SelectField(_l("A member organisation's contact"))
     name = StringField(_l("Or a name"), validators=[Length(max=200)])
     email = EmailField(
         _l("Their email address"),
@@ -318,22 +318,33 @@ class IntroduceForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.contact.choices = select_choices([("", _("None: I type a name and address"))] + member_contact_choices())
+        self.contact.choices = select_choices(
+            [("", _("None: I type a name and address"))] + member_contact_choices()
+        )
 
-    def validate_contact(self, field):
-        typed = (self.name.data or "").strip() or (self.email.data or "").strip()
-        if field.data and typed:
-            raise ValidationError(_("Choose a member's contact or type a name and address, not both."))
-        if not field.data and not typed:
-            raise ValidationError(_("Choose a member's contact, or type a name and an email address."))
-
-    def validate_name(self, field):
-        if not self.contact.data and (self.email.data or "").strip() and not (field.data or "").strip():
-            raise ValidationError(_("Enter the other party's name."))
-
-    def validate_email(self, field):
-        if not self.contact.data and (self.name.data or "").strip() and not (field.data or "").strip():
-            raise ValidationError(_("Enter the other party's email address."))
+    def validate(self, extra_validators=None):
+        """One of: a member's contact, or a typed name and address."""
+        valid = super().validate(extra_validators)
+        name = (self.name.data or "").strip()
+        email = (self.email.data or "").strip()
+        if self.contact.data and (name or email):
+            self.contact.errors.append(
+                _("Choose a member's contact or type a name and address, not both.")
+            )
+            return False
+        if not self.contact.data:
+            if not name and not email:
+                self.contact.errors.append(
+                    _("Choose a member's contact, or type a name and an email address.")
+                )
+                return False
+            if not name:
+                self.name.errors.append(_("Enter the other party's name."))
+                return False
+            if not email:
+                self.email.errors.append(_("Enter the other party's email address."))
+                return False
+        return valid
 
     def other_party(self):
         """The chosen or typed party as a dict for :func:`create_introduction`."""
