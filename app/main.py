@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, jsonify, make_response, render_templat
 
 from .catalog import THEME_LABELS
 from .extensions import db
-from .models import AwardEdition, Member, Project
+from .models import AwardEdition, Event, Member, Project
 from .search import index_status
 
 bp = Blueprint("main", __name__)
@@ -93,6 +93,9 @@ def sitemap():
     approved = Member.status == "approved"
     for slug in db.session.scalars(db.select(Member.slug).where(approved).order_by(Member.id)):
         urls.append(url_for("members.detail", slug=slug, _external=True))
+    urls.append(url_for("events.index", _external=True))
+    for slug in db.session.scalars(db.select(Event.slug).order_by(Event.id)):
+        urls.append(url_for("events.detail", slug=slug, _external=True))
     return _text_response(render_template("main/sitemap.xml", urls=urls), "application/xml")
 
 

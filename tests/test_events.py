@@ -411,3 +411,10 @@ def test_announce_emails_confirmed_subscribers_once(app, client, runner, seeded)
     assert runner.invoke(args=["events", "announce", "go-smart-general-assembly-2023"]).exit_code == 0
     assert len(emails(app)) == before + 1
     assert runner.invoke(args=["events", "announce", "nope"]).exit_code != 0
+
+
+def test_sitemap_and_navigation_list_the_events(client, seeded):
+    body = client.get("/sitemap.xml").get_data(as_text=True)
+    assert "/events/go-smart-general-assembly-2023</loc>" in body and "/events</loc>" in body
+    nav = html(client.get("/events")).find("nav")
+    assert nav.find("a", href="/events")["aria-current"] == "page"
