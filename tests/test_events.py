@@ -418,3 +418,9 @@ def test_sitemap_and_navigation_list_the_events(client, seeded):
     assert "/events/go-smart-general-assembly-2023</loc>" in body and "/events</loc>" in body
     nav = html(client.get("/events")).find("nav")
     assert nav.find("a", href="/events")["aria-current"] == "page"
+
+
+def test_openapi_describes_the_events(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert {"/events", "/events/{slug}"} <= set(document["paths"])
+    assert "EventSummary" in document["components"]["schemas"]
