@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import selectinload
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, Length, Optional
 
@@ -269,7 +270,9 @@ def introduction_figures():
     """
     made = db.session.scalar(sa.select(sa.func.count(Introduction.id))) or 0
     accepted = db.session.scalars(
-        sa.select(Introduction).where(Introduction.accepted_at.is_not(None))
+        sa.select(Introduction)
+        .where(Introduction.accepted_at.is_not(None))
+        .options(selectinload(Introduction.parties).selectinload(IntroductionParty.follow_ups))
     ).all()
     outcomes = [effective_outcome(introduction) for introduction in accepted]
     return {
@@ -418,6 +421,8 @@ def outcome(introduction_id):
     if introduction is None:
         abort(404)
     interest_id = introduction.interest_id
+    if introduction.state != "accepted":
+        abort(409, description=_("An outcome can be recorded once both parties have accepted."))
     if not form.validate():
         abort(400, description=_("Choose one of the outcomes offered."))
     begin_write()
@@ -447,7 +452,7 @@ def respond(token):
     if problem in ("expired", "invalid"):
         return link_problem(problem)
     introduction = party.introduction
-    if introduction.declined_at is not None and party.response == "pending":
+    if introduction.declined_at is not None and party.response != "declined":
         return render_template(
             "introductions/message.html",
             title=_("The introduction will not go ahead"),

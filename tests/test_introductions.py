@@ -132,6 +132,26 @@ def test_one_declines_nobody_gets_contacts(app, staff, interest_id):
     assert "intro-declined" in timeline_kinds(app, interest_id)
 
 
+def test_outcome_waits_for_both_acceptances(app, staff, interest_id):
+    introduce(staff, interest_id, **OTHER)
+    with app.app_context():
+        introduction_id = db.session.scalar(db.select(Introduction.id))
+    token = form_token(staff.get(f"/staff/interest/{interest_id}"), f"/staff/interest/{interest_id}/notes")
+    response = staff.post(f"/staff/introductions/{introduction_id}/outcome", data={"csrf_token": token, "outcome": "pilot"})
+    assert response.status_code == 409
+    with app.app_context():
+        assert db.session.get(Introduction, introduction_id).outcome == ""
+
+
+def test_accepted_then_declined_by_the_other_the_link_says_it_is_off(app, staff, interest_id):
+    introduce(staff, interest_id, **OTHER)
+    sender_link = link_for(app, "amina@example.org", "/introductions/respond/")
+    answer(app, sender_link, "accept")
+    answer(app, link_for(app, "ben@gabotech.example", "/introductions/respond/"), "decline")
+    page = app.test_client().get(sender_link)
+    assert page.status_code == 409 and "will not go ahead" in page.get_data(as_text=True)
+
+
 def test_decline_first_then_the_other_link_says_it_is_off(app, staff, interest_id):
     introduce(staff, interest_id, **OTHER)
     sender_link = link_for(app, "amina@example.org", "/introductions/respond/")
