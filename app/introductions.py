@@ -302,7 +302,7 @@ def member_contact_choices():
 
 
 class IntroduceForm(FlaskForm):
-    contact = SelectField(_l("A member organisation's contact"))
+    contact = SelectField(_l("A member organisation's contact"), default="")
     name = StringField(_l("Or a name"), validators=[Length(max=200)])
     email = EmailField(
         _l("Their email address"),
