@@ -349,3 +349,14 @@ def test_member_figures_ignore_unapproved(app):
         db.session.add(Member(slug="m", name="M", type="corporation", status="pending"))
         db.session.commit()
         assert introduction_figures() == {"introductions": 0, "accepted": 0, "pilots": 0, "agreements": 0}
+
+
+def test_a_form_without_the_contact_field_uses_the_typed_party(app, staff, interest_id):
+    path = f"/staff/interest/{interest_id}/introduce"
+    token = form_token(staff.get(path), path)
+    response = staff.post(path, data={"csrf_token": token, **OTHER})
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.scalar(db.select(IntroductionParty.email).where(IntroductionParty.role == "other")) == OTHER["email"]
+    response = staff.post(path, data={"csrf_token": token, "contact": "999999", **OTHER})
+    assert response.status_code == 422  # not an offered contact
