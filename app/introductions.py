@@ -264,8 +264,9 @@ def effective_outcome(introduction):
 def introduction_figures():
     """Counts for the public /matchmaking page: no names, no addresses.
 
-    {"introductions": made, "accepted": both parties accepted, "pilots": the
-    outcome is a pilot, "agreements": the outcome is an agreement or contract};
+    {"introductions": made, "accepted": both parties accepted, "pilots": reached a
+    pilot or further (an agreement or contract), "agreements": reached an agreement
+    or contract}, the same "at least" reading as the Match stages of /matchmaking;
     the outcome is what staff recorded, else the latest follow-up answer.
     """
     made = db.session.scalar(sa.select(sa.func.count(Introduction.id))) or 0
@@ -278,7 +279,7 @@ def introduction_figures():
     return {
         "introductions": made,
         "accepted": len(accepted),
-        "pilots": outcomes.count("pilot"),
+        "pilots": outcomes.count("pilot") + outcomes.count("agreement"),
         "agreements": outcomes.count("agreement"),
     }
 

@@ -332,7 +332,7 @@ def test_staff_record_an_outcome(app, staff, interest_id):
     with app.app_context():
         introduction = db.session.get(Introduction, introduction_id)
         assert introduction.outcome == "agreement"
-        assert introduction_figures() == {"introductions": 1, "accepted": 1, "pilots": 0, "agreements": 1}
+        assert introduction_figures() == {"introductions": 1, "accepted": 1, "pilots": 1, "agreements": 1}
     assert "intro-outcome" in timeline_kinds(app, interest_id)
 
 
