@@ -393,6 +393,21 @@ def interest_or_404(interest_id):
     return interest
 
 
+def preselect_member_contact(form, member_slug):
+    """?member=<slug> (from a suggested organisation) starts with that member's first contact."""
+    if not member_slug:
+        return
+    user_id = db.session.scalar(
+        sa.select(User.id)
+        .join(User.member)
+        .where(Member.slug == member_slug, User.active.is_(True), User.email_verified_at.is_not(None))
+        .order_by(User.id)
+        .limit(1)
+    )
+    if user_id is not None:
+        form.contact.data = str(user_id)
+
+
 def render_new(interest, form, status=200):
     return render_template("introductions/new.html", interest=interest, form=form), status
 
@@ -404,6 +419,8 @@ def new(interest_id):
     form = IntroduceForm()
     if interest.suspected_spam:
         return render_template("introductions/new.html", interest=interest, form=None), 409
+    if request.method == "GET":
+        preselect_member_contact(form, request.args.get("member", "").strip())
     if request.method == "GET" or not form.validate():
         return render_new(interest, form, status=200 if request.method == "GET" else 422)
     other = form.other_party()

@@ -360,3 +360,14 @@ def test_a_form_without_the_contact_field_uses_the_typed_party(app, staff, inter
         assert db.session.scalar(db.select(IntroductionParty.email).where(IntroductionParty.role == "other")) == OTHER["email"]
     response = staff.post(path, data={"csrf_token": token, "contact": "999999", **OTHER})
     assert response.status_code == 422  # not an offered contact
+
+
+def test_a_suggested_member_is_preselected(app, staff, interest_id, make_user):
+    email = make_user(role="member")
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        user_id, slug = user.id, user.member.slug
+    page = html(staff.get(f"/staff/interest/{interest_id}/introduce?member={slug}"))
+    assert page.find("select", attrs={"name": "contact"}).find("option", selected=True)["value"] == str(user_id)
+    page = html(staff.get(f"/staff/interest/{interest_id}/introduce?member=nobody"))
+    assert page.find("select", attrs={"name": "contact"}).find("option", selected=True)["value"] == ""
