@@ -476,6 +476,12 @@ def respond(token):
             title=_("The introduction will not go ahead"),
             message=_("The other party declined. Nothing was changed and none of your details were shared."),
         ), 409
+    if problem == "used" and party.response == "pending":
+        return render_template(
+            "introductions/message.html",
+            title=_("This link cannot be used"),
+            message=_("This link no longer works. Nothing was changed."),
+        ), 409
     if problem == "used":
         return render_template(
             "introductions/message.html",
@@ -531,3 +537,50 @@ def follow_up(token):
         title=_("Thank you"),
         message=_("Your answer is recorded: %(answer)s.", answer=OUTCOMES[answer]),
     )
+
+
+# ---------------------------------------------------------------- privacy
+
+
+def _parties_of(address):
+    return db.session.scalars(
+        sa.select(IntroductionParty)
+        .where(sa.func.lower(IntroductionParty.email) == address.strip().lower())
+        .order_by(IntroductionParty.id)
+    ).all()
+
+
+def party_records(address):
+    """What the introductions keep about an address, for `flask privacy export`."""
+    return [
+        {
+            "introduction": party.introduction_id,
+            "proposed_at": party.introduction.created_at.isoformat(timespec="seconds") + "Z",
+            "role": party.role,
+            "name": party.name,
+            "email": party.email,
+            "organisation": party.organisation,
+            "response": party.response,
+            "responded_at": party.responded_at.isoformat(timespec="seconds") + "Z" if party.responded_at else None,
+            "follow_ups": [
+                {"days": f.days, "answer": f.answer or None}
+                for f in party.follow_ups
+                if not f.skipped
+            ],
+        }
+        for party in _parties_of(address)
+    ]
+
+
+def erase_parties(address):
+    """Remove an address's name, email and organisation from every introduction; its links stop
+    working. The answers and outcomes stay, as statistics (the caller commits). Returns how many."""
+    parties = _parties_of(address)
+    for party in parties:
+        party.name = ""
+        party.email = ""
+        party.organisation = ""
+        party.nonce = None
+        for follow_up in party.follow_ups:
+            follow_up.nonce = None
+    return len(parties)

@@ -424,3 +424,14 @@ def test_openapi_describes_the_events(client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert {"/events", "/events/{slug}"} <= set(document["paths"])
     assert "EventSummary" in document["components"]["schemas"]
+
+
+def test_erasing_an_address_removes_its_subscription(app, client):
+    from app.events.subscriptions import erase_subscription, subscription_records
+
+    subscribe(client)
+    with app.app_context():
+        assert subscription_records("Reader@example.org")[0]["status"] == "pending"
+        assert erase_subscription("reader@example.org") == 1
+        db.session.commit()
+        assert subscription_records("reader@example.org") == []

@@ -371,3 +371,20 @@ def test_a_suggested_member_is_preselected(app, staff, interest_id, make_user):
     assert page.find("select", attrs={"name": "contact"}).find("option", selected=True)["value"] == str(user_id)
     page = html(staff.get(f"/staff/interest/{interest_id}/introduce?member=nobody"))
     assert page.find("select", attrs={"name": "contact"}).find("option", selected=True)["value"] == ""
+
+
+def test_erasing_an_address_removes_it_from_introductions_and_kills_its_links(app, staff, interest_id):
+    from app.introductions import erase_parties, party_records
+
+    introduce(staff, interest_id, **OTHER)
+    link = link_for(app, "ben@gabotech.example", "/introductions/respond/")
+    with app.app_context():
+        [record] = party_records("BEN@gabotech.example")
+        assert record["email"] == "ben@gabotech.example" and record["response"] == "pending"
+        assert erase_parties("ben@gabotech.example") == 1
+        db.session.commit()
+        assert party_records("ben@gabotech.example") == []
+        other = db.session.scalar(db.select(IntroductionParty).where(IntroductionParty.role == "other"))
+        assert (other.name, other.email, other.organisation) == ("", "", "")
+    response = app.test_client().get(link)
+    assert response.status_code == 409 and "no longer works" in response.get_data(as_text=True)

@@ -284,3 +284,30 @@ def never_store(response):
 
 def event_by_slug_for_cli(slug):
     return db.session.scalar(db.select(Event).where(Event.slug == slug))
+
+
+def subscription_records(address):
+    """What the events list keeps about an address, for `flask privacy export`."""
+    rows = db.session.scalars(
+        db.select(EventSubscription).where(db.func.lower(EventSubscription.email) == address.strip().lower())
+    )
+    return [
+        {
+            "email": row.email,
+            "status": row.status,
+            "subscribed_at": row.created_at.isoformat(timespec="seconds") + "Z",
+            "confirmed_at": row.confirmed_at.isoformat(timespec="seconds") + "Z" if row.confirmed_at else None,
+            "unsubscribed_at": row.unsubscribed_at.isoformat(timespec="seconds") + "Z" if row.unsubscribed_at else None,
+        }
+        for row in rows
+    ]
+
+
+def erase_subscription(address):
+    """Delete an address from the events list (the caller commits); returns how many rows."""
+    rows = db.session.scalars(
+        db.select(EventSubscription).where(db.func.lower(EventSubscription.email) == address.strip().lower())
+    ).all()
+    for row in rows:
+        db.session.delete(row)
+    return len(rows)
