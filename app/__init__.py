@@ -10,11 +10,11 @@ from . import config as default_config
 
 BLUEPRINT_MODULES = (
     "main",
-    "catalog",
-    "awards",
+    "catalog.views",
+    "awards.views",
     "members",
-    "interest",
-    "staff_interest",
+    "interest.public",
+    "interest.inbox",
     "accounts",
     "staff",
     "api",
@@ -22,7 +22,7 @@ BLUEPRINT_MODULES = (
     "events.views",
     "events.subscriptions",
     "events.api",
-    "introductions",
+    "interest.introductions",
 )
 
 
@@ -38,7 +38,7 @@ def create_app(test_config=None):
     )
     load_config(app, test_config)
 
-    from . import assets, database, errors, htmx, security
+    from . import assets, database, errors, htmx, labels, security
     from .cli import register_commands
     from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
@@ -53,6 +53,7 @@ def create_app(test_config=None):
     security.init_app(app)
     assets.init_app(app)
     htmx.init_app(app)
+    labels.init_app(app)
     errors.init_app(app)
 
     from . import models  # noqa: F401  (registers the tables)

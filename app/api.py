@@ -1,17 +1,19 @@
 """The read-only JSON API under /api/v1, and its OpenAPI 3.1 description.
 
 `GET /api/v1/projects` takes the same query string as /projects (see
-app.catalog.search_from_args). Unknown facet values and over-long queries are
-dropped or shortened and reported in "notices"; a malformed `page` or
+app.catalog.views.search_from_args). An unknown facet value is kept in the
+filter and matches nothing (dropping it would widen the results); it and an
+over-long (shortened) query are reported in "notices"; a malformed `page` or
 `per_page` is a 400 with a message, as are all errors under /api/.
 """
 
 from flask import Blueprint, abort, jsonify, request, url_for
 from flask_babel import gettext as _
 
-from .awards import awards_payload
-from .catalog import MAX_PAGE, published_project_or_404, search_from_args
-from .catalog_io import project_record
+from .awards.views import awards_payload
+from .catalog.io import project_record
+from .catalog.views import published_project_or_404, search_from_args
+from .pagination import MAX_PAGE
 from .search import FACETS, search_projects
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -62,18 +64,14 @@ def projects():
     )
 
 
+SUMMARY_FIELDS = ("slug", "title", "city", "country", "theme", "summary", "status", "year")
+
+
 def _summary(project):
-    return {
-        "slug": project.slug,
-        "title": project.title,
-        "city": project.city,
-        "country": project.country,
-        "theme": project.theme,
-        "summary": project.summary,
-        "status": project.status,
-        "year": project.year,
-        "url": url_for("catalog.detail", slug=project.slug, _external=True),
-    }
+    record = project_record(project)
+    summary = {name: record[name] for name in SUMMARY_FIELDS}
+    summary["url"] = url_for("catalog.detail", slug=project.slug, _external=True)
+    return summary
 
 
 @bp.get("/projects/<slug>")

@@ -41,6 +41,7 @@ from flask import (
 from flask_login import current_user
 
 from .extensions import csrf
+from .redirects import safe_next
 
 bp = Blueprint("delivery", __name__)
 
@@ -62,13 +63,6 @@ def lite_mode():
     return request.headers.get("Save-Data", "").strip().lower() == "on"
 
 
-def safe_next(target):
-    """Only a local path may be a redirect target (no //host, no scheme)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return url_for("main.home")
-    return target
-
-
 @bp.app_context_processor
 def inject_lite_mode():
     return {"lite_mode": lite_mode()}
@@ -84,7 +78,7 @@ def switch_lite():
     (see the module docstring).
     """
     turn_on = request.form.get("lite") == "1"
-    response = redirect(safe_next(request.form.get("next")), code=303)
+    response = redirect(safe_next(request.form.get("next")) or url_for("main.home"), code=303)
     response.set_cookie(
         LITE_COOKIE,
         "1" if turn_on else "0",

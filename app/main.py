@@ -2,7 +2,6 @@
 
 from flask import Blueprint, current_app, jsonify, make_response, render_template, url_for
 
-from .catalog import THEME_LABELS
 from .extensions import db
 from .models import AwardEdition, Event, Member, Project
 from .search import index_status
@@ -39,7 +38,6 @@ def home():
         "main/home.html",
         figures=catalogue_figures(),
         theme_counts=theme_counts(),
-        theme_labels=THEME_LABELS,
     )
 
 
@@ -106,7 +104,7 @@ def projects_feed():
     ).all()
     updated = max((p.updated_at for p in projects), default=None)
     body = render_template(
-        "main/projects.atom.xml", projects=projects, updated=updated, theme_labels=THEME_LABELS
+        "main/projects.atom.xml", projects=projects, updated=updated
     )
     return _text_response(body, "application/atom+xml")
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from app.extensions import db
-from app.introductions import introduction_figures, send_due_follow_ups
+from app.interest.introductions import introduction_figures, send_due_follow_ups
 from app.models import (
     Interest,
     InterestEvent,
@@ -18,8 +18,8 @@ from app.models import (
     OutboundEmail,
     User,
 )
-from tests.conftest import html, make_test_config
-from tests.test_interest import count, hidden_fields, login, valid_input
+from tests.conftest import html, login, make_test_config
+from tests.test_interest import count, hidden_fields, valid_input
 from tests.test_staff_interest import form_token
 
 OTHER = {"name": "Ben Lee", "email": "ben@gabotech.example", "organisation": "Gabotech"}
@@ -44,7 +44,7 @@ def interest_id(app):
 
 @pytest.fixture
 def staff(app, client, make_user):
-    login(client, app, make_user(role="staff"))
+    login(client, make_user(role="staff"))
     return client
 
 
@@ -249,7 +249,7 @@ def test_only_staff_can_introduce(app, client, interest_id, make_user):
     path = f"/staff/interest/{interest_id}/introduce"
     assert client.get(path).status_code == 302
     assert client.post(path, data=OTHER).status_code in (302, 400)
-    login(client, app, make_user(role="member"))
+    login(client, make_user(role="member"))
     assert client.get(path).status_code == 403
     assert client.get("/staff/interest/999999/introduce").status_code == 403
     assert count(app, Introduction) == 0
@@ -374,7 +374,7 @@ def test_a_suggested_member_is_preselected(app, staff, interest_id, make_user):
 
 
 def test_erasing_an_address_removes_it_from_introductions_and_kills_its_links(app, staff, interest_id):
-    from app.introductions import erase_parties, party_records
+    from app.interest.introductions import erase_parties, party_records
 
     introduce(staff, interest_id, **OTHER)
     link = link_for(app, "ben@gabotech.example", "/introductions/respond/")

@@ -13,13 +13,13 @@ from ..api import (
     allow_cross_origin_reads,
 )
 from ..extensions import db
+from ..pagination import MAX_PAGE
 from .records import event_by_slug, event_record, event_summary, filtered_events
 from .views import requested_filters
 
 bp = Blueprint("events_api", __name__, url_prefix="/api/v1/events")
 bp.after_request(allow_cross_origin_reads)
 
-MAX_PAGE = 10000
 
 
 @bp.get("")

@@ -22,12 +22,12 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from wtforms import BooleanField, EmailField, HiddenField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
+from ..clock import utcnow
 from ..database import begin_write
 from ..extensions import csrf, db, limiter
-from ..interest import fill_time_concern, sign_start_time
+from ..interest.public import fill_time_concern, sign_start_time
 from ..mail import queue_email
 from ..models import Event, EventSubscription
-from ..models.catalog import utcnow
 from .records import absolute_url
 
 bp = Blueprint("event_subscriptions", __name__, url_prefix="/events")

@@ -9,11 +9,12 @@ from .awards import (
     AwardSession,
     AwardWinner,
 )
-from .catalog import Project, SearchOutbox, SearchState
+from .catalog import Project, ProjectReview
 from .events import Event, EventSession, EventSpeaker, EventSubscription
 from .interest import Interest, InterestEvent
 from .introductions import Introduction, IntroductionFollowUp, IntroductionParty
 from .mail import OutboundEmail
+from .search import SearchOutbox, SearchState
 
 __all__ = [
     "AwardCategory",
@@ -34,6 +35,7 @@ __all__ = [
     "Member",
     "OutboundEmail",
     "Project",
+    "ProjectReview",
     "SearchOutbox",
     "SearchState",
     "User",

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
+from ..clock import utcnow
 from ..extensions import db
 from .awards import schedule
-from .catalog import utcnow
 
 EVENT_KINDS = {
     "webinar": _l("Webinar"),

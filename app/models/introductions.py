@@ -6,7 +6,7 @@ that makes it single-use: it is cleared once the party has answered). Only
 when both accept does each receive the other's contact details. 30 and 90
 days later each party is asked how it went (`IntroductionFollowUp`), and
 staff may record an outcome. Nothing here is ever public: the only public
-figures are counts (see app/introductions.py, `introduction_figures`).
+figures are counts (see app/interest/introductions.py, `introduction_figures`).
 """
 
 import datetime as dt
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
+from ..clock import utcnow
 from ..extensions import db
-from .catalog import utcnow
 
 RESPONSES = {
     "pending": _l("Waiting for an answer"),

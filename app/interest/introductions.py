@@ -27,22 +27,22 @@ from sqlalchemy.orm import selectinload
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, Length, Optional
 
-from .auth import staff_required
-from .database import begin_write
-from .events.records import absolute_url
-from .extensions import db
-from .forms import select_choices
-from .mail import queue_email
-from .models import Interest, InterestEvent, Member, User
-from .models.catalog import utcnow
-from .models.introductions import (
+from ..auth import staff_required
+from ..clock import utcnow
+from ..database import begin_write
+from ..events.records import absolute_url
+from ..extensions import db
+from ..forms import select_choices
+from ..mail import queue_email
+from ..models import Interest, InterestEvent, Member, User
+from ..models.introductions import (
     FOLLOW_UP_DAYS,
     OUTCOMES,
     Introduction,
     IntroductionFollowUp,
     IntroductionParty,
 )
-from .staff_interest import change_status
+from .workflow import change_status
 
 bp = Blueprint("introductions", __name__)
 

@@ -7,10 +7,11 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from .extensions import db
-from .htmx import render
-from .models import AwardEdition, AwardWinner
-from .regions import REGIONS, country_name
+from ..extensions import db
+from ..htmx import render
+from ..labels import REGIONS
+from ..models import AwardEdition, AwardWinner
+from ..regions import country_name
 
 bp = Blueprint("awards", __name__, url_prefix="/awards")
 

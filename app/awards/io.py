@@ -31,8 +31,9 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .extensions import db
-from .models import (
+from ..extensions import db
+from ..labels import THEMES
+from ..models import (
     AwardCategory,
     AwardEdition,
     AwardJudge,
@@ -41,12 +42,9 @@ from .models import (
     AwardWinner,
     Project,
 )
-from .models.awards import parse_timezone
-from .models.catalog import THEMES
-from .regions import region_of
-from .search.outbox import enqueue
-
-DEMO_DATA = Path(__file__).parent / "demo_data" / "awards.json"
+from ..models.awards import parse_timezone
+from ..regions import region_of
+from ..search.outbox import enqueue
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -135,12 +133,6 @@ def import_documents(documents):
     if problems:
         raise AwardImportError(problems)
     return [upsert_edition(document) for document in documents]
-
-
-def seed_awards():
-    """Upsert the bundled award editions (the catalogue's demo projects must exist first)."""
-    editions = import_documents(read_documents(DEMO_DATA))
-    return f"{len(editions)} edition(s), {sum(len(e.winners) for e in editions)} winner(s)"
 
 
 # Validation ---------------------------------------------------------------
