@@ -2,6 +2,7 @@
 and the double opt-in subscription to future events."""
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -233,6 +234,14 @@ def test_interest_form_aimed_at_an_event(app, client, seeded):
     with app.app_context():
         interest = db.session.scalar(db.select(Interest))
         assert interest.event.slug == "go-smart-general-assembly-2023"
+
+
+def test_the_interest_export_names_the_event(app, client, runner, seeded):
+    data = hidden_fields(client.get("/interest?event=wego-awards-4-ceremony"))
+    data.update(valid_input())
+    client.post("/interest", data=data)
+    result = runner.invoke(args=["interest", "export", "--format", "json"])
+    assert json.loads(result.output)[0]["event"] == "wego-awards-4-ceremony"
 
 
 def test_interest_form_with_an_unknown_event_says_so(client, seeded):
