@@ -19,6 +19,7 @@ BLUEPRINT_MODULES = (
     "staff",
     "api",
     "delivery",
+    "i18n.content_staff",
     "events.views",
     "events.subscriptions",
     "events.api",
@@ -41,6 +42,7 @@ def create_app(test_config=None):
     from . import assets, database, errors, htmx, labels, security
     from .cli import register_commands
     from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+    from .i18n import content as i18n_content
 
     db.init_app(app)
     database.init_app(app)
@@ -55,6 +57,7 @@ def create_app(test_config=None):
     htmx.init_app(app)
     labels.init_app(app)
     errors.init_app(app)
+    i18n_content.init_app(app)
 
     from . import models  # noqa: F401  (registers the tables)
     from .search import init_app as init_search
