@@ -444,3 +444,22 @@ def test_erasing_an_address_removes_its_subscription(app, client):
         assert erase_subscription("reader@example.org") == 1
         db.session.commit()
         assert subscription_records("reader@example.org") == []
+
+
+def test_a_translated_event_is_shown_in_the_page_language(app, client):
+    with app.app_context():
+        db.session.add(Event(
+            slug="fr", kind="webinar", title="Smart parking webinar", summary="About parking.",
+            date=dt.date(2024, 1, 1), timezone="UTC", language="en",
+            translations={"fr": {"title": "Webinaire stationnement", "summary": "Sur le stationnement.", "source": "human", "reviewed": True}},
+        ))
+        db.session.commit()
+    assert html(client.get("/events/fr")).find("h1").get_text() == "Smart parking webinar"
+    from app.i18n.content import babel_locale
+
+    app.extensions["babel"].locale_selector = lambda: babel_locale("fr")  # as /fr/ would
+    page = html(client.get("/events/fr"))
+    assert page.find("h1").get_text() == "Webinaire stationnement"
+    assert page.find("p", class_="lead").get_text() == "Sur le stationnement."
+    listing = html(client.get("/events"))
+    assert listing.select_one("li.event h3 a").get_text() == "Webinaire stationnement"
