@@ -6,30 +6,16 @@ import re
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, url_for
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import AwardEdition, Event, EventSession, EventSpeaker
 from ..models.awards import parse_timezone
 from ..models.events import EVENT_FORMATS, EVENT_KINDS
+from ..urls import external_url
 
 EVENTS_DATA = Path(__file__).resolve().parent.parent / "demo_data" / "events.json"
-# Outside a request (a CLI command sending email) and without PUBLIC_URL.
-DEVELOPMENT_URL = "http://127.0.0.1:5000"
 _ETC_ZONE = re.compile(r"^Etc/GMT([+-])(\d{1,2})$")
-
-
-def absolute_url(endpoint, **values):
-    """An absolute URL for emails and calendar files, from PUBLIC_URL when it is configured."""
-    base = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
-    if has_request_context() and not base:
-        return url_for(endpoint, _external=True, **values)
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(base or DEVELOPMENT_URL)
-    adapter = current_app.url_map.bind(parts.netloc, url_scheme=parts.scheme, script_name=parts.path or "/")
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def zone_label(name):
@@ -115,8 +101,8 @@ def event_summary(event):
         "venue": event.venue,
         "summary": event.summary,
         "award_edition": event.award_edition.slug if event.award_edition else None,
-        "url": url_for("events.detail", slug=event.slug, _external=True),
-        "ics_url": url_for("events.calendar_file", slug=event.slug, _external=True),
+        "url": external_url("events.detail", slug=event.slug),
+        "ics_url": external_url("events.calendar_file", slug=event.slug),
     }
 
 

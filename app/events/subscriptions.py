@@ -25,10 +25,10 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length
 from ..clock import utcnow
 from ..database import begin_write
 from ..extensions import csrf, db, limiter
-from ..interest.public import fill_time_concern, sign_start_time
+from ..interest.public import consume_start_time, fill_time_concern, sign_start_time
 from ..mail import queue_email
 from ..models import Event, EventSubscription
-from .records import absolute_url
+from ..urls import external_url
 
 bp = Blueprint("event_subscriptions", __name__, url_prefix="/events")
 
@@ -89,13 +89,13 @@ def read_confirmation_token(token):
 
 
 def unsubscribe_headers(subscription):
-    url = absolute_url("event_subscriptions.unsubscribe", token=subscription.unsubscribe_token)
+    url = external_url("event_subscriptions.unsubscribe", token=subscription.unsubscribe_token)
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def queue_list_email(subscription, subject, template, **context):
     """Queue an email to a list address, with the unsubscribe link and headers (the caller commits)."""
-    unsubscribe_url = absolute_url("event_subscriptions.unsubscribe", token=subscription.unsubscribe_token)
+    unsubscribe_url = external_url("event_subscriptions.unsubscribe", token=subscription.unsubscribe_token)
     body = render_template(template, unsubscribe_url=unsubscribe_url, **context)
     return queue_email(subscription.email, subject, body, headers=unsubscribe_headers(subscription))
 
@@ -108,7 +108,7 @@ def send_confirmation(subscription):
         subscription,
         _("Confirm: email me about future events"),
         "events/email_confirm_subscription.txt",
-        confirm_url=absolute_url("event_subscriptions.confirm", token=confirmation_token(subscription)),
+        confirm_url=external_url("event_subscriptions.confirm", token=confirmation_token(subscription)),
         max_age_days=current_app.config["EVENTS_CONFIRM_MAX_AGE"] // 86400,
     )
 
@@ -178,6 +178,7 @@ def subscribe():
             notice = _("Your session expired before the form was sent. Nothing is lost: please submit again.")
         return render_subscribe(form, notice, status=status)
     spam_reason = fill_time_concern(form.started.data)
+    consume_start_time(form.started.data)
     begin_write()
     subscribe_address(form.email.data, spam_reason=spam_reason)
     db.session.commit()
@@ -260,8 +261,8 @@ def announce_event(event):
         .where(EventSubscription.status == "confirmed")
         .order_by(EventSubscription.id)
     ).all()
-    event_url = absolute_url("events.detail", slug=event.slug)
-    ics_url = absolute_url("events.calendar_file", slug=event.slug)
+    event_url = external_url("events.detail", slug=event.slug)
+    ics_url = external_url("events.calendar_file", slug=event.slug)
     for subscription in subscriptions:
         queue_list_email(
             subscription,

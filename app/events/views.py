@@ -13,9 +13,9 @@ from ..extensions import db
 from ..forms import select_choices
 from ..htmx import render
 from ..models.events import EVENT_KINDS
+from ..urls import external_url
 from . import ics
 from .records import (
-    absolute_url,
     event_by_slug,
     event_years,
     filtered_events,
@@ -92,7 +92,7 @@ def detail(slug):
 @bp.get("/<slug>.ics")
 def calendar_file(slug):
     event = event_or_404(slug)
-    url = absolute_url("events.detail", slug=event.slug)
+    url = external_url("events.detail", slug=event.slug)
     host = url.split("/")[2].split(":")[0]
     description = "\n\n".join(part for part in (event.summary, url) if part)
     body = ics.calendar(

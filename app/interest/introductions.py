@@ -30,7 +30,6 @@ from wtforms.validators import Email, Length, Optional
 from ..auth import staff_required
 from ..clock import utcnow
 from ..database import begin_write
-from ..events.records import absolute_url
 from ..extensions import db
 from ..forms import select_choices
 from ..mail import queue_email
@@ -42,6 +41,7 @@ from ..models.introductions import (
     IntroductionFollowUp,
     IntroductionParty,
 )
+from ..urls import external_url
 from .workflow import change_status
 
 bp = Blueprint("introductions", __name__)
@@ -142,7 +142,7 @@ def create_introduction(interest, actor, other, message=""):
                 party=party,
                 other=introduction.other_party(party),
                 introduction=introduction,
-                link=absolute_url("introductions.respond", token=consent_token(party)),
+                link=external_url("introductions.respond", token=consent_token(party)),
                 max_age_days=max_age_days,
             ),
         )
@@ -222,7 +222,7 @@ def send_due_follow_ups(now=None):
                         party=party,
                         other=introduction.other_party(party),
                         days=days,
-                        link=absolute_url("introductions.follow_up", token=follow_up_token(follow_up)),
+                        link=external_url("introductions.follow_up", token=follow_up_token(follow_up)),
                     ),
                 )
                 log(introduction.interest, "intro-follow-up", f"{days}: {party_label(party)}")
