@@ -1,7 +1,7 @@
 """events, event subscriptions, introductions; interest.event_id, outbound_email.headers
 
 Revision ID: events_introductions
-Revises: a1b2translations
+Revises: security_membership
 Create Date: 2026-12-02 16:29:24.975063
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'events_introductions'
-down_revision = 'a1b2translations'
+down_revision = 'security_membership'
 branch_labels = None
 depends_on = None
 
