@@ -233,6 +233,10 @@ def events_announce_command(slug):
     event = event_by_slug_for_cli(slug)
     if event is None:
         raise click.ClickException(f"no event {slug!r}")
+    from .events.records import today_utc
+
+    if event.date < today_utc():
+        raise click.ClickException(f"{slug} took place on {event.date}: only upcoming events are announced")
     if event.announced_at is not None:
         click.echo(f"{slug} was already announced on {event.announced_at:%Y-%m-%d %H:%M} UTC; nothing sent.")
         return
