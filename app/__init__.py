@@ -25,6 +25,10 @@ BLUEPRINT_MODULES = (
     "matchmaking.staff",
     "matchmaking.proposals",
     "i18n.content_staff",
+    "events.views",
+    "events.subscriptions",
+    "events.api",
+    "interest.introductions",
 )
 
 

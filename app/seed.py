@@ -73,6 +73,13 @@ def seed_members(path=MEMBERS_DATA):
     return len(records)
 
 
+def seed_events():
+    """Upsert the bundled demo events (after the award editions they link to)."""
+    from .events.records import seed_events as upsert_demo_events
+
+    return upsert_demo_events()
+
+
 def seed_challenges():
     from .matchmaking.records import seed_challenges as seed
 
@@ -97,6 +104,7 @@ SEEDERS = (
     ("projects", seed_projects),
     ("awards", seed_awards),
     ("members", seed_members),
+    ("events", seed_events),
     ("challenges", seed_challenges),
     ("solutions", seed_solutions),
     ("matches", seed_matches),

@@ -91,6 +91,18 @@ def set_up_challenges(app, make_project, make_user):
     return "/challenges?region=asia-pacific"
 
 
+def set_up_events(app, make_project, make_user):
+    import datetime as dt
+
+    from app.models import Event
+
+    with app.app_context():
+        for n in range(2):
+            db.session.add(Event(slug=f"e{n}", kind="webinar", title=f"Event {n}", date=dt.date(2024, 1, 1 + n)))
+        db.session.commit()
+    return "/events?kind=webinar"
+
+
 # (the partial a view renders for htmx, how to reach the view, who looks)
 CASES = {
     "catalog/_search_response.html": (set_up_catalog, None),
@@ -98,6 +110,7 @@ CASES = {
     "awards/_winners.html": (set_up_awards, None),
     "interest/_form.html": (set_up_interest_form, None),
     "matchmaking/_listing_response.html": (set_up_challenges, None),
+    "events/_results.html": (set_up_events, None),
     "staff_interest/_results.html": (set_up_inbox, "staff"),
     "staff_interest/_results.html project": (set_up_project_inbox, "staff"),
 }

@@ -210,6 +210,22 @@ def test_outcomes_page_counts_from_the_data(app, client, seeded):
         db.session.add(Match(slug="new-one", parties=["A", "B"], stage="contract"))
         db.session.commit()
     assert figures() == {"introductions": 6, "accepted": 5, "pilots": 5, "agreements": 3, "projects": 5}
+    # Introductions made from the inbox count too: one made, one accepted that became a pilot.
+    from datetime import datetime
+
+    from app.models import Introduction
+
+    with app.app_context():
+        interest = Interest(token="t", name="N", email="n@example.org", organization="O",
+                            organization_type="other", country="UG", interest_type="learn", message="M")
+        db.session.add(interest)
+        db.session.flush()
+        db.session.add_all([
+            Introduction(interest_id=interest.id),
+            Introduction(interest_id=interest.id, accepted_at=datetime(2026, 1, 1), outcome="pilot"),
+        ])
+        db.session.commit()
+    assert figures() == {"introductions": 8, "accepted": 6, "pilots": 6, "agreements": 3, "projects": 5}
 
 
 # ------------------------------------------------------------------ API

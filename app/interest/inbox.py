@@ -31,6 +31,7 @@ from ..labels import INTEREST_STATUSES as STATUSES
 from ..labels import INTEREST_TYPES, ORGANIZATION_TYPES
 from ..matchmaking.suggestions import for_interest as interest_suggestions
 from ..models import Interest, Project
+from ..models.introductions import OUTCOMES
 from ..pagination import paginate
 from ..regions import country_choices, country_name
 from ..search import interest as interest_search
@@ -257,6 +258,7 @@ def render_detail(interest, status_form=None, note_form=None, status=200):
         suggestions=suggestions,
         member_suggestions=suggested_members(interest, behind) if suggestions else [],
         others=others,
+        outcomes=OUTCOMES,
     )
 
 

@@ -1,4 +1,4 @@
-"""Outcomes in public: the matches the networks made, and figures computed from them.
+"""Outcomes in public: the matches the networks made, and figures computed from them and from the introductions.
 
 Nothing personal is here: a match names organisations, a city, a year, what
 it was about and how far it went.
@@ -25,11 +25,11 @@ STAGE_LABELS = {
 
 @dataclass(frozen=True)
 class Figures:
-    introductions: int  # every match recorded
-    accepted: int  # both parties went ahead: a pilot or further
+    introductions: int  # every match recorded, and every introduction made from the inbox
+    accepted: int  # both sides went ahead: a match past "introduced", an introduction both accepted
     pilots: int  # reached a pilot or further
     agreements: int  # reached an agreement or a contract
-    projects: int  # became a case study in the catalogue
+    projects: int  # matches that became a case study in the catalogue
 
 
 def _at_least(stage):
@@ -37,16 +37,18 @@ def _at_least(stage):
 
 
 def figures():
-    """The outcome figures, counted in the database."""
+    """The outcome figures, counted in the database: the recorded matches plus the inbox's introductions."""
+    from ..interest.introductions import introduction_figures
 
     def count(*conditions):
         return db.session.scalar(sa.select(sa.func.count(Match.id)).where(*conditions)) or 0
 
+    made = introduction_figures()
     return Figures(
-        introductions=count(),
-        accepted=count(Match.stage != "introduced"),
-        pilots=count(Match.stage.in_(_at_least("pilot"))),
-        agreements=count(Match.stage.in_(_at_least("agreement"))),
+        introductions=count() + made["introductions"],
+        accepted=count(Match.stage != "introduced") + made["accepted"],
+        pilots=count(Match.stage.in_(_at_least("pilot"))) + made["pilots"],
+        agreements=count(Match.stage.in_(_at_least("agreement"))) + made["agreements"],
         projects=count(Match.project_id.is_not(None)),
     )
 

@@ -10,7 +10,9 @@ from .awards import (
     AwardWinner,
 )
 from .catalog import Project, ProjectReview
+from .events import Event, EventSession, EventSpeaker, EventSubscription
 from .interest import Interest, InterestEvent
+from .introductions import Introduction, IntroductionFollowUp, IntroductionParty
 from .mail import OutboundEmail
 from .matchmaking import Challenge, Match, Solution
 from .search import SearchOutbox, SearchState
@@ -23,8 +25,15 @@ __all__ = [
     "AwardSession",
     "AwardWinner",
     "Challenge",
+    "Event",
+    "EventSession",
+    "EventSpeaker",
+    "EventSubscription",
     "Interest",
     "InterestEvent",
+    "Introduction",
+    "IntroductionFollowUp",
+    "IntroductionParty",
     "Match",
     "Member",
     "OutboundEmail",

@@ -35,6 +35,10 @@ class Interest(db.Model):
     solution_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("solution.id", ondelete="SET NULL"), index=True
     )
+    # The event the interest is about (/interest?event=<slug>), if any.
+    event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("event.id", ondelete="SET NULL"), index=True
+    )
     message: Mapped[str] = mapped_column(sa.Text)
     consent: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(sa.String(20), default="received", index=True)
@@ -51,6 +55,7 @@ class Interest(db.Model):
     project = relationship("Project")
     challenge = relationship("Challenge")
     solution = relationship("Solution")
+    event = relationship("Event")
     user = relationship("User")
     events = relationship(
         "InterestEvent",

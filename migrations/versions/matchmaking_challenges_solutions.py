@@ -1,7 +1,7 @@
 """matchmaking: challenges, solutions, matches, and what an interest is aimed at
 
 Revision ID: matchmaking
-Revises: security_membership
+Revises: events_introductions
 Create Date: 2026-12-02 16:26:55.080472
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'matchmaking'
-down_revision = 'security_membership'
+down_revision = 'events_introductions'
 branch_labels = None
 depends_on = None
 
