@@ -58,7 +58,12 @@ def projects():
         suggestion=result.suggestion,
         corrected=result.corrected,
         degraded=result.degraded,
-        notices=search.notices,
+        notices=search.notices + [notice.text for notice in result.notices],
+        see_also=[
+            {"label": label, "url": url_for(endpoint, _external=True, **params)}
+            for notice in result.notices
+            for label, endpoint, params in notice.links
+        ],
     )
 
 
@@ -170,6 +175,11 @@ OPENAPI = {
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
                     {"name": "per_page", "in": "query",
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
+                    {"name": "lang", "in": "query", "schema": {"type": "string"},
+                     "description": "The visitor's language (e.g. fr, zh-Hant): text in it ranks "
+                                    "higher. A query matches text in every language."},
+                    {"name": "nocorrect", "in": "query", "schema": {"type": "string", "enum": ["1"]},
+                     "description": "Never replace a misspelt word (a suggestion is still given)."},
                 ],
                 "responses": {
                     "200": {
@@ -186,12 +196,21 @@ OPENAPI = {
                                             "items": {"$ref": "#/components/schemas/ProjectSummary"}},
                                 "facets": {"type": "object", "additionalProperties": {
                                     "type": "object", "additionalProperties": {"type": "integer"}}},
-                                "suggestion": {"type": ["string", "null"]},
+                                "suggestion": {"type": ["string", "null"],
+                                               "description": "The corrected query when `corrected`, "
+                                                              "else a \"did you mean\" offer."},
                                 "corrected": {"type": "boolean",
                                               "description": "True when results are for the suggestion."},
                                 "degraded": {"type": "boolean",
                                              "description": "True when the search index was unavailable."},
-                                "notices": {"type": "array", "items": {"type": "string"}},
+                                "notices": {"type": "array", "items": {"type": "string"},
+                                            "description": "What was changed in the request, and "
+                                                           "places or members named with no case studies."},
+                                "see_also": {"type": "array", "description": "Where those places and "
+                                             "members have something: their projects, the member page.",
+                                             "items": {"type": "object", "properties": {
+                                                 "label": {"type": "string"},
+                                                 "url": {"type": "string", "format": "uri"}}}},
                             },
                         }}},
                     },

@@ -100,7 +100,9 @@ def _cjk_entries(run, session):
     for key in _cjk_keys():
         if len(key) >= 2 and key in text:
             found |= vocabulary.lookup([key], session)
-    return found
+    # Names inside a compound stand for places and facets; a thesaurus word
+    # inside one ("垃圾" in "垃圾車", a garbage truck) would widen it too much.
+    return {entry for entry in found if entry[0] != "synonyms"}
 
 
 _cjk_cache: list = []

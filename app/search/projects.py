@@ -75,7 +75,7 @@ def build_schema():
     return Schema(
         id=ID(stored=True, unique=True),
         entity=NUMERIC(sortable=True, bits=64, signed=False),
-        title_key=ID,
+        title_key=KEYWORD(commas=True, lowercase=False, scorable=False),
         city_key=ID,
         spelling=TEXT(analyzer=PREANALYZED, phrase=False),
         pairs=KEYWORD(lowercase=False, scorable=False),
@@ -161,7 +161,14 @@ def project_document(project):
         {
             "id": str(project.id),
             "entity": project.id,
-            "title_key": normalize(project.title),
+            "title_key": ",".join(
+                dict.fromkeys(
+                    normalize(title)
+                    for title in [project.title]
+                    + [values.get("title") for values in translations.values()]
+                    if isinstance(title, str) and normalize(title)
+                )
+            ),
             "city_key": normalize(project.city),
             "year": project.year or 0,
             "created": int(project.created_at.timestamp()) if project.created_at else 0,
