@@ -18,8 +18,10 @@ words come from the same pass):
    Chinese and unknown ones) is folded only. Arabic words lose the article
    and a few light affixes in every analysis ("النفايات" = "نفايات").
 
-A field language is the language a text is indexed under: the seven shipped
-ones and "xx" for the rest. :func:`field_language` maps any tag to one.
+A field language is the language a text is indexed under: "en", "fr",
+"es", "pt", and "xx" for every other (Arabic, Korean, Chinese...: they
+share one analysis, and one set of fields keeps a query word's lookups few).
+:func:`field_language` maps any tag to one.
 """
 
 import re
@@ -33,15 +35,9 @@ from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
 DEFAULT_LANGUAGE = "en"
-FIELD_LANGUAGES = ("en", "fr", "es", "pt", "ar", "ko", "zh", "xx")
+FIELD_LANGUAGES = ("en", "fr", "es", "pt", "xx")
 # Analysis -> the field languages whose text it reads.
-ANALYSES = {
-    "en": ("en",),
-    "fr": ("fr",),
-    "es": ("es",),
-    "pt": ("pt",),
-    "xx": ("ar", "ko", "zh", "xx"),
-}
+ANALYSES = {lang: (lang,) for lang in FIELD_LANGUAGES}
 ANALYSIS_OF = {lang: name for name, langs in ANALYSES.items() for lang in langs}
 
 _TOKEN = re.compile(r"\w+(?:[.\-‐‑]\w+)*")
@@ -197,7 +193,7 @@ def analyze(text, analysis="en"):
 
 
 def field_language(tag, default=DEFAULT_LANGUAGE):
-    """The field language of a language tag: "zh-Hant" -> "zh", "pt-BR" -> "pt", "de" -> "xx"."""
+    """The field language of a language tag: "pt-BR" -> "pt", "zh-Hant", "ko" or "de" -> "xx"."""
     base = re.split(r"[-_]", (tag or default or DEFAULT_LANGUAGE).strip().lower())[0]
     return base if base in FIELD_LANGUAGES else "xx"
 

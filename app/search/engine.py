@@ -522,9 +522,14 @@ def _search_index(generation, text, filters, sort, page, per_page, lang=None, co
     found = []
     if parsed:
         found = matching.concepts(parsed, lang, db.session)
-        correction = correct_spelling(
-            parsed, generation.reader, lambda word: _matches(generation, word, lang)
-        )
+        # A word that matches something is never corrected: when every
+        # concept matches together, there is nothing to correct.
+        correction = None
+        masks = [generation.clause(c[0])[0] for c in found]
+        if not masks or not _and_all(masks[0], masks[1:]) & generation.live:
+            correction = correct_spelling(
+                parsed, generation.reader, lambda word: _matches(generation, word, lang)
+            )
         suggestion = correction.parsed.text() if correction else None
         attempts = [(parsed, found, True, False)]
         if correction and correction.confident and correct:

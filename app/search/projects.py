@@ -4,10 +4,11 @@ import re
 import unicodedata
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from ..extensions import db
-from ..models import Project
+from ..models import AwardWinner, Project
 from ..regions import country_name
 from .analysis import (
     FIELD_LANGUAGES,
@@ -191,7 +192,9 @@ def load_documents(ids):
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         rows = session.scalars(
-            sa.select(Project).where(Project.id.in_(chunk), Project.publication == "published")
+            sa.select(Project)
+            .where(Project.id.in_(chunk), Project.publication == "published")
+            .options(selectinload(Project.award_wins).joinedload(AwardWinner.edition))
         )
         for project in rows:
             documents[project.id] = project_document(project)

@@ -41,9 +41,9 @@ MAX_WORDS = 6
 MEMBER_TTL = 60.0
 
 
-def keys(text, lang=None):
+def keys(text, lang=None, found=None):
     """The lookup keys of a name: spaced and joined folded words, and its stemmed form."""
-    found = words(text)
+    found = words(text) if found is None else found
     if not found:
         return []
     result = [" ".join(found), "".join(found)]
@@ -67,10 +67,11 @@ class Table:
         self.longest = 1
 
     def add(self, name, entry, lang=None):
-        for key in keys(name, lang):
+        found = words(name)
+        for key in keys(name, lang, found):
             self.entries.setdefault(key, set()).add(entry)
         self.names.setdefault(entry, name)
-        self.longest = min(MAX_WORDS, max(self.longest, len(words(name))))
+        self.longest = min(MAX_WORDS, max(self.longest, len(found)))
 
     def lookup(self, typed_words):
         """The entries a run of folded words names (empty when none)."""
@@ -88,10 +89,19 @@ def _json(name):
         return json.load(handle)
 
 
-@lru_cache(maxsize=1)
+_table_lock = threading.Lock()
+
+
 def static_table():
     """Everything but the members (the same in every process, built once)."""
+    with _table_lock:
+        return _static_table()
+
+
+@lru_cache(maxsize=1)
+def _static_table():
     table = Table()
+    locales = {name: Locale.parse(name) for name in CLDR_LOCALES}
     vocabulary = _json("vocabulary.json")
     for facet in ("theme", "status", "region"):
         for value, names in vocabulary[facet].items():
@@ -100,12 +110,12 @@ def static_table():
                     table.add(text, (facet, value), lang)
     for region, codes in vocabulary["cldr_regions"].items():
         for locale in CLDR_LOCALES:
-            territories = Locale.parse(locale).territories
+            territories = locales[locale].territories
             for code in codes:
                 if territories.get(code):
                     table.add(territories[code], ("region", region), locale)
     for locale in CLDR_LOCALES:
-        territories = Locale.parse(locale).territories
+        territories = locales[locale].territories
         for code in COUNTRY_REGION:
             if territories.get(code):
                 table.add(territories[code], ("country", code), locale)
@@ -122,7 +132,7 @@ def static_table():
         entry = ("city", code)
         table.add(parts[1].replace("_", " "), entry, "en")
         for locale in CLDR_LOCALES:
-            city = (Locale.parse(locale).time_zones.get(zone) or {}).get("city")
+            city = (locales[locale].time_zones.get(zone) or {}).get("city")
             if city:
                 table.add(city, entry, locale)
     for group in _json("thesaurus.json")["groups"]:
