@@ -287,12 +287,20 @@ def test_car_park_finds_parking(app, multilingual):
 
 
 @pytest.mark.parametrize("place", ["Seoul", "Dakar", "Dhaka", "Lagos"])
-def test_place_names_are_never_replaced(app, make_project, place):
-    make_project(slug="data", title="Open data portal", summary="Sexual health data and lamps.")
+def test_place_names_are_never_replaced(app, client, make_project, place):
+    make_project(slug="data", title="Open data portal", summary="Sexual health data.", city="Busan")
     make_project(slug="lamps", title="Smart lamps", summary="Data from street lamps.", city="Busan")
-    page = search(app, place)
-    assert page.corrected is False
-    assert page.slugs == [] if place != "Seoul" else True
+    payload = api(client, q=place)
+    assert payload["corrected"] is False
+    assert payload["results"] == []
+    assert payload["suggestion"] in (None, place)
+
+
+def test_hyphenated_and_solid_compounds_meet(app, make_project):
+    make_project(slug="solid", title="Carsharing for residents")
+    make_project(slug="hyphen", title="Bike-sharing stations")
+    assert search(app, "car-sharing").slugs == ["solid"]
+    assert search(app, "bikesharing").slugs == ["hyphen"]
 
 
 def test_trash_is_not_replaced_by_traps(app, make_project):

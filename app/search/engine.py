@@ -103,6 +103,7 @@ class SearchPage:
     per_page: int
     total_pages: int
     notices: list = field(default_factory=list)  # notices.Notice: places and members with no projects
+    terms: list = field(default_factory=list)  # what to highlight in any text: query.highlight(text, terms)
 
 
 @dataclass
@@ -435,6 +436,7 @@ def search_projects(query: ProjectQuery) -> SearchPage:
         per_page=per_page,
         total_pages=answer.total_pages,
         notices=notices.render(answer.notices, lang),
+        terms=answer.stems,
     )
 
 

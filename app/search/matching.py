@@ -122,10 +122,15 @@ def _cjk_keys():
 
 def _concept(text, entries, lang):
     alternatives = []
+    # "car-sharing" also as the solid compound "carsharing" (documents index both).
+    joined = "".join(words(text)) if "-" in text else None
     for analysis in ANALYSES:
         stems = tuple(dict.fromkeys(analyze(text, analysis)))
         if stems:
             alternatives.append(("text", analysis, stems, 1.0))
+        solid = tuple(analyze(joined, analysis)) if joined else ()
+        if solid and solid != stems:
+            alternatives.append(("text", analysis, solid, 1.0))
     for kind, value in sorted(entries, key=str):
         if kind in FACET_SCORES:
             alternatives.append(("facet", kind, value, FACET_SCORES[kind]))
@@ -159,8 +164,8 @@ def concept_scores(generation, clause):
     present = np.zeros(generation.size, dtype=bool)
     for alternative in alternatives:
         docnums, scores = _alternative(generation, alternative, lang)
-        if len(docnums):
-            np.maximum.at(total, docnums, scores)
+        if len(docnums):  # an alternative's docnums are unique
+            total[docnums] = np.maximum(total[docnums], scores)
             present[docnums] = True
     docnums = np.flatnonzero(present)
     return docnums, total[docnums]

@@ -420,8 +420,8 @@ def build(size, workdir):
         assert not problems, problems[:3]
         begin_write()
         app.config["SEARCH_SYNC_ON_COMMIT"] = False
+        _add_translations(valid, extra)
         upsert_projects(valid)
-        _add_translations(extra)
         db.session.commit()
         imported = time.perf_counter()
         from app.search import sync_pending
@@ -432,11 +432,11 @@ def build(size, workdir):
     return app, config, imported - started, indexed - imported
 
 
-def _add_translations(wanted):
-    """Set the generated translations ({slug: translations}) before the import's commit."""
-    db.session.flush()
-    for project in db.session.scalars(db.select(Project).where(Project.slug.in_(list(wanted)))):
-        project.translations = wanted[project.slug]
+def _add_translations(valid, wanted):
+    """Add the generated translations ({slug: translations}) to the validated values."""
+    for _number, values in valid:
+        if values["slug"] in wanted:
+            values["translations"] = wanted[values["slug"]]
 
 
 def time_searches(app, queries):
