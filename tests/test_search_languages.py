@@ -394,3 +394,10 @@ def test_a_place_with_projects_gets_no_notice(app, client, make_project):
     payload = api(client, q="Uganda")
     assert slugs(payload) == ["kampala"]
     assert payload["notices"] == [] and payload["see_also"] == []
+
+
+def test_translated_technology_names_find_the_technology(app, make_project):
+    make_project(slug="ai", title="Traffic signals", technologies=["AI"])
+    make_project(slug="other", title="Traffic signals", technologies=["GIS"])
+    assert search(app, "inteligencia artificial").slugs == ["ai"]
+    assert search(app, "인공지능").slugs == ["ai"]

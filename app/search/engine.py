@@ -256,10 +256,8 @@ class _Generation:
         kind, value = clause[0], clause[1]
         if kind == "concept":
             docnums, scores = matching.concept_scores(self, clause)
-        elif kind == "terms":  # ("terms", analysis, stem, visitor's language)
-            docnums, scores = self.term_scores(
-                clause[2], matching.searched_fields(value, clause[3])
-            )
+        elif kind == "terms":  # ("terms", analysis, stem, visitor's language[, neutral])
+            docnums, scores = self.term_scores(clause[2], matching.term_fields(clause))
         elif kind == "term":
             docnums, scores = self.term_scores(value, TEXT_FIELDS)
         elif kind == "phrase":

@@ -31,12 +31,18 @@ FACET_SCORES = {"country": 4.0, "region": 3.0, "theme": 2.0, "status": 1.0}
 MEMBER_SCORE = 4.0
 
 
-def searched_fields(analysis, lang):
+def searched_fields(analysis, lang, neutral=True):
     """Field -> weight for the terms of one analysis; the neutral fields go with English."""
     fields = fields_for(LANGUAGE_FIELDS, analysis, lang, LANGUAGE_BOOST)
     if analysis == "en":
-        fields.update(NEUTRAL_FIELDS)
+        # A synonym is looked for in the texts and technologies, not in place or organisation names.
+        fields.update(NEUTRAL_FIELDS if neutral else {"technologies": NEUTRAL_FIELDS["technologies"]})
     return fields
+
+
+def term_fields(clause):
+    """The fields of a ("terms", analysis, stem, lang[, neutral]) clause."""
+    return searched_fields(clause[1], clause[3], clause[4] if len(clause) > 4 else True)
 
 
 def concepts(parsed, lang, session):
@@ -140,8 +146,8 @@ def _concept(text, entries, lang):
             for synonym_lang, synonym in vocabulary.synonyms(value):
                 analysis = ANALYSIS_OF[field_language(synonym_lang)]
                 stems = tuple(dict.fromkeys(analyze(synonym, analysis)))
-                if stems:
-                    alternatives.append(("text", analysis, stems, SYNONYM_WEIGHT))
+                if stems:  # in the texts of its language (not city, technology...)
+                    alternatives.append(("synonym", analysis, stems, SYNONYM_WEIGHT))
     if not alternatives:
         return None
     return ("concept", tuple(dict.fromkeys(alternatives)), lang)
@@ -152,7 +158,7 @@ def highlight_terms(found):
     terms = set()
     for (_kind, alternatives, _lang), _entries, _text in found:
         for alternative in alternatives:
-            if alternative[0] in ("text", "phrase"):
+            if alternative[0] in ("text", "synonym", "phrase"):
                 terms.update(alternative[2])
     return sorted(terms)
 
@@ -173,11 +179,13 @@ def concept_scores(generation, clause):
 
 def _alternative(generation, alternative, lang):
     kind = alternative[0]
-    if kind == "text":
+    if kind in ("text", "synonym"):
         _kind, analysis, stems, weight = alternative
+        neutral = kind == "text"
         result = None
         for stem in stems:
-            _mask, docnums, scores = generation.clause(("terms", analysis, stem, lang))
+            terms = ("terms", analysis, stem, lang) if neutral else ("terms", analysis, stem, lang, False)
+            _mask, docnums, scores = generation.clause(terms)
             if result is None:
                 result = (docnums, scores)
             else:
