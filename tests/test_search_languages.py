@@ -205,8 +205,9 @@ def test_api_and_page_take_the_language_hint(app, client, make_project):
     assert slugs(api(client, q="waste sorting"))[0] == "english"
     page = BeautifulSoup(client.get("/projects?q=waste+sorting&lang=fr").data, "html.parser")
     assert page.select("ol.results-list h3 a")[0]["href"].endswith("/projects/french")
-    bad = api(client, q="waste", lang="<script>")
-    assert any("Unknown language" in notice for notice in bad["notices"])
+    assert client.get("/api/v1/projects", query_string={"lang": "<script>"}).status_code == 400
+    bad = BeautifulSoup(client.get("/projects?q=waste&lang=%3Cscript%3E").data, "html.parser")
+    assert any("Unknown language" in p.text for p in bad.select("p.notice"))
 
 
 # Vocabulary

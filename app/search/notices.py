@@ -13,7 +13,8 @@ from babel import Locale, UnknownLocaleError
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..regions import REGIONS, country_name, region_of
+from ..labels import REGIONS
+from ..regions import country_name, region_of
 from . import vocabulary
 from .postings import from_mask
 from .projects import normalize
