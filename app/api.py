@@ -86,7 +86,7 @@ def projects():
         degraded=result.degraded,
         notices=search.notices + [notice.text for notice in result.notices],
         see_also=[
-            {"label": label, "url": url_for(endpoint, _external=True, **params)}
+            {"label": label, "url": external_url(endpoint, **params)}
             for notice in result.notices
             for label, endpoint, params in notice.links
         ],
