@@ -15,7 +15,7 @@ The interface the rest of the app uses (see the module docstrings for how):
 """
 
 from ..models import Project
-from . import challenges, interest, projects, solutions
+from . import challenges, interest, projects, solutions, vocabulary
 from .engine import FACETS, Hit, ProjectQuery, SearchPage, related_projects, search_projects
 from .indexer import check_index, index_status, prune_outbox, rebuild_index, sync_pending
 from .outbox import enqueue, track
@@ -29,6 +29,9 @@ def init_app(app):
     interest.init_app(app)
     challenges.init_app(app)
     solutions.init_app(app)
+    if not app.testing:
+        # Built before traffic: the vocabulary takes about a second.
+        vocabulary.static_table()
 
 
 __all__ = [

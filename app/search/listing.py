@@ -23,20 +23,22 @@ from whoosh import query as wq
 
 from ..extensions import db
 from . import query as parsing
+from .analysis import MultilingualTokenizer
 from .engine import release_leaked_files
-from .projects import TEXT_ANALYZER
 from .registry import IndexDefinition, current_generation, index_root
 
 log = logging.getLogger(__name__)
 
 MAX_PER_PAGE = 100
+TEXT_ANALYZER = MultilingualTokenizer("en")
 
 
 def listing_schema(text_fields):
     """The schema of a listing index: its id, its entity number, and its text fields (name -> boost).
 
-    Text is analysed as the catalogue analyses it, so a word meets the same
-    forms here as in /projects.
+    Text is analysed with the catalogue's English analysis (what
+    ``query.analyze`` gives a query), so a word meets the same forms here as in
+    /projects; translations share the "translated" field.
     """
     from whoosh.fields import ID, NUMERIC, TEXT, Schema
 
