@@ -34,15 +34,15 @@ def create_app(test_config=None):
     )
     load_config(app, test_config)
 
-    from . import assets, database, errors, htmx, security
+    from . import assets, database, errors, htmx, i18n, security
     from .cli import register_commands
-    from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+    from .extensions import compress, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(root / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    babel.init_app(app)
+    i18n.init_app(app)  # languages, then Flask-Babel with the URL's locale
     compress.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -56,6 +56,7 @@ def create_app(test_config=None):
 
     init_search(app)
     register_blueprints(app)
+    i18n.register_language_routes(app)  # /<lang>/ twins of every page rule
     register_commands(app)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

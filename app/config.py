@@ -16,10 +16,11 @@ SEARCH_SYNC_ON_COMMIT = True
 # Search results per page on /projects and the API.
 PROJECTS_PER_PAGE = 20
 
-# Babel: English only for now, every string marked for translation.
-BABEL_DEFAULT_LOCALE = "en"
+# Languages (app/i18n/): BCP 47 tags, the first is the default language (unprefixed
+# URLs); every other one is served under /<tag in lower case>/. Each needs a catalogue
+# in translations/<Babel locale id>/ (see README, "Languages").
+LANGUAGES = ["en", "fr", "es", "pt", "ar", "ko", "zh-Hant"]
 BABEL_DEFAULT_TIMEZONE = "UTC"
-LANGUAGES = ["en"]
 
 # Security.
 WTF_CSRF_TIME_LIMIT = 3600 * 8

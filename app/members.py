@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from .catalog_io import slugify
 from .extensions import db
 from .htmx import render
+from .i18n.countries import sorted_by_name
 from .models import Member, Project
 from .models.accounts import MEMBER_TYPES
 from .pagination import requested_page
@@ -93,7 +94,7 @@ def index():
         filters=filters,
         member_types=[(key, member_type_label(key)) for key in MEMBER_TYPES],
         regions=REGIONS,
-        countries=sorted((code, country_name(code)) for code in countries),
+        countries=sorted_by_name((code, country_name(code)) for code in countries),
         page_url=lambda n: url_for("members.index", **filters, page=n),
         member_type_label=member_type_label,
         country_name=country_name,

@@ -19,7 +19,7 @@ from whoosh.support.charset import accent_map
 
 from ..extensions import db
 from ..models import Interest
-from ..regions import country_name
+from ..regions import english_country_name
 from .outbox import track
 from .query import Phrase, parse
 from .registry import IndexDefinition, current_generation, index_root, register_index
@@ -60,7 +60,7 @@ def interest_document(interest):
         "name": interest.name,
         "email": interest.email,
         "organization": interest.organization,
-        "country": f"{interest.country} {country_name(interest.country)}",
+        "country": f"{interest.country} {english_country_name(interest.country)}",
         "project": interest.project.title if interest.project else "",
         "message": interest.message,
         "notes": notes,

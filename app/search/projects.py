@@ -17,7 +17,7 @@ from whoosh.support.charset import accent_map
 
 from ..extensions import db
 from ..models import Project
-from ..regions import country_name
+from ..regions import english_country_name
 from .registry import IndexDefinition
 
 INDEX_NAME = "projects"
@@ -153,7 +153,7 @@ def project_document(project):
         str(org.get("name", "")) for org in (project.organizations or []) if isinstance(org, dict)
     )
     technologies = " ".join(str(t) for t in (project.technologies or []))
-    country = f"{project.country} {country_name(project.country)}"
+    country = f"{project.country} {english_country_name(project.country)}"
     document = {
         "id": str(project.id),
         "entity": project.id,

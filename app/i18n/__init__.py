@@ -1,0 +1,128 @@
+"""Languages: the configured ones, the URL per language, Accept-Language offers, country names.
+
+- ``languages.py``: ``LANGUAGES`` as Language objects; the language of a request
+  (its URL prefix; ``?lang=`` for the API and the feeds).
+- ``urls.py``: ``/<lang>/...`` twins of every page rule, ``url_for`` staying in the
+  page's language, this page's URL in another language (switcher, hreflang).
+- ``offer.py``: the Accept-Language offer and its "No, thanks" cookie.
+- ``countries.py``: country names in the page's language, collation-ordered lists.
+
+``init_app`` runs before the blueprints are registered (it configures Flask-Babel);
+``add_language_routes`` after them (it copies their rules).
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import redirect, render_template, request
+from werkzeug.exceptions import NotFound
+
+from .languages import (
+    LANGUAGE_TAG_SHAPE,
+    Language,
+    build_languages,
+    configured_languages,
+    current_language,
+    default_language,
+    language_for_tag,
+    select_locale,
+)
+from .urls import (
+    add_language_routes,
+    language_links,
+    localized_url_for,
+    page_url,
+    query_string,
+    unprefixed_path,
+)
+
+__all__ = [
+    "Language",
+    "add_language_routes",
+    "configured_languages",
+    "current_language",
+    "default_language",
+    "init_app",
+    "language_for_tag",
+    "language_links",
+    "localized_url_for",
+    "page_url",
+    "unprefixed_path",
+]
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "translations"
+
+
+@dataclass
+class I18nState:
+    languages: tuple
+    prefixed_endpoints: set = field(default_factory=set)
+    # First path segments of the site's own routes ("projects", "api"): never a language.
+    route_segments: frozenset = frozenset()
+
+
+def init_app(app):
+    """Read LANGUAGES, configure Flask-Babel, register the URL processors and templates' helpers."""
+    from ..extensions import babel
+    from . import offer, urls
+
+    try:
+        languages = build_languages(app.config["LANGUAGES"])
+    except ValueError as error:
+        raise RuntimeError(str(error)) from None
+    app.extensions["i18n"] = I18nState(languages=languages)
+    app.config["BABEL_DEFAULT_LOCALE"] = languages[0].locale
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
+    babel.init_app(app, locale_selector=select_locale)
+
+    app.url_value_preprocessor(urls.drop_language_argument)
+    app.url_defaults(urls.add_language_to_url)
+    app.after_request(offer.vary_on_accept_language)
+    app.register_blueprint(offer.bp)
+    app.register_error_handler(NotFound, handle_not_found)
+    app.jinja_env.globals.update(
+        current_language=current_language,
+        configured_languages=configured_languages,
+        language_links=language_links,
+        language_offer=offer.language_offer,
+        unprefixed_path=unprefixed_path,
+    )
+
+
+def register_language_routes(app):
+    """After every blueprint: the /<lang>/ twins of their page rules."""
+    add_language_routes(app)
+    segments = {rule.rule.lstrip("/").split("/")[0] for rule in app.url_map.iter_rules()}
+    app.extensions["i18n"].route_segments = frozenset(s for s in segments if "<" not in s)
+
+
+def handle_not_found(error):
+    """A 404 whose first segment reads as a language tag we do not serve lists the ones we do.
+
+    "/FR/projects" goes to "/fr/projects" and "/en/projects" (the default language's
+    tag) to "/projects": the same page, under its one address.
+    """
+    from ..errors import render_error
+
+    segment, _, rest = request.path.lstrip("/").partition("/")
+    if not segment or not LANGUAGE_TAG_SHAPE.fullmatch(segment) or _is_route_segment(segment):
+        return render_error(error)
+    language = language_for_tag(segment)
+    if language is not None and segment == language.prefix:
+        return render_error(error)  # a served language; this page does not exist
+    if language is not None and request.method in ("GET", "HEAD"):
+        target = f"/{language.prefix}/{rest}" if language.prefix else f"/{rest}"
+        query = query_string()
+        return redirect(request.script_root + target + (f"?{query}" if query else ""), code=301)
+    links = [
+        (language, request.script_root + (f"/{language.prefix}/{rest}" if language.prefix else f"/{rest}"))
+        for language in configured_languages()
+    ]
+    response = render_template("errors/unknown_language.html", tag=segment, links=links)
+    return response, 404
+
+
+def _is_route_segment(segment):
+    from flask import current_app
+
+    return segment in current_app.extensions["i18n"].route_segments
