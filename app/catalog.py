@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from .extensions import db
 from .htmx import render
+from .i18n.countries import collation_key
 from .markdown import render_markdown
 from .models import AwardEdition, AwardWinner, Project
 from .models.catalog import STATUSES, THEMES
@@ -194,7 +195,10 @@ def facet_panel(result):
         ]
         if options:
             cut = max(FACET_TOP, len(selected))
-            panel[facet] = (options[:cut], options[cut:])
+            more = options[cut:]
+            if facet == "country":  # the long list is read by name, in the page's collation
+                more.sort(key=lambda option: collation_key(option.label))
+            panel[facet] = (options[:cut], more)
     return panel
 
 

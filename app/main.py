@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, jsonify, make_response, render_templat
 
 from .catalog import THEME_LABELS
 from .extensions import db
+from .i18n import configured_languages, localized_url_for
 from .models import AwardEdition, Member, Project
 from .search import index_status
 
@@ -68,32 +69,33 @@ def healthz():
 
 @bp.get("/robots.txt")
 def robots():
-    lines = [
-        "User-agent: *",
-        "Disallow: /account/",
-        "Disallow: /staff/",
-        "Disallow: /interest",
-        f"Sitemap: {url_for('main.sitemap', _external=True)}",
-    ]
+    private = ["/account/", "/staff/", "/interest"]
+    prefixes = [""] + [f"/{language.prefix}" for language in configured_languages() if language.prefix]
+    lines = ["User-agent: *"]
+    lines += [f"Disallow: {prefix}{path}" for prefix in prefixes for path in private]
+    lines.append(f"Sitemap: {url_for('main.sitemap', _external=True)}")
     return _text_response("\n".join(lines) + "\n", "text/plain")
 
 
 @bp.get("/sitemap.xml")
 def sitemap():
-    urls = [
-        url_for("main.home", _external=True),
-        url_for("catalog.index", _external=True),
-        url_for("awards.index", _external=True),
-        url_for("members.index", _external=True),
-    ]
+    """Every public page, once per language, each listing its versions in the others (hreflang)."""
+    pages = [("main.home", {}), ("catalog.index", {}), ("awards.index", {}), ("members.index", {})]
     for slug in db.session.scalars(db.select(Project.slug).where(published).order_by(Project.id)):
-        urls.append(url_for("catalog.detail", slug=slug, _external=True))
+        pages.append(("catalog.detail", {"slug": slug}))
     for slug in db.session.scalars(db.select(AwardEdition.slug).order_by(AwardEdition.id)):
-        urls.append(url_for("awards.edition", slug=slug, _external=True))
+        pages.append(("awards.edition", {"slug": slug}))
     approved = Member.status == "approved"
     for slug in db.session.scalars(db.select(Member.slug).where(approved).order_by(Member.id)):
-        urls.append(url_for("members.detail", slug=slug, _external=True))
-    return _text_response(render_template("main/sitemap.xml", urls=urls), "application/xml")
+        pages.append(("members.detail", {"slug": slug}))
+    entries = []
+    for endpoint, values in pages:
+        versions = [
+            (language, localized_url_for(endpoint, language, _external=True, **values))
+            for language in configured_languages()
+        ]
+        entries += [{"loc": url, "alternates": versions} for _language, url in versions]
+    return _text_response(render_template("main/sitemap.xml", entries=entries), "application/xml")
 
 
 @bp.get("/feeds/projects.atom")

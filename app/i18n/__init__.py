@@ -14,7 +14,7 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import redirect, render_template, request
+from flask import make_response, redirect, render_template, request
 from werkzeug.exceptions import NotFound
 
 from .languages import (
@@ -80,6 +80,7 @@ def init_app(app):
     app.after_request(offer.vary_on_accept_language)
     app.register_blueprint(offer.bp)
     app.register_error_handler(NotFound, handle_not_found)
+    app.jinja_env.filters["clock"] = clock
     app.jinja_env.globals.update(
         current_language=current_language,
         configured_languages=configured_languages,
@@ -89,9 +90,20 @@ def init_app(app):
     )
 
 
+def clock(value):
+    """A time of day in the page's language, 24-hour, with no time-zone conversion (09:00, ٠٩:٠٠)."""
+    from babel.dates import format_skeleton
+    from flask_babel import get_locale
+
+    return format_skeleton("Hm", value, locale=get_locale())
+
+
 def register_language_routes(app):
     """After every blueprint: the /<lang>/ twins of their page rules."""
+    from .urls import refresh_switcher_out_of_band
+
     add_language_routes(app)
+    app.after_request(refresh_switcher_out_of_band)
     segments = {rule.rule.lstrip("/").split("/")[0] for rule in app.url_map.iter_rules()}
     app.extensions["i18n"].route_segments = frozenset(s for s in segments if "<" not in s)
 
@@ -118,8 +130,12 @@ def handle_not_found(error):
         (language, request.script_root + (f"/{language.prefix}/{rest}" if language.prefix else f"/{rest}"))
         for language in configured_languages()
     ]
-    response = render_template("errors/unknown_language.html", tag=segment, links=links)
-    return response, 404
+    from ..htmx import is_htmx
+
+    template = "errors/_unknown_language.html" if is_htmx() else "errors/unknown_language.html"
+    response = make_response(render_template(template, tag=segment, links=links), 404)
+    response.vary.add("HX-Request")
+    return response
 
 
 def _is_route_segment(segment):

@@ -25,8 +25,9 @@ UNPREFIXED_EXACT = ("/healthz", "/sitemap.xml", "/robots.txt", "/sw.js", "/favic
 # Paths whose language comes from ?lang= rather than a prefix.
 LANG_PARAMETER_PATHS = ("/api/", "/feeds/")
 
-# What a URL segment looks like when it is meant as a language tag ("de", "pt-br", "zh-hans").
-LANGUAGE_TAG_SHAPE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+# What a URL segment looks like when it is meant as a language tag: a language, then maybe
+# a script and a region ("de", "pt-br", "zh-hans", "es-419"); not "no-such-page".
+LANGUAGE_TAG_SHAPE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z]{4})?(?:[-_](?:[A-Za-z]{2}|[0-9]{3}))?")
 
 
 @dataclass(frozen=True)

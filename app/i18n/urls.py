@@ -127,3 +127,33 @@ def localized_url_for(endpoint, language, **values):
     """url_for in a given language, e.g. for the sitemap's alternates."""
     values[URL_ARGUMENT] = language.prefix or None
     return url_for(endpoint, **values)
+
+
+def refresh_switcher_out_of_band(response):
+    """An htmx answer that changes the shown page's state (a search, a filter, a page of results:
+    the same path as the page the browser shows) also carries the language switcher, swapped out
+    of band, so that its links keep the new query string.
+
+    Registered after every other after-request function, so it runs before them: the ETag and the
+    compression then cover the whole body.
+    """
+    from urllib.parse import urlsplit
+
+    from flask import render_template
+
+    from ..htmx import is_htmx
+
+    if (
+        request.method != "GET"
+        or response.status_code != 200
+        or response.mimetype != "text/html"
+        or response.is_streamed
+        or not is_htmx()
+    ):
+        return response
+    shown = urlsplit(request.headers.get("HX-Current-URL", ""))
+    if shown.path != request.script_root + request.path:
+        return response
+    switcher = render_template("_languages.html", oob=True)
+    response.set_data(response.get_data() + switcher.encode())
+    return response
