@@ -407,6 +407,11 @@ def test_api_and_feeds_take_the_lang_parameter(demo_app, web):
     assert response.get_json()["error"]["title"] == expected
     english = web.get("/api/v1/nothing?lang=xx").get_json()["error"]["title"]
     assert english == "Page not found"
+    # Links to pages in an API answer lead to the pages in the language asked for.
+    french = web.get("/api/v1/projects?lang=fr").get_json()["results"]
+    assert french and all(urlsplit(hit["url"]).path.startswith("/fr/projects/") for hit in french)
+    default = web.get("/api/v1/projects").get_json()["results"]
+    assert all(urlsplit(hit["url"]).path.startswith("/projects/") for hit in default)
     feed = web.get("/feeds/projects.atom?lang=ko").get_data(as_text=True)
     with demo_app.test_request_context("/ko/"):
         assert str(gettext("%(site)s: newest projects", site=demo_app.config["SITE_NAME"])) in feed

@@ -24,7 +24,7 @@ from .languages import (
 )
 from .urls import page_url
 
-bp = Blueprint("i18n", __name__)
+bp = Blueprint("languages", __name__)
 
 DISMISS_COOKIE = "language_offer"
 DISMISS_COOKIE_MAX_AGE = 365 * 24 * 3600
