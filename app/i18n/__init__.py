@@ -6,19 +6,20 @@
   page's language, this page's URL in another language (switcher, hreflang).
 - ``offer.py``: the Accept-Language offer and its "No, thanks" cookie.
 - ``countries.py``: country names in the page's language, collation-ordered lists.
+- ``formats.py``: the ``clock`` filter (Flask-Babel gives ``dateformat``, ``numberformat``...).
+- ``catalogues.py``: compiling the .po catalogues (the tests' fresh-clone path).
 
 ``init_app`` runs before the blueprints are registered (it configures Flask-Babel);
-``add_language_routes`` after them (it copies their rules).
+``register_language_routes`` after them (it copies their rules).
 """
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import make_response, redirect, render_template, request
 from werkzeug.exceptions import NotFound
 
+from .formats import clock
 from .languages import (
-    LANGUAGE_TAG_SHAPE,
     Language,
     build_languages,
     configured_languages,
@@ -32,7 +33,7 @@ from .urls import (
     language_links,
     localized_url_for,
     page_url,
-    query_string,
+    unknown_language_not_found,
     unprefixed_path,
 )
 
@@ -79,7 +80,7 @@ def init_app(app):
     app.url_defaults(urls.add_language_to_url)
     app.after_request(offer.vary_on_accept_language)
     app.register_blueprint(offer.bp)
-    app.register_error_handler(NotFound, handle_not_found)
+    app.register_error_handler(NotFound, unknown_language_not_found)
     app.jinja_env.filters["clock"] = clock
     app.jinja_env.globals.update(
         current_language=current_language,
@@ -90,14 +91,6 @@ def init_app(app):
     )
 
 
-def clock(value):
-    """A time of day in the page's language, 24-hour, with no time-zone conversion (09:00, ٠٩:٠٠)."""
-    from babel.dates import format_skeleton
-    from flask_babel import get_locale
-
-    return format_skeleton("Hm", value, locale=get_locale())
-
-
 def register_language_routes(app):
     """After every blueprint: the /<lang>/ twins of their page rules."""
     from .urls import refresh_switcher_out_of_band
@@ -106,39 +99,3 @@ def register_language_routes(app):
     app.after_request(refresh_switcher_out_of_band)
     segments = {rule.rule.lstrip("/").split("/")[0] for rule in app.url_map.iter_rules()}
     app.extensions["i18n"].route_segments = frozenset(s for s in segments if "<" not in s)
-
-
-def handle_not_found(error):
-    """A 404 whose first segment reads as a language tag we do not serve lists the ones we do.
-
-    "/FR/projects" goes to "/fr/projects" and "/en/projects" (the default language's
-    tag) to "/projects": the same page, under its one address.
-    """
-    from ..errors import render_error
-
-    segment, _, rest = request.path.lstrip("/").partition("/")
-    if not segment or not LANGUAGE_TAG_SHAPE.fullmatch(segment) or _is_route_segment(segment):
-        return render_error(error)
-    language = language_for_tag(segment)
-    if language is not None and segment == language.prefix:
-        return render_error(error)  # a served language; this page does not exist
-    if language is not None and request.method in ("GET", "HEAD"):
-        target = f"/{language.prefix}/{rest}" if language.prefix else f"/{rest}"
-        query = query_string()
-        return redirect(request.script_root + target + (f"?{query}" if query else ""), code=301)
-    links = [
-        (language, request.script_root + (f"/{language.prefix}/{rest}" if language.prefix else f"/{rest}"))
-        for language in configured_languages()
-    ]
-    from ..htmx import is_htmx
-
-    template = "errors/_unknown_language.html" if is_htmx() else "errors/unknown_language.html"
-    response = make_response(render_template(template, tag=segment, links=links), 404)
-    response.vary.add("HX-Request")
-    return response
-
-
-def _is_route_segment(segment):
-    from flask import current_app
-
-    return segment in current_app.extensions["i18n"].route_segments

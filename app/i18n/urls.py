@@ -13,15 +13,27 @@ htmx requests go to URLs built the same way, so their partials are in the page's
 """
 
 import re
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
-from flask import current_app, has_request_context, request, url_for
+from flask import (
+    current_app,
+    has_request_context,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.routing import BaseConverter, BuildError, Rule
 
+from ..errors import render_error
+from ..htmx import is_htmx
 from .languages import (
+    LANGUAGE_TAG_SHAPE,
     configured_languages,
     current_language,
     is_unprefixed_path,
+    language_for_tag,
     split_language_prefix,
 )
 
@@ -137,7 +149,6 @@ def refresh_switcher_out_of_band(response):
     Registered after every other after-request function, so it runs before them: the ETag and the
     compression then cover the whole body.
     """
-    from urllib.parse import urlsplit
 
     from flask import render_template
 
@@ -157,3 +168,33 @@ def refresh_switcher_out_of_band(response):
     switcher = render_template("_languages.html", oob=True)
     response.set_data(response.get_data() + switcher.encode())
     return response
+
+
+def unknown_language_not_found(error):
+    """A 404 whose first segment reads as a language tag we do not serve lists the ones we do.
+
+    "/FR/projects" goes to "/fr/projects" and "/en/projects" (the default language's
+    tag) to "/projects": the same page, under its one address.
+    """
+    segment, _, rest = request.path.lstrip("/").partition("/")
+    if not segment or not LANGUAGE_TAG_SHAPE.fullmatch(segment) or _is_route_segment(segment):
+        return render_error(error)
+    language = language_for_tag(segment)
+    if language is not None and segment == language.prefix:
+        return render_error(error)  # a served language; this page does not exist
+    if language is not None and request.method in ("GET", "HEAD"):
+        target = f"/{language.prefix}/{rest}" if language.prefix else f"/{rest}"
+        query = query_string()
+        return redirect(request.script_root + target + (f"?{query}" if query else ""), code=301)
+    links = [
+        (language, request.script_root + (f"/{language.prefix}/{rest}" if language.prefix else f"/{rest}"))
+        for language in configured_languages()
+    ]
+    template = "errors/_unknown_language.html" if is_htmx() else "errors/unknown_language.html"
+    response = make_response(render_template(template, tag=segment, links=links), 404)
+    response.vary.add("HX-Request")
+    return response
+
+
+def _is_route_segment(segment):
+    return segment in current_app.extensions["i18n"].route_segments
