@@ -546,3 +546,16 @@ def test_one_language_means_no_prefixes_and_no_switcher_choices(tmp_path):
 def test_a_bad_languages_setting_stops_the_app_with_a_clear_message(tmp_path, setting):
     with pytest.raises(RuntimeError, match="LANGUAGES"):
         create_app(make_test_config(tmp_path, LANGUAGES=setting))
+
+
+def test_each_request_has_its_own_language_within_one_app_context(app, client):
+    def heading(path):
+        page = html(client.get(path))
+        return page.find("html")["lang"], page.find("h1").get_text(strip=True)
+
+    french, english, korean = (heading(path) for path in ("/fr/projects", "/projects", "/ko/projects"))
+    with app.app_context():
+        assert heading("/fr/projects") == french
+        assert heading("/projects") == english
+        assert heading("/ko/projects") == korean
+    assert english == ("en", "Projects") and french[0] == "fr" and french[1] != "Projects"

@@ -16,6 +16,7 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import flask_babel
 from werkzeug.exceptions import NotFound
 
 from .formats import clock
@@ -75,6 +76,9 @@ def init_app(app):
     app.config["BABEL_DEFAULT_LOCALE"] = languages[0].locale
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel keeps the locale on g, which an app context shared by several requests
+    # (tests, a CLI command calling the app) would carry from one request to the next.
+    app.before_request(flask_babel.refresh)
 
     app.url_value_preprocessor(urls.drop_language_argument)
     app.url_defaults(urls.add_language_to_url)

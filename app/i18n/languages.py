@@ -17,11 +17,12 @@ import re
 from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
-from flask import current_app, g, has_request_context, request
+from flask import current_app, has_request_context, request
 
 # Paths served once, whatever the language: they have no language prefix.
 UNPREFIXED_PATHS = ("/static/", "/api/", "/feeds/")
 UNPREFIXED_EXACT = ("/healthz", "/sitemap.xml", "/robots.txt", "/sw.js", "/favicon.ico")
+ENVIRON_KEY = "sce.language"
 # Paths whose language comes from ?lang= rather than a prefix.
 LANG_PARAMETER_PATHS = ("/api/", "/feeds/")
 
@@ -130,13 +131,14 @@ def current_language():
     """The language of the current request (the default one outside a request)."""
     if not has_request_context():
         return default_language()
-    language = g.get("_page_language")
+    # Kept with the request, not on g: an app context (and its g) may outlive one request.
+    language = request.environ.get(ENVIRON_KEY)
     if language is None:
         if request.path.startswith(LANG_PARAMETER_PATHS):
             language = language_for_tag(request.args.get("lang")) or default_language()
         else:
             language = split_language_prefix(request.path)[0] or default_language()
-        g._page_language = language
+        request.environ[ENVIRON_KEY] = language
     return language
 
 
