@@ -149,11 +149,6 @@ def refresh_switcher_out_of_band(response):
     Registered after every other after-request function, so it runs before them: the ETag and the
     compression then cover the whole body.
     """
-
-    from flask import render_template
-
-    from ..htmx import is_htmx
-
     if (
         request.method != "GET"
         or response.status_code != 200
