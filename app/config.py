@@ -18,7 +18,8 @@ PROJECTS_PER_PAGE = 20
 
 # Languages (app/i18n/): BCP 47 tags, the first is the default language (unprefixed
 # URLs); every other one is served under /<tag in lower case>/. Each needs a catalogue
-# in translations/<Babel locale id>/ (see README, "Languages").
+# in translations/<Babel locale id>/ (see README, "Languages"). Content translations
+# (app/i18n/content.py) use the same list. The Babel default locale is the first one.
 LANGUAGES = ["en", "fr", "es", "pt", "ar", "ko", "zh-Hant"]
 BABEL_DEFAULT_TIMEZONE = "UTC"
 

@@ -10,17 +10,8 @@ search documents and lookups by name use the English ones.
 from functools import lru_cache
 
 from babel import Locale
-from flask_babel import lazy_gettext as _l
 
 from .i18n.countries import localized_country_name, sorted_by_name
-
-REGIONS = {
-    "africa": _l("Africa"),
-    "americas": _l("Americas"),
-    "asia-pacific": _l("Asia-Pacific"),
-    "europe": _l("Europe"),
-    "middle-east": _l("Middle East"),
-}
 
 _COUNTRIES_BY_REGION = {
     "africa": """DZ AO BJ BW BF BI CV CM CF TD KM CG CD CI DJ EG GQ ER SZ ET GA GM GH GN GW KE

@@ -1,4 +1,5 @@
-"""Languages: the configured ones, the URL per language, Accept-Language offers, country names.
+"""Languages: the configured ones, the URL per language, Accept-Language offers, country names,
+and the translations of content.
 
 - ``languages.py``: ``LANGUAGES`` as Language objects; the language of a request
   (its URL prefix; ``?lang=`` for the API and the feeds).
@@ -8,6 +9,8 @@
 - ``countries.py``: country names in the page's language, collation-ordered lists.
 - ``formats.py``: the ``clock`` filter (Flask-Babel gives ``dateformat``, ``numberformat``...).
 - ``catalogues.py``: compiling the .po catalogues (the tests' fresh-clone path).
+- ``content.py``, ``content_staff.py``: which text of a record a page shows (its
+  translation or its original), and staff editing of translations.
 
 ``init_app`` runs before the blueprints are registered (it configures Flask-Babel);
 ``register_language_routes`` after them (it copies their rules).

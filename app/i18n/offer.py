@@ -11,11 +11,12 @@ their body depends on the header.
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
-from flask import Blueprint, current_app, redirect, request
+from flask import Blueprint, current_app, redirect, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..extensions import csrf
+from ..redirects import safe_next
 from .languages import (
     configured_languages,
     current_language,
@@ -103,9 +104,7 @@ def dismiss_offer():
     Exempt from CSRF like the lite switch: it only sets a display preference, and a
     token in a form shown to every visitor would make every page unique to its session.
     """
-    from ..delivery import safe_next
-
-    response = redirect(safe_next(request.form.get("next")), code=303)
+    response = redirect(safe_next(request.form.get("next")) or url_for("main.home"), code=303)
     response.set_cookie(
         DISMISS_COOKIE,
         "dismissed",

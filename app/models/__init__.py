@@ -9,9 +9,10 @@ from .awards import (
     AwardSession,
     AwardWinner,
 )
-from .catalog import Project, SearchOutbox, SearchState
+from .catalog import Project, ProjectReview
 from .interest import Interest, InterestEvent
 from .mail import OutboundEmail
+from .search import SearchOutbox, SearchState
 
 __all__ = [
     "AwardCategory",
@@ -25,6 +26,7 @@ __all__ = [
     "Member",
     "OutboundEmail",
     "Project",
+    "ProjectReview",
     "SearchOutbox",
     "SearchState",
     "User",
