@@ -8,7 +8,6 @@ from flask import (
     make_response,
     render_template,
     request,
-    url_for,
 )
 from flask_babel import gettext as _
 
@@ -17,6 +16,7 @@ from .i18n import configured_languages, localized_url_for
 from .i18n.content import current_language, normalize_tag
 from .models import AwardEdition, Member, Project
 from .search import index_status
+from .urls import external_url
 
 bp = Blueprint("main", __name__)
 
@@ -62,7 +62,7 @@ def healthz():
     except Exception as error:  # the point is to report it, whatever it is
         db.session.rollback()
         current_app.logger.warning("health check: database unavailable: %s", error)
-        database = {"ok": False, "error": type(error).__name__}
+        database = {"ok": False, "error": "database unavailable"}
     search = index_status() if database["ok"] else {}
     if not database["ok"]:
         status = "error"
@@ -82,7 +82,7 @@ def robots():
     prefixes = [""] + [f"/{language.prefix}" for language in configured_languages() if language.prefix]
     lines = ["User-agent: *"]
     lines += [f"Disallow: {prefix}{path}" for prefix in prefixes for path in private]
-    lines.append(f"Sitemap: {url_for('main.sitemap', _external=True)}")
+    lines.append(f"Sitemap: {external_url('main.sitemap')}")
     return _text_response("\n".join(lines) + "\n", "text/plain")
 
 
@@ -100,7 +100,7 @@ def sitemap():
     entries = []
     for endpoint, values in pages:
         versions = [
-            (language, localized_url_for(endpoint, language, _external=True, **values))
+            (language, localized_url_for(endpoint, language, external=True, **values))
             for language in configured_languages()
         ]
         entries += [{"loc": url, "alternates": versions} for _language, url in versions]

@@ -28,6 +28,7 @@ from werkzeug.routing import BaseConverter, BuildError, Rule
 
 from ..errors import render_error
 from ..htmx import is_htmx
+from ..urls import external_url, public_base_url
 from .languages import (
     LANGUAGE_TAG_SHAPE,
     configured_languages,
@@ -103,29 +104,23 @@ def query_string():
 def page_url(language, external=False):
     """The current page in `language`, with the same query string.
 
-    Built with url_for when the request matched a page rule (so a configured public
-    URL applies to it as to every other external link); from the path otherwise
-    (error pages). A POST is answered with its page's GET URL.
+    Built from the page's endpoint when the request matched a page rule, from the path
+    otherwise (error pages); absolute ones on PUBLIC_URL (app/urls.py), like every
+    external link. A POST is answered with its page's GET URL.
     """
     url = None
     state = current_app.extensions["i18n"]
     if request.url_rule is not None and request.endpoint in state.prefixed_endpoints:
+        values = {**(request.view_args or {}), URL_ARGUMENT: language.prefix or None}
         try:
-            url = url_for(
-                request.endpoint,
-                **(request.view_args or {}),
-                **{URL_ARGUMENT: language.prefix or None},
-                _external=external,
-            )
+            url = external_url(request.endpoint, **values) if external else url_for(request.endpoint, **values)
         except BuildError:
             url = None
     if url is None:
         path = unprefixed_path()
         if not is_unprefixed_path(path) and language.prefix:
             path = f"/{language.prefix}{path}"
-        url = request.script_root + path
-        if external:
-            url = request.host_url.rstrip("/") + url
+        url = public_base_url() + path if external else request.script_root + path
     query = query_string()
     return f"{url}?{query}" if query else url
 
@@ -135,10 +130,10 @@ def language_links(external=False):
     return [(language, page_url(language, external)) for language in configured_languages()]
 
 
-def localized_url_for(endpoint, language, **values):
-    """url_for in a given language, e.g. for the sitemap's alternates."""
+def localized_url_for(endpoint, language, external=False, **values):
+    """url_for in a given language (absolute on PUBLIC_URL with `external`), e.g. for the sitemap."""
     values[URL_ARGUMENT] = language.prefix or None
-    return url_for(endpoint, **values)
+    return external_url(endpoint, **values) if external else url_for(endpoint, **values)
 
 
 def refresh_switcher_out_of_band(response):
