@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from .extensions import db
 from .i18n import configured_languages, localized_url_for
 from .i18n.content import current_language, normalize_tag
-from .models import AwardEdition, Member, Project
+from .models import AwardEdition, Event, Member, Project
 from .search import index_status
 from .urls import external_url
 
@@ -97,6 +97,9 @@ def sitemap():
     approved = Member.status == "approved"
     for slug in db.session.scalars(db.select(Member.slug).where(approved).order_by(Member.id)):
         pages.append(("members.detail", {"slug": slug}))
+    pages.append(("events.index", {}))
+    for slug in db.session.scalars(db.select(Event.slug).order_by(Event.id)):
+        pages.append(("events.detail", {"slug": slug}))
     entries = []
     for endpoint, values in pages:
         versions = [
