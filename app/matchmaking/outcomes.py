@@ -13,7 +13,6 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import Challenge, Match, Solution
 from ..models.matchmaking import MATCH_STAGES
-from ..urls import external_url
 
 STAGE_LABELS = {
     "introduced": _l("Introduced"),
@@ -63,18 +62,16 @@ def public_matches():
     ).all()
 
 
-def sitemap_urls():
-    """The matchmaking pages for /sitemap.xml: the lists, the outcomes page, every published record."""
-    urls = [
-        external_url(endpoint)
-        for endpoint in ("matchmaking.overview", "matchmaking.challenges", "matchmaking.solutions")
-    ]
+def sitemap_pages():
+    """(endpoint, values) of the matchmaking pages for /sitemap.xml: the lists, the outcomes page,
+    every published challenge and solution."""
+    pages = [(endpoint, {}) for endpoint in ("matchmaking.overview", "matchmaking.challenges", "matchmaking.solutions")]
     for model, endpoint in ((Challenge, "matchmaking.challenge"), (Solution, "matchmaking.solution")):
         slugs = db.session.scalars(
             sa.select(model.slug).where(model.publication == "published").order_by(model.id)
         )
-        urls.extend(external_url(endpoint, slug=slug) for slug in slugs)
-    return urls
+        pages.extend((endpoint, {"slug": slug}) for slug in slugs)
+    return pages
 
 
 def member_listings(member):
