@@ -34,7 +34,7 @@ def create_app(test_config=None):
     )
     load_config(app, test_config)
 
-    from . import assets, database, errors, htmx, labels, security
+    from . import assets, database, errors, htmx, labels, limits, security
     from .cli import register_commands
     from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
@@ -45,6 +45,7 @@ def create_app(test_config=None):
     babel.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
+    limits.require_reachable_storage(app)
     login_manager.init_app(app)
     security.init_app(app)
     assets.init_app(app)

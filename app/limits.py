@@ -39,3 +39,34 @@ reset_limit_per_ip = limiter.limit(_configured("RESET_RATE_LIMIT"), exempt_when=
 reset_limit_per_email = limiter.limit(
     _configured("RESET_RATE_LIMIT"), key_func=_submitted_email, exempt_when=_post_only
 )
+
+
+class StorageUnreachable(SystemExit):
+    """Raised at start-up: the configured rate-limit storage does not answer (a one-line exit)."""
+
+
+def require_reachable_storage(app):
+    """Fail fast when a networked rate-limit store (redis://...) is configured but does not answer.
+
+    Without this the first limited request would fail with a traceback; a
+    worker that cannot share its counts must not start. The message names
+    the host and port only, never a password in the URI.
+    """
+    from urllib.parse import urlsplit
+
+    from .extensions import limiter
+
+    uri = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
+    if not app.config.get("RATELIMIT_ENABLED") or uri.startswith("memory://"):
+        return
+    try:
+        reachable = limiter.storage.check()
+    except Exception:  # any failure to answer counts as unreachable
+        reachable = False
+    if not reachable:
+        parts = urlsplit(uri)
+        where = f"{parts.scheme}://{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
+        raise StorageUnreachable(
+            f"Rate-limit storage {where} (RATELIMIT_STORAGE_URI) is unreachable: "
+            "start it or fix the setting."
+        )
