@@ -33,6 +33,8 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 logger_class = "app.serving.JsonAccessLogger"
+# The warm-up (app/serving.py) logs how long it took at info level.
+logconfig_dict = {"loggers": {"app.serving": {"level": "INFO", "handlers": ["error_console"]}}}
 
 
 def post_fork(server, worker):
@@ -49,6 +51,7 @@ def post_worker_init(worker):
     from app.serving import warm_up
 
     app = worker.app.wsgi()
-    warm_up(app)
+    if os.environ.get("GUNICORN_WARM_UP", "1") != "0":
+        warm_up(app)
     if app.config.get("SEARCH_CATCH_UP", True):
         catchup.ensure_started(app)
