@@ -17,8 +17,10 @@ BLUEPRINT_MODULES = (
     "interest.inbox",
     "accounts",
     "staff",
+    "memberships",
     "api",
     "delivery",
+    "i18n.content_staff",
 )
 
 
@@ -34,24 +36,29 @@ def create_app(test_config=None):
     )
     load_config(app, test_config)
 
-    from . import assets, database, errors, htmx, labels, limits, security
+    from . import assets, database, errors, htmx, labels, limits, request_limits, security, urls
     from .cli import register_commands
     from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+    from .i18n import content as i18n_content
 
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(root / "migrations"), render_as_batch=True)
+    request_limits.init_app(app)  # before CSRF reads a form
     csrf.init_app(app)
     babel.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
     limits.require_reachable_storage(app)
+    limits.warn_if_limits_are_per_worker(app)
     login_manager.init_app(app)
     security.init_app(app)
     assets.init_app(app)
     htmx.init_app(app)
+    urls.init_app(app)
     labels.init_app(app)
     errors.init_app(app)
+    i18n_content.init_app(app)
 
     from . import models  # noqa: F401  (registers the tables)
     from .search import init_app as init_search
@@ -91,6 +98,9 @@ def load_config(app, test_config=None):
                 "before running in production."
             )
         app.config["SECRET_KEY"] = local_secret_key(app.instance_path)
+    from .urls import configure as configure_urls
+
+    configure_urls(app)
     if production:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True

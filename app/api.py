@@ -5,16 +5,22 @@ app.catalog.views.search_from_args). An unknown facet value is kept in the
 filter and matches nothing (dropping it would widen the results); it and an
 over-long (shortened) query are reported in "notices"; a malformed `page` or
 `per_page` is a 400 with a message, as are all errors under /api/.
+
+`lang` (a configured language) shows translatable text in that language where
+a translation exists, else the original; each object says in which language
+its text is (`language`). Without `lang`, text is the original.
 """
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
 
 from .awards.views import awards_payload
 from .catalog.io import project_record
 from .catalog.views import published_project_or_404, search_from_args
+from .i18n.content import TRANSLATABLE_FIELDS, configured_languages, localized, normalize_tag
 from .pagination import MAX_PAGE
 from .search import FACETS, search_projects
+from .urls import external_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -41,8 +47,26 @@ def _int_arg(name, default, low, high):
     return int(raw)
 
 
+def _lang_arg():
+    """The `lang` parameter as a configured tag, None when absent; 400 when not configured."""
+    raw = request.args.get("lang")
+    if raw is None or raw.strip() == "":
+        return None
+    tag = normalize_tag(raw)
+    if tag is None:
+        abort(400, description=_("“lang” must be one of %(languages)s.",
+                                 languages=", ".join(configured_languages())))
+    return tag
+
+
+def _text(obj, field, lang):
+    """The Localized text of a field: in `lang`, or the original when no `lang` was asked for."""
+    return localized(obj, field, lang, original=lang is None)
+
+
 @bp.get("/projects")
 def projects():
+    lang = _lang_arg()
     page = _int_arg("page", 1, 1, MAX_PAGE)
     per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     search = search_from_args(request.args, per_page)
@@ -55,7 +79,7 @@ def projects():
         page=page,
         per_page=result.per_page,
         total_pages=result.total_pages,
-        results=[_summary(hit.project) for hit in hits],
+        results=[_summary(hit.project, lang) for hit in hits],
         facets={facet: dict(result.facets.get(facet, [])) for facet in FACETS},
         suggestion=result.suggestion,
         corrected=result.corrected,
@@ -64,19 +88,28 @@ def projects():
     )
 
 
-SUMMARY_FIELDS = ("slug", "title", "city", "country", "theme", "summary", "status", "year")
-
-
-def _summary(project):
-    record = project_record(project)
-    summary = {name: record[name] for name in SUMMARY_FIELDS}
-    summary["url"] = url_for("catalog.detail", slug=project.slug, _external=True)
-    return summary
+def _summary(project, lang):
+    title, summary = _text(project, "title", lang), _text(project, "summary", lang)
+    return {
+        "slug": project.slug,
+        "title": title.text,
+        "city": project.city,
+        "country": project.country,
+        "theme": project.theme,
+        "summary": summary.text,
+        "status": project.status,
+        "year": project.year,
+        "url": external_url("catalog.detail", slug=project.slug),
+        "language": title.lang,
+        "machine_translation": title.is_machine,
+    }
 
 
 @bp.get("/projects/<slug>")
 def project(slug):
+    lang = _lang_arg()
     found = published_project_or_404(slug)
+    texts = {field: _text(found, field, lang) for field in TRANSLATABLE_FIELDS["Project"]}
     awards = [
         {
             "edition": win.edition.slug,
@@ -86,24 +119,32 @@ def project(slug):
         }
         for win in found.award_wins
     ]
+    record = project_record(found)
     return jsonify(
-        project_record(found)
+        record
         | {
             "region": found.region,
-            "url": url_for("catalog.detail", slug=found.slug, _external=True),
+            "url": external_url("catalog.detail", slug=found.slug),
             "awards": awards,
+        }
+        | {field: text.text for field, text in texts.items()}
+        | {
+            "language": texts["title"].lang,
+            "original_language": record["language"],
+            "languages": {field: text.lang for field, text in texts.items()},
+            "machine_translation": texts["title"].is_machine,
         }
     )
 
 
 @bp.get("/awards")
 def awards():
-    return jsonify(awards_payload())
+    return jsonify(awards_payload(_lang_arg()))
 
 
 @bp.get("/openapi.json")
 def openapi():
-    document = OPENAPI | {"servers": [{"url": url_for("api.openapi", _external=True).rsplit("/", 1)[0]}]}
+    document = OPENAPI | {"servers": [{"url": external_url("api.openapi").rsplit("/", 1)[0]}]}
     return jsonify(document)
 
 
@@ -119,9 +160,29 @@ _FACET_PARAMETERS = [
     }
     for facet in FACETS
 ]
+_LANG_PARAMETER = {
+    "name": "lang",
+    "in": "query",
+    "required": False,
+    "description": "Show translatable text in this configured language (BCP 47, e.g. fr, zh-Hant) "
+    "where a translation exists, else the original; an unknown language is a 400. "
+    "Without it, text is the original.",
+    "schema": {"type": "string"},
+}
+_LANGUAGE = {"type": "string", "description": "BCP 47 tag of the language of the text shown"}
+_TRANSLATIONS = {
+    "type": "object",
+    "description": "Every stored translation: language -> translated fields with their provenance",
+    "additionalProperties": {
+        "type": "object",
+        "properties": {"source": {"enum": ["human", "machine"]}, "reviewed": {"type": "boolean"}},
+        "additionalProperties": {"type": "string"},
+    },
+}
 _PROJECT_SUMMARY = {
     "type": "object",
-    "required": ["slug", "title", "city", "country", "theme", "summary", "status", "year", "url"],
+    "required": ["slug", "title", "city", "country", "theme", "summary", "status", "year", "url",
+                 "language"],
     "properties": {
         "slug": {"type": "string"},
         "title": {"type": "string"},
@@ -132,6 +193,9 @@ _PROJECT_SUMMARY = {
         "status": {"type": ["string", "null"]},
         "year": {"type": ["integer", "null"]},
         "url": {"type": "string", "format": "uri"},
+        "language": _LANGUAGE | {"description": "BCP 47 tag of the language of the title shown"},
+        "machine_translation": {"type": "boolean",
+                                "description": "True when the title shown is a machine translation"},
     },
 }
 _SCHEDULE = {
@@ -168,6 +232,7 @@ OPENAPI = {
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
                     {"name": "per_page", "in": "query",
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
+                    _LANG_PARAMETER,
                 ],
                 "responses": {
                     "200": {
@@ -201,10 +266,11 @@ OPENAPI = {
             "get": {
                 "summary": "One published project, in the import schema plus region, url and awards",
                 "parameters": [{"name": "slug", "in": "path", "required": True,
-                                "schema": {"type": "string"}}],
+                                "schema": {"type": "string"}}, _LANG_PARAMETER],
                 "responses": {
                     "200": {"description": "The project.",
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Project"}}}},
+                    "400": _ERROR,
                     "404": _ERROR,
                 },
             }
@@ -212,7 +278,9 @@ OPENAPI = {
         "/awards": {
             "get": {
                 "summary": "Award editions, newest first: categories, winners, judges, sessions, ceremony",
+                "parameters": [_LANG_PARAMETER],
                 "responses": {
+                    "400": _ERROR,
                     "200": {"description": "Every edition.",
                             "content": {"application/json": {"schema": {
                                 "type": "object",
@@ -229,6 +297,9 @@ OPENAPI = {
                 "properties": {
                     "slug": {"type": "string"},
                     "title": {"type": "string"},
+                    "description": {"type": "string"},
+                    "language": _LANGUAGE,
+                    "translations": _TRANSLATIONS,
                     "programme": {"type": "object", "properties": {
                         "slug": {"type": "string"}, "name": {"type": "string"},
                         "organiser": {"type": "string"}}},
@@ -237,6 +308,7 @@ OPENAPI = {
                     "url": {"type": "string", "format": "uri"},
                     "categories": {"type": "array", "items": {"type": "object", "properties": {
                         "slug": {"type": "string"}, "name": {"type": "string"},
+                        "language": _LANGUAGE, "translations": _TRANSLATIONS,
                         "theme": {"type": "string"},
                         "keywords": {"type": "array", "items": {"type": "string"}}}}},
                     "winners": {"type": "array", "items": {"type": "object", "properties": {
@@ -287,6 +359,11 @@ OPENAPI = {
                         "properties": {"title": {"type": "string"}, "url": {"type": "string"}}}},
                     "region": {"type": ["string", "null"]},
                     "awards": {"type": "array", "items": {"type": "object"}},
+                    "original_language": {"type": "string",
+                                          "description": "BCP 47 tag of the record's own text"},
+                    "languages": {"type": "object", "additionalProperties": {"type": "string"},
+                                  "description": "The language of each translatable field shown"},
+                    "translations": _TRANSLATIONS,
                 },
             },
             "Error": {

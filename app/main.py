@@ -1,10 +1,21 @@
 """The home page and site-wide endpoints: /healthz, /robots.txt, /sitemap.xml, the Atom feed."""
 
-from flask import Blueprint, current_app, jsonify, make_response, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
+from flask_babel import gettext as _
 
 from .extensions import db
+from .i18n.content import configured_languages, current_language, normalize_tag
 from .models import AwardEdition, Member, Project
 from .search.health import search_health
+from .urls import external_url
 
 bp = Blueprint("main", __name__)
 
@@ -53,7 +64,7 @@ def healthz():
     except Exception as error:  # the point is to report it, whatever it is
         db.session.rollback()
         current_app.logger.warning("health check: database unavailable: %s", error)
-        database = {"ok": False, "error": type(error).__name__}
+        database = {"ok": False, "error": "database unavailable"}
     search, follower, warnings = search_health() if database["ok"] else ({}, None, [])
     if not database["ok"]:
         status = "error"
@@ -76,7 +87,7 @@ def robots():
         "Disallow: /account/",
         "Disallow: /staff/",
         "Disallow: /interest",
-        f"Sitemap: {url_for('main.sitemap', _external=True)}",
+        f"Sitemap: {external_url('main.sitemap')}",
     ]
     return _text_response("\n".join(lines) + "\n", "text/plain")
 
@@ -84,29 +95,36 @@ def robots():
 @bp.get("/sitemap.xml")
 def sitemap():
     urls = [
-        url_for("main.home", _external=True),
-        url_for("catalog.index", _external=True),
-        url_for("awards.index", _external=True),
-        url_for("members.index", _external=True),
+        external_url("main.home"),
+        external_url("catalog.index"),
+        external_url("awards.index"),
+        external_url("members.index"),
     ]
     for slug in db.session.scalars(db.select(Project.slug).where(published).order_by(Project.id)):
-        urls.append(url_for("catalog.detail", slug=slug, _external=True))
+        urls.append(external_url("catalog.detail", slug=slug))
     for slug in db.session.scalars(db.select(AwardEdition.slug).order_by(AwardEdition.id)):
-        urls.append(url_for("awards.edition", slug=slug, _external=True))
+        urls.append(external_url("awards.edition", slug=slug))
     approved = Member.status == "approved"
     for slug in db.session.scalars(db.select(Member.slug).where(approved).order_by(Member.id)):
-        urls.append(url_for("members.detail", slug=slug, _external=True))
+        urls.append(external_url("members.detail", slug=slug))
     return _text_response(render_template("main/sitemap.xml", urls=urls), "application/xml")
 
 
 @bp.get("/feeds/projects.atom")
 def projects_feed():
+    """The newest projects; `lang=` shows their titles and summaries in that language where translated."""
+    lang = current_language()
+    if request.args.get("lang"):
+        lang = normalize_tag(request.args["lang"])
+        if lang is None:
+            abort(400, description=_("“lang” must be one of %(languages)s.",
+                                     languages=", ".join(configured_languages())))
     projects = db.session.scalars(
         db.select(Project).where(published).order_by(Project.created_at.desc(), Project.id.desc()).limit(FEED_SIZE)
     ).all()
     updated = max((p.updated_at for p in projects), default=None)
     body = render_template(
-        "main/projects.atom.xml", projects=projects, updated=updated
+        "main/projects.atom.xml", projects=projects, updated=updated, lang=lang
     )
     return _text_response(body, "application/atom+xml")
 

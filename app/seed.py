@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from .extensions import db
+from .i18n.content import TRANSLATABLE_FIELDS, clean_translations
 from .models import Member, Project
 
 DEMO_DIR = Path(__file__).parent / "demo_data"
@@ -56,6 +57,12 @@ def seed_members(path=MEMBERS_DATA):
         if member is None:
             member = Member(slug=record["slug"])
             db.session.add(member)
+        if "translations" in record:
+            record["translations"], problems = clean_translations(
+                record["translations"], record.get("language"), TRANSLATABLE_FIELDS["Member"]
+            )
+            if problems:
+                raise ValueError(f"{Path(path).name}: {record['slug']}: translations: {problems}")
         for name, value in record.items():
             setattr(member, name, value)
         db.session.flush()

@@ -3,15 +3,17 @@
 from itertools import groupby
 from operator import attrgetter
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..htmx import render
+from ..i18n.content import localized
 from ..labels import REGIONS
 from ..models import AwardEdition, AwardWinner
 from ..regions import country_name
+from ..urls import external_url
 
 bp = Blueprint("awards", __name__, url_prefix="/awards")
 
@@ -113,13 +115,24 @@ def recent_winners(limit=6):
     ).all()
 
 
-def awards_payload():
-    """The /api/v1/awards document: editions with their categories and winners."""
+def awards_payload(lang=None):
+    """The /api/v1/awards document: editions with their categories and winners.
+
+    Titles, descriptions and category names are in `lang` where translated
+    (each with the `language` of its text); without `lang`, the originals.
+    """
+
+    def text(obj, field):
+        return localized(obj, field, lang, original=lang is None)
+
     return {
         "editions": [
             {
                 "slug": edition.slug,
-                "title": edition.title,
+                "title": text(edition, "title").text,
+                "description": text(edition, "description").text,
+                "language": text(edition, "title").lang,
+                "translations": edition.translations or {},
                 "programme": {
                     "slug": edition.programme.slug,
                     "name": edition.programme.name,
@@ -127,11 +140,13 @@ def awards_payload():
                 },
                 "number": edition.number,
                 "year": edition.year,
-                "url": url_for("awards.edition", slug=edition.slug, _external=True),
+                "url": external_url("awards.edition", slug=edition.slug),
                 "categories": [
                     {
                         "slug": category.slug,
-                        "name": category.name,
+                        "name": text(category, "name").text,
+                        "language": text(category, "name").lang,
+                        "translations": category.translations or {},
                         "theme": category.theme,
                         "keywords": category.keywords,
                     }
@@ -199,7 +214,7 @@ def _api_schedule(times):
 def _api_project(project):
     if project is None or not project.is_published:
         return None
-    return {"slug": project.slug, "url": url_for("api.project", slug=project.slug, _external=True)}
+    return {"slug": project.slug, "url": external_url("api.project", slug=project.slug)}
 
 
 bp.add_app_template_global(country_name)

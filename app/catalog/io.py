@@ -4,7 +4,8 @@ Import files are a JSON array, JSON Lines (one object per line) or CSV with a
 header row naming the fields. In CSV, ``technologies`` and ``sdgs`` cells are
 ``;``-separated (``IoT; Mobile app``); ``organizations`` and ``links`` cells
 are JSON-encoded arrays (``[{"name": "SRPOST", "role": "provider"}]``); any
-list cell may also be a JSON array. Empty cells mean "not given".
+list cell may also be a JSON array; a ``translations`` cell is a JSON object.
+Empty cells mean "not given".
 The records read are validated and written by :mod:`app.catalog.records`.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..extensions import db
+from ..i18n.content import default_language
 from ..models import Project
 from .records import DERIVED_FIELDS, FIELDS
 
@@ -90,6 +92,7 @@ def _read_json_lines(text):
 
 CSV_LIST_FIELDS = ("technologies", "sdgs")
 CSV_JSON_FIELDS = ("organizations", "links")
+CSV_OBJECT_FIELDS = ("translations",)
 
 
 def _read_csv(text):
@@ -125,7 +128,12 @@ def _csv_record(number, row, reader_names, header):
         cell = (row.get(raw_name) or "").strip()
         if not cell:
             continue
-        if name in CSV_LIST_FIELDS + CSV_JSON_FIELDS and cell.startswith("["):
+        if name in CSV_OBJECT_FIELDS:
+            try:
+                data[name] = json.loads(cell)
+            except (json.JSONDecodeError, RecursionError):
+                problems.append((name, "is not a valid JSON object"))
+        elif name in CSV_LIST_FIELDS + CSV_JSON_FIELDS and cell.startswith("["):
             try:
                 data[name] = json.loads(cell)
             except (json.JSONDecodeError, RecursionError):
@@ -162,6 +170,8 @@ def project_record(project):
         "outcomes": project.outcomes or "",
         "lessons": project.lessons or "",
         "links": list(project.links or []),
+        "language": project.language or default_language(),
+        "translations": dict(project.translations or {}),
     }
 
 

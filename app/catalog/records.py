@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 
 from ..extensions import db
+from ..i18n.content import TRANSLATABLE_FIELDS, clean_language, clean_translations, default_language
 from ..labels import ORGANIZATION_ROLES, STATUSES, THEMES
 from ..models import Project
 from ..regions import COUNTRY_REGION
@@ -37,6 +38,7 @@ YEAR_RANGE = (1800, 2100)
 FIELDS = (
     "slug", "title", "city", "country", "theme", "summary", "description", "technologies",
     "status", "year", "organizations", "programme", "sdgs", "outcomes", "lessons", "links",
+    "language", "translations",
 )
 # Read-only fields of an API record: accepted on import and ignored.
 DERIVED_FIELDS = ("region", "url", "awards")
@@ -117,7 +119,26 @@ def clean_project(record):
     for name in LIST_LIMITS:
         if name in record:
             _list_field(name, record[name], values, problems)
+
+    _languages(record, values, problems)
     return values, problems
+
+
+def _languages(record, values, problems):
+    """`language` (stored as None for the default language) and `translations`."""
+    language, message = clean_language(record.get("language"))
+    if message:
+        problems.append(("language", message))
+        return
+    if "language" in record:
+        values["language"] = None if language == default_language() else language
+    if "translations" in record:
+        translations, found = clean_translations(
+            record["translations"], language, TRANSLATABLE_FIELDS["Project"]
+        )
+        problems += [(f"translations.{path}" if path else "translations", m) for path, m in found]
+        if not found:
+            values["translations"] = translations
 
 
 def validate_project(record):
@@ -341,7 +362,7 @@ def upsert_projects(valid_records, progress=None):
 
 def _with_defaults(values):
     defaults = {name: "" for name in OPTIONAL_TEXT} | {name: [] for name in LIST_LIMITS}
-    return defaults | {"status": None, "year": None} | values
+    return defaults | {"status": None, "year": None, "language": None, "translations": {}} | values
 
 
 def _apply(project, values):
