@@ -33,7 +33,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models.search import SearchOutbox, SearchState
-from .indexer import index_key, sync_pending
+from .indexer import index_key, prune_outbox, sync_pending
 from .outbox import CHANNEL
 from .registry import get_index, index_names, index_root
 
@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 INLINE_ROWS = 200
 # After an error (the database down), wait this long before the next attempt.
 ERROR_BACKOFF_SECONDS = 2.0
+# The thread also deletes outbox rows every index copy has applied (as the follower does).
+PRUNE_EVERY_SECONDS = 300
 
 _state_lock = threading.Lock()
 # Per app (id) in this process: {"pid": ..., "thread": ..., "wake": Event, "checked": monotonic}.
@@ -135,11 +137,15 @@ def rows_behind():
 def _run(app, wake, stop):
     listener = _Listener(app)
     interval = _interval(app)
+    last_prune = time.monotonic()
     while not stop.is_set():
         try:
             with app.app_context():
                 if rows_behind():
                     sync_pending()
+                if time.monotonic() - last_prune > PRUNE_EVERY_SECONDS:
+                    last_prune = time.monotonic()
+                    prune_outbox()
         except Exception:
             log.warning("search catch-up failed; retrying", exc_info=True)
             listener.close()
