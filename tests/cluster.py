@@ -162,3 +162,13 @@ def wait_until(predicate, timeout, interval=0.1):
             return time.monotonic() - started
         time.sleep(interval)
     return None
+
+
+# What a request that meets a restarting database raises: expected only while it restarts.
+DATABASE_GONE = ("OperationalError", "AdminShutdown")
+
+
+def unexpected_tracebacks(log_text):
+    """The tracebacks of a node's log other than those of a database going away (a restart)."""
+    chunks = log_text.split("Traceback (most recent call last):")[1:]
+    return [chunk for chunk in chunks if not any(name in chunk for name in DATABASE_GONE)]

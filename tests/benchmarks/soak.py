@@ -137,7 +137,7 @@ def main():
             db.engine.dispose()
         missing = [marker for marker in accepted if marker not in stored]
         print(f"interest submissions accepted: {len(accepted)}, missing from the database: {len(missing)}")
-        tracebacks = sum(node.log().count("Traceback") for node in nodes)
+        tracebacks = sum(len(cluster.unexpected_tracebacks(node.log())) for node in nodes)
         print(f"tracebacks in the node logs: {tracebacks}")
 
 
