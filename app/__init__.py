@@ -19,6 +19,7 @@ BLUEPRINT_MODULES = (
     "staff",
     "api",
     "delivery",
+    "privacy",
 )
 
 

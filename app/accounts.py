@@ -43,6 +43,7 @@ from .models import Interest, Member, Project, User
 from .models.accounts import MEMBER_TYPES, ProjectReview
 from .models.catalog import utcnow
 from .passwords import burn_verification_time, hash_password, password_problem, verify_password
+from .privacy.consent import consent_fields
 from .regions import country_choices
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -80,6 +81,12 @@ def new_session_token():
 
 def normalise_email(email):
     return (email or "").strip().lower()
+
+
+def address_fingerprint(email):
+    """A short keyed hash of an address: lets logs correlate attempts without holding the address."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, normalise_email(email).encode(), hashlib.sha256).hexdigest()[:12]
 
 
 def find_user(email):
@@ -139,6 +146,10 @@ class RegistrationForm(FlaskForm):
     new_member_name = StringField(_l("Organisation name"), validators=[Optional(), Length(max=200)])
     new_member_type = SelectField(_l("Organisation type"), validators=[Optional()])
     new_member_country = SelectField(_l("Country"), validators=[Optional()])
+    consent = BooleanField(
+        _l("I agree that the portal keeps my name, email address and organisation to run my account"),
+        validators=[DataRequired(_l("Tick the box to create an account."))],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -318,7 +329,9 @@ def login():
                 flash(UNCONFIRMED_NOTICE, "info")
             return redirect(next_url or url_for("accounts.index"), code=303)
         current_app.logger.warning(
-            "Failed login for %r from %s", normalise_email(form.email.data), request.remote_addr
+            "Failed login for address #%s from %s",
+            address_fingerprint(form.email.data),
+            request.remote_addr,
         )
         form.password.errors.append(_("The email or password is not right."))
     status = 400 if form.errors else 200
@@ -406,6 +419,7 @@ def create_registration(form, email):
         role="member",
         member=member,
         session_token=new_session_token(),
+        **consent_fields(form.consent.label.text),
     )
     db.session.add(user)
     db.session.flush()  # the confirmation token names the user's id

@@ -33,6 +33,7 @@ from .htmx import is_htmx, render
 from .mail import queue_email
 from .models import Interest, InterestEvent, Project
 from .models.interest import INTEREST_TYPES, ORGANIZATION_TYPES
+from .privacy.consent import consent_fields
 from .regions import country_choices, country_name
 
 bp = Blueprint("interest", __name__, url_prefix="/interest")
@@ -242,6 +243,7 @@ def submit_interest(form, spam_reason=None):
         project=project,
         message=form.message.data.strip(),
         consent=True,
+        **consent_fields(form.consent.label.text),
         status="received",
         suspected_spam=spam_reason is not None,
         spam_reason=spam_reason or "",

@@ -12,6 +12,7 @@ from .awards import (
 from .catalog import Project, SearchOutbox, SearchState
 from .interest import Interest, InterestEvent
 from .mail import OutboundEmail
+from .privacy import PrivacyLogEntry
 
 __all__ = [
     "AwardCategory",
@@ -24,6 +25,7 @@ __all__ = [
     "InterestEvent",
     "Member",
     "OutboundEmail",
+    "PrivacyLogEntry",
     "Project",
     "SearchOutbox",
     "SearchState",
