@@ -87,6 +87,7 @@ PAGE_TYPES = (
     "interest form",
     "log in",
     "register",
+    "privacy notice",
     "offline",
 )
 
@@ -111,6 +112,7 @@ def public_pages(app):
         "interest form": "/interest",
         "log in": "/account/login",
         "register": "/account/register",
+        "privacy notice": "/privacy",
         "offline": "/offline",
     }
     adapter = app.url_map.bind("localhost")

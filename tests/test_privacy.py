@@ -611,3 +611,41 @@ def test_a_failed_delivery_is_logged_without_the_address(app, caplog):
 def test_sqlite_connections_zero_deleted_content(app):
     with app.app_context():
         assert db.session.execute(db.text("PRAGMA secure_delete")).scalar() == 1
+
+
+def test_staff_see_that_a_submission_was_anonymised(app, client, runner, make_user):
+    marker = new_marker()
+    submit_interest(client, marker)
+    runner.invoke(args=["privacy", "erase", f"Mixed.{marker}E@Example.org", "--yes"])
+    log_in(client, app, make_user(role="staff"))
+    interest_id = one(app, Interest).id
+    detail = html(client.get(f"/staff/interest/{interest_id}"))
+    assert detail.find(id="anonymised") is not None
+    assert marker not in str(detail)
+    inbox = client.get("/staff/interest").get_data(as_text=True)
+    assert "Anonymised" in inbox and marker not in inbox
+
+
+def test_database_errors_do_not_carry_the_bound_values(app, make_user):
+    import sqlalchemy.exc
+
+    email = make_user(email="unique.person@example.org")
+    with app.app_context():
+        db.session.add(User(email=email, password_hash="x", session_token="t", name="Zed Uniquename"))
+        with pytest.raises(sqlalchemy.exc.IntegrityError) as caught:
+            db.session.commit()
+        db.session.rollback()
+    # The statement's parameters are hidden (PostgreSQL's own detail still quotes the key).
+    assert "Zed Uniquename" not in str(caught.value)
+
+
+def test_an_unhandled_error_is_logged_without_addresses(app, client, caplog):
+    @app.get("/boom")
+    def boom():
+        raise ValueError("could not handle unique.person@example.org")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    assert client.get("/boom").status_code == 500
+    assert "Unhandled error" in caplog.text and "ValueError" in caplog.text
+    assert "unique.person" not in caplog.text
+    assert "<address>" in caplog.text

@@ -35,6 +35,7 @@ from ..extensions import db
 from ..models import Project
 from ..models.privacy import PrivacyLogEntry
 from ..passwords import verify_password
+from . import logs
 from .consent import NOTICE_LINK_TEXT
 from .erasure import emails_about, erase_person, interests_of, scrub_storage, user_of
 from .records import personal_data
@@ -47,6 +48,7 @@ bp = Blueprint("privacy", __name__)
 def _register_template_globals(state):
     # One source for the sentence beside every consent box and the stored wording.
     state.app.jinja_env.globals["privacy_notice_link_text"] = NOTICE_LINK_TEXT
+    logs.init_app(state.app)
 
 
 class DeleteAccountForm(FlaskForm):
