@@ -193,7 +193,7 @@ def test_cli_erasure_leaves_no_byte_of_the_person_in_any_file(app, client, runne
     assert any(path.startswith("search-index/interest/") for path in before), before
     assert any(path.startswith("test.sqlite3") for path in before), before
 
-    result = runner.invoke(args=["privacy", "erase", email.upper(), "--yes"])
+    result = runner.invoke(args=["privacy", "erase", email.upper()])
     assert result.exit_code == 0, result.output
     assert "interests 2" in result.output
 
@@ -215,7 +215,7 @@ def test_erasure_anonymises_keeps_the_statistics_and_logs_no_one(app, client, ru
     email = f"Mixed.{marker}E@Example.org"
     assert count(app, OutboundEmail) == 2  # the confirmation and the staff notification
 
-    result = runner.invoke(args=["privacy", "erase", email, "--yes"])
+    result = runner.invoke(args=["privacy", "erase", email])
     assert result.exit_code == 0, result.output
     interest = one(app, Interest)
     assert (interest.name, interest.email, interest.organization, interest.message) == ("", "", "", "")
@@ -232,15 +232,16 @@ def test_erasure_anonymises_keeps_the_statistics_and_logs_no_one(app, client, ru
     with app.app_context():
         assert db.session.scalar(db.select(Interest.token)) is not None
     # Erasing again finds nothing and changes nothing more.
-    again = runner.invoke(args=["privacy", "erase", email, "--yes"])
+    again = runner.invoke(args=["privacy", "erase", email])
     assert "interests 0" in again.output and "emails 0" in again.output
 
 
-def test_erasure_asks_for_confirmation_without_yes(app, client, runner):
+def test_a_dry_run_counts_and_changes_nothing(app, client, runner):
     marker = new_marker()
     submit_interest(client, marker)
-    result = runner.invoke(args=["privacy", "erase", f"Mixed.{marker}E@Example.org"], input="n\n")
-    assert result.exit_code == 1
+    result = runner.invoke(args=["privacy", "erase", f"Mixed.{marker}E@Example.org", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Would erase: interests 1, emails 2, accounts 0" in result.output
     assert one(app, Interest).name == f"Person {marker}n"
     assert count(app, PrivacyLogEntry) == 0
 
@@ -616,7 +617,7 @@ def test_sqlite_connections_zero_deleted_content(app):
 def test_staff_see_that_a_submission_was_anonymised(app, client, runner, make_user):
     marker = new_marker()
     submit_interest(client, marker)
-    runner.invoke(args=["privacy", "erase", f"Mixed.{marker}E@Example.org", "--yes"])
+    runner.invoke(args=["privacy", "erase", f"Mixed.{marker}E@Example.org"])
     log_in(client, app, make_user(role="staff"))
     interest_id = one(app, Interest).id
     detail = html(client.get(f"/staff/interest/{interest_id}"))
@@ -649,3 +650,13 @@ def test_an_unhandled_error_is_logged_without_addresses(app, client, caplog):
     assert "Unhandled error" in caplog.text and "ValueError" in caplog.text
     assert "unique.person" not in caplog.text
     assert "<address>" in caplog.text
+
+
+def test_rate_limit_keys_hold_no_address(app):
+    from app.limits import _submitted_email
+
+    with app.test_request_context("/account/login", method="POST", data={"email": " Ana@Example.org "}):
+        key = _submitted_email()
+    with app.test_request_context("/account/login", method="POST", data={"email": "ana@example.org"}):
+        assert _submitted_email() == key  # one address, one key, whatever the case
+    assert "ana" not in key.lower() and "example" not in key.lower()

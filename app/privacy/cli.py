@@ -28,16 +28,21 @@ def export_command(email):
 
 @privacy_group.command("erase")
 @click.argument("email")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--dry-run", is_flag=True, help="Only count what would be erased; change nothing.")
 @with_appcontext
-def erase_command(email, yes):
-    """Remove or anonymise everything kept about EMAIL: database, index segments, email outbox."""
+def erase_command(email, dry_run):
+    """Remove or anonymise everything kept about EMAIL: database, index segments, email outbox.
+
+    It asks nothing (scripts and the contract call it as is): `--dry-run` shows the counts first.
+    """
     from .erasure import erase_person, scrub_storage
 
-    if not yes and not click.confirm(f"Erase everything kept about {email}?", default=False):
-        raise SystemExit(1)
     begin_write()
     counts = erase_person(email, source="cli")
+    if dry_run:
+        db.session.rollback()
+        click.echo(_counts_line("Would erase", counts))
+        return
     db.session.commit()
     report = scrub_storage()
     click.echo(_counts_line("Erased", counts))
