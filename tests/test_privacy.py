@@ -660,3 +660,31 @@ def test_rate_limit_keys_hold_no_address(app):
     with app.test_request_context("/account/login", method="POST", data={"email": "ana@example.org"}):
         assert _submitted_email() == key  # one address, one key, whatever the case
     assert "ana" not in key.lower() and "example" not in key.lower()
+
+
+def test_erasing_a_staff_account_keeps_their_notes_and_reviews_unattributed(app, client, runner, make_user, make_project):
+    from app.database import begin_write
+    from app.models.accounts import ProjectReview
+
+    staff = make_user(role="staff", email="clerk@example.org")
+    slug = make_project()
+    submit_interest(client, new_marker())
+    with app.app_context():
+        begin_write()
+        user = db.session.scalar(db.select(User).where(User.email == staff))
+        interest = db.session.scalar(db.select(Interest))
+        interest.events.append(InterestEvent(kind="note", text="Looks promising", actor_id=user.id))
+        project = db.session.scalar(db.select(Project).where(Project.slug == slug))
+        db.session.add(ProjectReview(project_id=project.id, reviewer_id=user.id, decision="approved"))
+        db.session.add(PrivacyLogEntry(action="purge", source="staff", actor_id=user.id, counts={}))
+        db.session.commit()
+
+    result = runner.invoke(args=["privacy", "erase", staff])
+    assert result.exit_code == 0, result.output
+    assert "accounts 1" in result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(User).where(User.email == staff)) is None
+        note = db.session.scalar(db.select(InterestEvent).where(InterestEvent.kind == "note"))
+        assert note.text == "Looks promising" and note.actor_id is None
+        assert db.session.scalar(db.select(ProjectReview.reviewer_id)) is None
+        assert db.session.scalar(db.select(Interest.name)) != ""  # someone else's submission stays
