@@ -688,3 +688,29 @@ def test_erasing_a_staff_account_keeps_their_notes_and_reviews_unattributed(app,
         assert note.text == "Looks promising" and note.actor_id is None
         assert db.session.scalar(db.select(ProjectReview.reviewer_id)) is None
         assert db.session.scalar(db.select(Interest.name)) != ""  # someone else's submission stays
+
+
+def test_erasure_takes_an_address_literally(app, runner):
+    from app.database import begin_write
+
+    with app.app_context():
+        begin_write()
+        db.session.add(OutboundEmail(to="staff@example.org", subject="s", body="From acb@example.org"))
+        db.session.commit()
+    result = runner.invoke(args=["privacy", "erase", "a_b@example.org"])
+    assert "emails 0" in result.output  # "_" is not a wildcard
+    assert count(app, OutboundEmail) == 1
+
+
+@pytest.mark.parametrize("command", ["erase", "export"])
+@pytest.mark.parametrize("address", ["", "   ", "nobody", "@example.org"])
+def test_commands_refuse_what_is_not_an_address(app, runner, command, address):
+    from app.database import begin_write
+
+    with app.app_context():
+        begin_write()
+        db.session.add(OutboundEmail(to="", subject="s", body=""))  # a cleared email
+        db.session.commit()
+    result = runner.invoke(args=["privacy", command, address])
+    assert result.exit_code == 1 and "not an email address" in result.output
+    assert count(app, OutboundEmail) == 1 and count(app, PrivacyLogEntry) == 0

@@ -21,7 +21,10 @@ def export_command(email):
     """Print everything kept about EMAIL as JSON."""
     from .records import personal_data
 
-    data = personal_data(email)
+    try:
+        data = personal_data(email)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
     db.session.rollback()
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -38,7 +41,11 @@ def erase_command(email, dry_run):
     from .erasure import erase_person, scrub_storage
 
     begin_write()
-    counts = erase_person(email, source="cli")
+    try:
+        counts = erase_person(email, source="cli")
+    except ValueError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
     if dry_run:
         db.session.rollback()
         click.echo(_counts_line("Would erase", counts))

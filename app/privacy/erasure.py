@@ -31,7 +31,14 @@ PERSONAL_INDEXES = ("interest",)
 
 
 def normalise(email):
-    return (email or "").strip().lower()
+    """The address in lower case; anything that is not an address is refused.
+
+    An empty string would otherwise match every anonymised row and cleared email.
+    """
+    address = (email or "").strip().lower()
+    if "@" not in address or address.startswith("@") or address.endswith("@"):
+        raise ValueError(f"not an email address: {email!r}")
+    return address
 
 
 def anonymise_interest(interest):
@@ -63,9 +70,11 @@ def interests_of(email, user=None):
 
 def emails_about(email, interests):
     """Outbox rows sent to the address, or about one of its submissions (staff notifications)."""
-    conditions = [sa.func.lower(OutboundEmail.to) == normalise(email)]
-    if email:
-        conditions.append(sa.func.lower(OutboundEmail.body).contains(normalise(email)))
+    email = normalise(email)
+    conditions = [
+        sa.func.lower(OutboundEmail.to) == email,
+        sa.func.lower(OutboundEmail.body).contains(email, autoescape=True),
+    ]
     for interest in interests:
         conditions.append(OutboundEmail.subject.contains(interest.reference))
         conditions.append(OutboundEmail.body.contains(interest.reference))

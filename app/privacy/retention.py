@@ -136,8 +136,9 @@ def purge(now=None):
     accounts = unconfirmed_accounts_due(now)
     for user in accounts:
         # The welcome email goes with the account: it holds the name and address.
-        for email in emails_about(user.email, []):
-            db.session.delete(email)
+        if "@" in user.email:
+            for email in emails_about(user.email, []):
+                db.session.delete(email)
         delete_account(user)
     counts = {
         "spam_deleted": len(spam),
