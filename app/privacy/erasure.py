@@ -156,7 +156,9 @@ def scrub_storage(index_names=PERSONAL_INDEXES):
     """After a committed erasure: rewrite the index segments and the database files.
 
     Returns a short report ({"index_files_removed": n, "database": "..."}).
-    Runs outside any transaction.
+    The caller has committed the erasure; the session is ended here once more
+    because even a read transaction left open (say, by loading current_user)
+    would keep SQLite from emptying the WAL.
     """
     from ..search.compaction import compact_index
 
