@@ -3,8 +3,9 @@
 Whoosh marks a deleted document in the table of contents and leaves its terms
 and stored fields in the segment file until that segment is merged. After an
 erasure, :func:`compact_index` applies the pending outbox (the deletions),
-merges every segment of the current generation into one (Whoosh's optimize
-copies only live documents and removes the old segment files), and deletes
+rewrites every segment that has deleted documents (merging copies only the
+live documents, and Whoosh then removes the old segment files; segments
+without deletions are left as they are), and deletes
 every other generation of that index, including the previous one that
 ``publish_generation`` keeps for readers still open on it: a rebuild made
 before the erasure would otherwise still hold the person.
@@ -14,9 +15,23 @@ import shutil
 
 from flask import current_app
 from whoosh import index as whoosh_index
+from whoosh.reading import SegmentReader
 
 from .indexer import WRITER_OPTIONS, index_lock, sync_pending
 from .registry import GENERATION_PREFIX, current_generation, get_index, index_names, index_root
+
+
+def merge_segments_with_deletions(writer, segments):
+    """A Whoosh merge policy: rewrite the segments holding deleted documents, keep the others."""
+    kept = []
+    for segment in segments:
+        if segment.has_deletions():
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            kept.append(segment)
+    return kept
 
 
 def compact_index(index_name):
@@ -40,7 +55,7 @@ def compact_index(index_name):
                 before = set(path.name for path in generation.iterdir())
                 ix = whoosh_index.open_dir(str(generation))
                 writer = ix.writer(**WRITER_OPTIONS)
-                writer.commit(optimize=True)
+                writer.commit(mergetype=merge_segments_with_deletions)
                 ix.close()
                 removed += len(before - set(path.name for path in generation.iterdir()))
             for path in root.glob(f"{GENERATION_PREFIX}*"):
