@@ -714,3 +714,13 @@ def test_commands_refuse_what_is_not_an_address(app, runner, command, address):
     result = runner.invoke(args=["privacy", command, address])
     assert result.exit_code == 1 and "not an email address" in result.output
     assert count(app, OutboundEmail) == 1 and count(app, PrivacyLogEntry) == 0
+
+
+@pytest.mark.parametrize("address", ["nobody", "", "x" * 300 + "@example.org", "@example.org"])
+@pytest.mark.parametrize("tick", ["y", ""])
+def test_a_tampered_confirmation_is_refused_without_an_error(app, client, make_user, address, tick):
+    log_in(client, app, make_user(role="staff"))
+    token = form_token(client.get("/staff/privacy"))
+    response = client.post("/staff/privacy/erase", data={"email": address, "confirm": tick, "csrf_token": token})
+    assert response.status_code == 303
+    assert count(app, PrivacyLogEntry) == 0

@@ -18,6 +18,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
@@ -74,7 +75,9 @@ class ErasureRequestForm(FlaskForm):
 
 
 class ErasureConfirmForm(FlaskForm):
-    email = HiddenField(validators=[DataRequired(), Length(max=254)])
+    email = HiddenField(
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+    )
     confirm = BooleanField(
         _l("I have checked that this request comes from the person, and the erasure cannot be undone"),
         validators=[DataRequired(_l("Tick the box to confirm the erasure."))],
@@ -182,7 +185,7 @@ def staff_erase():
     form = ErasureConfirmForm()
     if not form.validate_on_submit():
         email = (form.email.data or "").strip()
-        if not email:
+        if form.email.errors or form.csrf_token.errors:
             flash(_("Enter the email address again."), "error")
             return redirect(url_for("privacy.staff_erasure"), code=303)
         return render_template(
@@ -213,8 +216,6 @@ def staff_erase():
 @bp.after_request
 def never_store(response):
     """These pages show or carry personal data (the notice itself is cacheable)."""
-    from flask import request
-
     if request.endpoint != "privacy.notice":
         response.headers["Cache-Control"] = "private, no-store"
     return response
