@@ -95,6 +95,7 @@ def delete_account(user):
     else uses it (still pending, no other person, no case study).
     """
     counts = {"accounts": 1, "proposals_unattributed": 0, "organisations": 0}
+    # A bulk update adds no search-outbox row: the author is not in any search document.
     result = db.session.execute(
         sa.update(Project).where(Project.proposed_by_id == user.id).values(proposed_by_id=None)
     )
@@ -130,8 +131,6 @@ def erase_person(email, source, actor=None):
     user = user_of(email)
     interests = interests_of(email, user)
     emails = emails_about(email, interests)
-    if user is not None:
-        emails += [e for e in emails_about(user.email, []) if e not in emails]
     for interest in interests:
         anonymise_interest(interest)
     for outbound in emails:
