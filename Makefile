@@ -45,6 +45,7 @@ run: install vendor db
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # The suite on SQLite, then again on a throwaway PostgreSQL database when one is reachable.
 test: install-dev vendor lint test-sqlite test-postgres

@@ -10,15 +10,16 @@ from . import config as default_config
 
 BLUEPRINT_MODULES = (
     "main",
-    "catalog",
-    "awards",
+    "catalog.views",
+    "awards.views",
     "members",
-    "interest",
-    "staff_interest",
+    "interest.public",
+    "interest.inbox",
     "accounts",
     "staff",
     "api",
     "delivery",
+    "i18n.content_staff",
     "privacy",
 )
 
@@ -35,9 +36,10 @@ def create_app(test_config=None):
     )
     load_config(app, test_config)
 
-    from . import assets, database, errors, htmx, security
+    from . import assets, database, errors, htmx, labels, security
     from .cli import register_commands
     from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+    from .i18n import content as i18n_content
 
     db.init_app(app)
     database.init_app(app)
@@ -50,7 +52,9 @@ def create_app(test_config=None):
     security.init_app(app)
     assets.init_app(app)
     htmx.init_app(app)
+    labels.init_app(app)
     errors.init_app(app)
+    i18n_content.init_app(app)
 
     from . import models  # noqa: F401  (registers the tables)
     from .search import init_app as init_search

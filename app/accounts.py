@@ -13,7 +13,6 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -35,15 +34,16 @@ from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectF
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from . import limits
+from .clock import utcnow
 from .database import begin_write
 from .extensions import db, login_manager
 from .forms import select_choices
+from .labels import MEMBER_TYPE_LABELS
 from .mail import queue_email
-from .models import Interest, Member, Project, User
-from .models.accounts import MEMBER_TYPES, ProjectReview
-from .models.catalog import utcnow
+from .models import Interest, Member, Project, ProjectReview, User
 from .passwords import burn_verification_time, hash_password, password_problem, verify_password
 from .privacy.consent import consent_fields
+from .redirects import safe_next
 from .regions import country_choices
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -91,18 +91,6 @@ def address_fingerprint(email):
 
 def find_user(email):
     return db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
-
-
-def safe_next_url(target):
-    """`target` when it is a path on this site, else None (no open redirects)."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
 
 
 # Forms ----------------------------------------------------------------------
@@ -194,12 +182,7 @@ class ChangePasswordForm(ResetPasswordForm):
 
 
 def member_type_choices():
-    labels = {
-        "local-government": _("Local government"),
-        "corporation": _("Corporation"),
-        "institution": _("Institution"),
-    }
-    return [(key, labels[key]) for key in MEMBER_TYPES]
+    return list(MEMBER_TYPE_LABELS.items())
 
 
 # Password reset tokens -------------------------------------------------------
@@ -310,7 +293,7 @@ def resend_verification(user_id):
 @limits.login_limit_per_ip
 @limits.login_limit_per_email
 def login():
-    next_url = safe_next_url(request.args.get("next"))
+    next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(next_url or url_for("accounts.index"))
     form = LoginForm()
@@ -394,8 +377,9 @@ def register():
 def create_registration(form, email):
     """Add the user (and a pending member organisation when it is new) and the welcome email.
 
-    The welcome email carries the confirmation link: the account cannot log in
-    until the link proves the person reads mail at that address.
+    The welcome email carries the confirmation link. The account can log in
+    at once, but proposes no case study until the link proves the person reads
+    mail at that address.
     """
     if form.organisation_choice.data == "existing":
         member = db.session.scalar(
@@ -577,8 +561,8 @@ def latest_reviews(project_ids):
 @login_required
 def propose():
     """A member proposes a case study: stored as "pending", outside the catalogue and index."""
-    from .catalog_io import available_slug
-    from .project_form import ProjectForm
+    from .catalog.forms import ProjectForm
+    from .catalog.records import available_project_slug
 
     if current_user.email_verified_at is None:
         flash(UNCONFIRMED_NOTICE, "error")
@@ -591,7 +575,7 @@ def propose():
     begin_write()
     project = Project(
         **values,
-        slug=available_slug(values["title"], values["city"]),
+        slug=available_project_slug(values["title"], values["city"]),
         publication="pending",
         member_id=current_user.member_id,
         proposed_by_id=current_user.id,

@@ -1,17 +1,24 @@
 """The read-only JSON API under /api/v1, and its OpenAPI 3.1 description.
 
 `GET /api/v1/projects` takes the same query string as /projects (see
-app.catalog.search_from_args). Unknown facet values and over-long queries are
-dropped or shortened and reported in "notices"; a malformed `page` or
+app.catalog.views.search_from_args). An unknown facet value is kept in the
+filter and matches nothing (dropping it would widen the results); it and an
+over-long (shortened) query are reported in "notices"; a malformed `page` or
 `per_page` is a 400 with a message, as are all errors under /api/.
+
+`lang` (a configured language) shows translatable text in that language where
+a translation exists, else the original; each object says in which language
+its text is (`language`). Without `lang`, text is the original.
 """
 
 from flask import Blueprint, abort, jsonify, request, url_for
 from flask_babel import gettext as _
 
-from .awards import awards_payload
-from .catalog import MAX_PAGE, published_project_or_404, search_from_args
-from .catalog_io import project_record
+from .awards.views import awards_payload
+from .catalog.io import project_record
+from .catalog.views import published_project_or_404, search_from_args
+from .i18n.content import TRANSLATABLE_FIELDS, configured_languages, localized, normalize_tag
+from .pagination import MAX_PAGE
 from .search import FACETS, search_projects
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -39,8 +46,26 @@ def _int_arg(name, default, low, high):
     return int(raw)
 
 
+def _lang_arg():
+    """The `lang` parameter as a configured tag, None when absent; 400 when not configured."""
+    raw = request.args.get("lang")
+    if raw is None or raw.strip() == "":
+        return None
+    tag = normalize_tag(raw)
+    if tag is None:
+        abort(400, description=_("“lang” must be one of %(languages)s.",
+                                 languages=", ".join(configured_languages())))
+    return tag
+
+
+def _text(obj, field, lang):
+    """The Localized text of a field: in `lang`, or the original when no `lang` was asked for."""
+    return localized(obj, field, lang, original=lang is None)
+
+
 @bp.get("/projects")
 def projects():
+    lang = _lang_arg()
     page = _int_arg("page", 1, 1, MAX_PAGE)
     per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     search = search_from_args(request.args, per_page)
@@ -53,7 +78,7 @@ def projects():
         page=page,
         per_page=result.per_page,
         total_pages=result.total_pages,
-        results=[_summary(hit.project) for hit in hits],
+        results=[_summary(hit.project, lang) for hit in hits],
         facets={facet: dict(result.facets.get(facet, [])) for facet in FACETS},
         suggestion=result.suggestion,
         corrected=result.corrected,
@@ -62,23 +87,28 @@ def projects():
     )
 
 
-def _summary(project):
+def _summary(project, lang):
+    title, summary = _text(project, "title", lang), _text(project, "summary", lang)
     return {
         "slug": project.slug,
-        "title": project.title,
+        "title": title.text,
         "city": project.city,
         "country": project.country,
         "theme": project.theme,
-        "summary": project.summary,
+        "summary": summary.text,
         "status": project.status,
         "year": project.year,
         "url": url_for("catalog.detail", slug=project.slug, _external=True),
+        "language": title.lang,
+        "machine_translation": title.is_machine,
     }
 
 
 @bp.get("/projects/<slug>")
 def project(slug):
+    lang = _lang_arg()
     found = published_project_or_404(slug)
+    texts = {field: _text(found, field, lang) for field in TRANSLATABLE_FIELDS["Project"]}
     awards = [
         {
             "edition": win.edition.slug,
@@ -88,19 +118,27 @@ def project(slug):
         }
         for win in found.award_wins
     ]
+    record = project_record(found)
     return jsonify(
-        project_record(found)
+        record
         | {
             "region": found.region,
             "url": url_for("catalog.detail", slug=found.slug, _external=True),
             "awards": awards,
+        }
+        | {field: text.text for field, text in texts.items()}
+        | {
+            "language": texts["title"].lang,
+            "original_language": record["language"],
+            "languages": {field: text.lang for field, text in texts.items()},
+            "machine_translation": texts["title"].is_machine,
         }
     )
 
 
 @bp.get("/awards")
 def awards():
-    return jsonify(awards_payload())
+    return jsonify(awards_payload(_lang_arg()))
 
 
 @bp.get("/openapi.json")
@@ -121,9 +159,29 @@ _FACET_PARAMETERS = [
     }
     for facet in FACETS
 ]
+_LANG_PARAMETER = {
+    "name": "lang",
+    "in": "query",
+    "required": False,
+    "description": "Show translatable text in this configured language (BCP 47, e.g. fr, zh-Hant) "
+    "where a translation exists, else the original; an unknown language is a 400. "
+    "Without it, text is the original.",
+    "schema": {"type": "string"},
+}
+_LANGUAGE = {"type": "string", "description": "BCP 47 tag of the language of the text shown"}
+_TRANSLATIONS = {
+    "type": "object",
+    "description": "Every stored translation: language -> translated fields with their provenance",
+    "additionalProperties": {
+        "type": "object",
+        "properties": {"source": {"enum": ["human", "machine"]}, "reviewed": {"type": "boolean"}},
+        "additionalProperties": {"type": "string"},
+    },
+}
 _PROJECT_SUMMARY = {
     "type": "object",
-    "required": ["slug", "title", "city", "country", "theme", "summary", "status", "year", "url"],
+    "required": ["slug", "title", "city", "country", "theme", "summary", "status", "year", "url",
+                 "language"],
     "properties": {
         "slug": {"type": "string"},
         "title": {"type": "string"},
@@ -134,6 +192,9 @@ _PROJECT_SUMMARY = {
         "status": {"type": ["string", "null"]},
         "year": {"type": ["integer", "null"]},
         "url": {"type": "string", "format": "uri"},
+        "language": _LANGUAGE | {"description": "BCP 47 tag of the language of the title shown"},
+        "machine_translation": {"type": "boolean",
+                                "description": "True when the title shown is a machine translation"},
     },
 }
 _SCHEDULE = {
@@ -170,6 +231,7 @@ OPENAPI = {
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
                     {"name": "per_page", "in": "query",
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
+                    _LANG_PARAMETER,
                 ],
                 "responses": {
                     "200": {
@@ -203,10 +265,11 @@ OPENAPI = {
             "get": {
                 "summary": "One published project, in the import schema plus region, url and awards",
                 "parameters": [{"name": "slug", "in": "path", "required": True,
-                                "schema": {"type": "string"}}],
+                                "schema": {"type": "string"}}, _LANG_PARAMETER],
                 "responses": {
                     "200": {"description": "The project.",
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Project"}}}},
+                    "400": _ERROR,
                     "404": _ERROR,
                 },
             }
@@ -214,7 +277,9 @@ OPENAPI = {
         "/awards": {
             "get": {
                 "summary": "Award editions, newest first: categories, winners, judges, sessions, ceremony",
+                "parameters": [_LANG_PARAMETER],
                 "responses": {
+                    "400": _ERROR,
                     "200": {"description": "Every edition.",
                             "content": {"application/json": {"schema": {
                                 "type": "object",
@@ -231,6 +296,9 @@ OPENAPI = {
                 "properties": {
                     "slug": {"type": "string"},
                     "title": {"type": "string"},
+                    "description": {"type": "string"},
+                    "language": _LANGUAGE,
+                    "translations": _TRANSLATIONS,
                     "programme": {"type": "object", "properties": {
                         "slug": {"type": "string"}, "name": {"type": "string"},
                         "organiser": {"type": "string"}}},
@@ -239,6 +307,7 @@ OPENAPI = {
                     "url": {"type": "string", "format": "uri"},
                     "categories": {"type": "array", "items": {"type": "object", "properties": {
                         "slug": {"type": "string"}, "name": {"type": "string"},
+                        "language": _LANGUAGE, "translations": _TRANSLATIONS,
                         "theme": {"type": "string"},
                         "keywords": {"type": "array", "items": {"type": "string"}}}}},
                     "winners": {"type": "array", "items": {"type": "object", "properties": {
@@ -289,6 +358,11 @@ OPENAPI = {
                         "properties": {"title": {"type": "string"}, "url": {"type": "string"}}}},
                     "region": {"type": ["string", "null"]},
                     "awards": {"type": "array", "items": {"type": "object"}},
+                    "original_language": {"type": "string",
+                                          "description": "BCP 47 tag of the record's own text"},
+                    "languages": {"type": "object", "additionalProperties": {"type": "string"},
+                                  "description": "The language of each translatable field shown"},
+                    "translations": _TRANSLATIONS,
                 },
             },
             "Error": {

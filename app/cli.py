@@ -1,4 +1,4 @@
-"""Flask CLI commands (the contract in DESIGN.md): seed, catalog, search, interest, users."""
+"""Flask CLI commands (each documented in README.md): seed, catalog, search, interest, users."""
 
 import sys
 
@@ -10,21 +10,13 @@ from flask.cli import with_appcontext
 @with_appcontext
 def seed_command():
     """Load the bundled demo data (idempotent: records are upserted by slug)."""
-    from .awards_io import seed_awards
-    from .catalog_io import seed_projects
     from .database import begin_write
     from .extensions import db
-    from .members import seed_members
+    from .seed import SEEDERS
 
-    # (name, function) in dependency order; each runs in the one transaction
-    # below, returns something printable and never commits.
-    seeders = [
-        ("projects", seed_projects),
-        ("awards", seed_awards),
-        ("members", seed_members),
-    ]
+    # Each seeder runs in the one transaction below and never commits.
     begin_write()
-    for name, seeder in seeders:
+    for name, seeder in SEEDERS:
         click.echo(f"{name}: {seeder()}")
     db.session.commit()
     click.echo("Demo data loaded.")
@@ -41,7 +33,8 @@ def catalog_group():
 @with_appcontext
 def catalog_import_command(path, skip_invalid):
     """Import projects from a JSON array, JSON Lines or CSV file (updates by slug)."""
-    from .catalog_io import ImportFileError, prepare_records, read_records, upsert_projects
+    from .catalog.io import ImportFileError, read_records
+    from .catalog.records import prepare_records, upsert_projects
     from .database import begin_write
     from .extensions import db
 
@@ -73,7 +66,7 @@ def catalog_import_command(path, skip_invalid):
 @with_appcontext
 def catalog_export_command():
     """Write every project as JSON Lines on standard output (re-importable)."""
-    from .catalog_io import export_lines
+    from .catalog.io import export_lines
 
     for line in export_lines():
         click.echo(line)
@@ -89,7 +82,7 @@ def awards_group():
 @with_appcontext
 def awards_import_command(path):
     """Import one edition (or a JSON array of editions); all or nothing, updates by slug."""
-    from .awards_io import AwardImportError, import_documents, read_documents
+    from .awards.io import AwardImportError, import_documents, read_documents
     from .database import begin_write
     from .extensions import db
 
@@ -201,7 +194,8 @@ def interest_group():
 def interest_export_command(export_format):
     """Write every expression of interest (suspected spam included) to standard output, newest first."""
     from .extensions import db
-    from .staff_interest import InboxFilter, export_interests, filtered_interests
+    from .interest.export import export_interests
+    from .interest.inbox import InboxFilter, filtered_interests
 
     stmt, _degraded = filtered_interests(InboxFilter(spam="all"))
     click.echo(export_interests(db.session.scalars(stmt), export_format), nl=False)

@@ -16,10 +16,11 @@ SEARCH_SYNC_ON_COMMIT = True
 # Search results per page on /projects and the API.
 PROJECTS_PER_PAGE = 20
 
-# Babel: English only for now, every string marked for translation.
+# Babel: every string marked for translation.
 BABEL_DEFAULT_LOCALE = "en"
 BABEL_DEFAULT_TIMEZONE = "UTC"
-LANGUAGES = ["en"]
+# The languages of the interface and of content translations (BCP 47); the first is the default.
+LANGUAGES = ["en", "fr", "es", "pt", "ar", "ko", "zh-Hant"]
 
 # Security.
 WTF_CSRF_TIME_LIMIT = 3600 * 8

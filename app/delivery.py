@@ -40,6 +40,7 @@ from flask import (
 from flask_login import current_user
 
 from .extensions import csrf
+from .redirects import safe_next
 
 bp = Blueprint("delivery", __name__)
 
@@ -54,13 +55,6 @@ def lite_mode():
     if choice in ("0", "1"):
         return choice == "1"
     return request.headers.get("Save-Data", "").strip().lower() == "on"
-
-
-def safe_next(target):
-    """Only a local path may be a redirect target (no //host, no scheme)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return url_for("main.home")
-    return target
 
 
 @bp.app_context_processor
@@ -78,7 +72,7 @@ def switch_lite():
     (see the module docstring).
     """
     turn_on = request.form.get("lite") == "1"
-    response = redirect(safe_next(request.form.get("next")), code=303)
+    response = redirect(safe_next(request.form.get("next")) or url_for("main.home"), code=303)
     response.set_cookie(
         LITE_COOKIE,
         "1" if turn_on else "0",

@@ -1,4 +1,10 @@
-"""htmx helpers: one render function for "full page or the partial it includes"."""
+"""htmx helpers: one render function for "full page or the partial it includes".
+
+The swap convention of the whole site: a partial's root element carries the
+id that the page's `hx-target` names, and every `hx-target` is paired with
+`hx-swap="outerHTML"`, so a swap replaces that element by its new version
+(tests/test_htmx_swaps.py checks every render() view against it).
+"""
 
 from flask import make_response, render_template, request
 

@@ -14,9 +14,9 @@ from email.message import EmailMessage
 
 from flask import current_app
 
+from .clock import utcnow
 from .database import begin_write
 from .extensions import db
-from .models.catalog import utcnow
 from .models.mail import OutboundEmail
 
 MAX_ATTEMPTS = 5

@@ -1,9 +1,19 @@
 """The home page and site-wide endpoints: /healthz, /robots.txt, /sitemap.xml, the Atom feed."""
 
-from flask import Blueprint, current_app, jsonify, make_response, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 
-from .catalog import THEME_LABELS
 from .extensions import db
+from .i18n.content import configured_languages, current_language, normalize_tag
 from .models import AwardEdition, Member, Project
 from .search import index_status
 
@@ -39,7 +49,6 @@ def home():
         "main/home.html",
         figures=catalogue_figures(),
         theme_counts=theme_counts(),
-        theme_labels=THEME_LABELS,
     )
 
 
@@ -98,12 +107,19 @@ def sitemap():
 
 @bp.get("/feeds/projects.atom")
 def projects_feed():
+    """The newest projects; `lang=` shows their titles and summaries in that language where translated."""
+    lang = current_language()
+    if request.args.get("lang"):
+        lang = normalize_tag(request.args["lang"])
+        if lang is None:
+            abort(400, description=_("“lang” must be one of %(languages)s.",
+                                     languages=", ".join(configured_languages())))
     projects = db.session.scalars(
         db.select(Project).where(published).order_by(Project.created_at.desc(), Project.id.desc()).limit(FEED_SIZE)
     ).all()
     updated = max((p.updated_at for p in projects), default=None)
     body = render_template(
-        "main/projects.atom.xml", projects=projects, updated=updated, theme_labels=THEME_LABELS
+        "main/projects.atom.xml", projects=projects, updated=updated, lang=lang
     )
     return _text_response(body, "application/atom+xml")
 

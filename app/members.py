@@ -1,4 +1,4 @@
-"""Blueprint for /members: the public member directory, and the member demo data.
+"""Blueprint for /members: the public member directory.
 
 A member's case studies are the published projects whose `member_id` names
 it (set by the member's own proposals, by staff, and by the demo seeder where
@@ -6,45 +6,23 @@ a seed document makes the link); the free-text organisations list of a
 project is not used, so a name that merely appears there links nothing.
 """
 
-import json
-from pathlib import Path
-
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_babel import gettext as _
 
-from .catalog_io import slugify
 from .extensions import db
 from .htmx import render
+from .labels import MEMBER_TYPE_LABELS, MEMBER_TYPES, REGIONS
 from .models import Member, Project
-from .models.accounts import MEMBER_TYPES
-from .pagination import requested_page
-from .regions import REGIONS, country_name
+from .pagination import paginate
+from .regions import country_name
+from .slugs import available_slug, slugify
 
 bp = Blueprint("members", __name__, url_prefix="/members")
 
 PER_PAGE = 30
-DEMO_DATA = Path(__file__).parent / "demo_data" / "members.json"
-
-
-def member_type_label(key):
-    return {
-        "local-government": _("Local government"),
-        "corporation": _("Corporation"),
-        "institution": _("Institution"),
-    }.get(key, key)
 
 
 def unique_member_slug(name):
-    base = slugify(name, 100) or "member"
-    taken = set(
-        db.session.scalars(
-            db.select(Member.slug).where(db.or_(Member.slug == base, Member.slug.like(f"{base}-%")))
-        )
-    )
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return available_slug(Member.slug, slugify(name, 100) or "member")
 
 
 def directory_filters(args):
@@ -60,24 +38,18 @@ def directory_filters(args):
     return filters
 
 
-def directory_page(filters, page):
-    """(members on `page`, total) of the approved members matching `filters`, by name."""
+def directory_page(filters):
+    """The requested page of the approved members matching `filters`, by name."""
     query = db.select(Member).where(Member.status == "approved")
     for name, value in filters.items():
         query = query.where(getattr(Member, name) == value)
-    total = db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
-    members = db.session.scalars(
-        query.order_by(Member.name, Member.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    ).all()
-    return members, total
+    return paginate(query.order_by(Member.name, Member.id), PER_PAGE)
 
 
 @bp.get("")
 def index():
     filters = directory_filters(request.args)
-    page = requested_page()
-    members, total = directory_page(filters, page)
-    total_pages = max(1, -(-total // PER_PAGE))
+    listing = directory_page(filters)
     countries = db.session.scalars(
         db.select(Member.country)
         .where(Member.status == "approved", Member.country.is_not(None))
@@ -86,17 +58,14 @@ def index():
     return render(
         "members/index.html",
         "members/_results.html",
-        members=members,
-        total=total,
-        page=page,
-        total_pages=total_pages,
+        members=listing.items,
+        total=listing.total,
+        page=listing.page,
+        total_pages=listing.pages,
         filters=filters,
-        member_types=[(key, member_type_label(key)) for key in MEMBER_TYPES],
-        regions=REGIONS,
+        member_types=list(MEMBER_TYPE_LABELS.items()),
         countries=sorted((code, country_name(code)) for code in countries),
         page_url=lambda n: url_for("members.index", **filters, page=n),
-        member_type_label=member_type_label,
-        country_name=country_name,
     )
 
 
@@ -116,30 +85,4 @@ def detail(slug):
         "members/detail.html",
         member=member,
         projects=projects,
-        member_type_label=member_type_label,
-        country_name=country_name,
-        regions=REGIONS,
     )
-
-
-def seed_members(path=DEMO_DATA):
-    """Upsert the demo members by slug and link the projects the documents name.
-
-    Runs after the catalogue seeder (the projects must exist); a project slug
-    that is missing is skipped. The caller commits. Returns how many members.
-    """
-    records = json.loads(Path(path).read_text(encoding="utf-8"))
-    for record in records:
-        project_slugs = record.pop("projects", [])
-        member = db.session.scalar(db.select(Member).where(Member.slug == record["slug"]))
-        if member is None:
-            member = Member(slug=record["slug"])
-            db.session.add(member)
-        for name, value in record.items():
-            setattr(member, name, value)
-        db.session.flush()
-        if project_slugs:
-            projects = db.session.scalars(db.select(Project).where(Project.slug.in_(project_slugs)))
-            for project in projects:
-                project.member_id = member.id
-    return len(records)

@@ -9,15 +9,6 @@ from the CLDR data that Babel ships.
 from functools import lru_cache
 
 from babel import Locale
-from flask_babel import lazy_gettext as _l
-
-REGIONS = {
-    "africa": _l("Africa"),
-    "americas": _l("Americas"),
-    "asia-pacific": _l("Asia-Pacific"),
-    "europe": _l("Europe"),
-    "middle-east": _l("Middle East"),
-}
 
 _COUNTRIES_BY_REGION = {
     "africa": """DZ AO BJ BW BF BI CV CM CF TD KM CG CD CI DJ EG GQ ER SZ ET GA GM GH GN GW KE

@@ -17,17 +17,17 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from .accounts import EmptyForm, member_type_choices, new_session_token
 from .auth import admin_required, staff_required
+from .catalog.forms import ProjectForm
 from .database import begin_write
 from .extensions import db
 from .forms import select_choices
+from .labels import USER_ROLE_LABELS
 from .mail import queue_email
-from .members import member_type_label
-from .models import Member, Project, User
-from .models.accounts import ROLES, ProjectReview
+from .models import Member, Project, ProjectReview, User
 from .models.catalog import PUBLICATION_STATES
-from .pagination import requested_page
-from .project_form import ProjectForm
-from .regions import country_choices, country_name
+from .pagination import paginate
+from .regions import country_choices
+from .transitions import Transition, allowed_transition, available_actions
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -57,7 +57,7 @@ class MemberForm(FlaskForm):
         self.country.choices = select_choices([("", _("Not given"))] + country_choices())
 
     def validate_website(self, field):
-        from .catalog_io import is_web_url
+        from .catalog.records import is_web_url
 
         if field.data and not is_web_url(field.data.strip()):
             field.errors.append(_("Use an http:// or https:// address."))
@@ -66,20 +66,7 @@ class MemberForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=select_choices([(role, role) for role in ROLES]))
-
-
-def get_or_404(model, object_id):
-    row = db.session.get(model, object_id)
-    if row is None:
-        abort(404)
-    return row
-
-
-def paginate(query, page):
-    total = db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    return rows, max(1, -(-total // PER_PAGE)), total
+    role = SelectField(_l("Role"), choices=select_choices(USER_ROLE_LABELS.items()))
 
 
 def listing_by_state(query, state_column, states, endpoint):
@@ -93,14 +80,13 @@ def listing_by_state(query, state_column, states, endpoint):
         state = "pending"
     if state != "all":
         query = query.where(state_column == state)
-    page = requested_page()
-    rows, total_pages, total = paginate(query, page)
-    return rows, {
+    page = paginate(query, PER_PAGE)
+    return page.items, {
         "state": state,
         "states": states,
-        "page": page,
-        "total": total,
-        "total_pages": total_pages,
+        "page": page.page,
+        "total": page.total,
+        "total_pages": page.pages,
         "page_url": lambda n: url_for(endpoint, state=state, page=n),
     }
 
@@ -148,7 +134,7 @@ def projects():
 @staff_required
 def project(project_id):
     """Review one case study: its fields, its history, and the decisions."""
-    return render_project_review(get_or_404(Project, project_id), RejectForm())
+    return render_project_review(db.get_or_404(Project, project_id), RejectForm())
 
 
 def render_project_review(project, reject_form, status=200):
@@ -165,7 +151,7 @@ def render_project_review(project, reject_form, status=200):
         reviews=reviews,
         reject_form=reject_form,
         action_form=EmptyForm(),
-        country_name=country_name,
+        actions=available_actions(PROJECT_TRANSITIONS, project.publication),
     )
     return page, status
 
@@ -173,7 +159,7 @@ def render_project_review(project, reject_form, status=200):
 @bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit_project(project_id):
-    project = get_or_404(Project, project_id)
+    project = db.get_or_404(Project, project_id)
     form = ProjectForm()
     if request.method == "GET":
         form.fill_from(project)
@@ -182,7 +168,7 @@ def edit_project(project_id):
         status = 400 if form.errors else 200
         return render_template("staff/edit_project.html", form=form, project=project), status
     begin_write()
-    project = get_or_404(Project, project_id)
+    project = db.get_or_404(Project, project_id)
     for name, value in values.items():
         setattr(project, name, value)
     db.session.commit()
@@ -190,11 +176,10 @@ def edit_project(project_id):
     return redirect(url_for("staff.project", project_id=project.id), code=303)
 
 
-# (new publication state, review decision, which states it applies to)
 PROJECT_TRANSITIONS = {
-    "approve": ("published", "approved", ("pending", "rejected")),
-    "unpublish": ("unpublished", "unpublished", ("published",)),
-    "republish": ("published", "republished", ("unpublished",)),
+    "approve": Transition("published", ("pending", "rejected"), _l("Approve and publish"), "approved"),
+    "unpublish": Transition("unpublished", ("published",), _l("Unpublish"), "unpublished"),
+    "republish": Transition("published", ("unpublished",), _l("Republish"), "republished"),
 }
 
 
@@ -203,13 +188,12 @@ PROJECT_TRANSITIONS = {
 def change_project(project_id, action):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    publication, decision, allowed_from = PROJECT_TRANSITIONS[action]
     begin_write()
-    project = get_or_404(Project, project_id)
-    if project.publication not in allowed_from:
-        abort(400, description=_("This case study is %(state)s.", state=project.publication))
-    project.publication = publication
-    db.session.add(ProjectReview(project=project, reviewer_id=current_user.id, decision=decision))
+    project = db.get_or_404(Project, project_id)
+    refusal = _("This case study is %(state)s.", state=project.publication)
+    transition = allowed_transition(PROJECT_TRANSITIONS, action, project.publication, refusal)
+    project.publication = publication = transition.to
+    db.session.add(ProjectReview(project=project, reviewer_id=current_user.id, decision=transition.decision))
     if action == "approve":
         notify_proposer(
             project,
@@ -227,9 +211,9 @@ def change_project(project_id, action):
 def reject_project(project_id):
     form = RejectForm()
     if not form.validate_on_submit():
-        return render_project_review(get_or_404(Project, project_id), form, status=400)
+        return render_project_review(db.get_or_404(Project, project_id), form, status=400)
     begin_write()
-    project = get_or_404(Project, project_id)
+    project = db.get_or_404(Project, project_id)
     if project.publication != "pending":
         abort(400, description=_("Only a pending proposal can be rejected."))
     project.publication = "rejected"
@@ -261,22 +245,21 @@ def members():
         "staff/members.html",
         members=rows,
         **listing,
-        member_type_label=member_type_label,
-        country_name=country_name,
         action_form=EmptyForm(),
+        actions_for=lambda member: available_actions(MEMBER_TRANSITIONS, member.status),
     )
 
 
 @bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit_member(member_id):
-    member = get_or_404(Member, member_id)
+    member = db.get_or_404(Member, member_id)
     form = MemberForm(obj=member)
     if not form.validate_on_submit():
         status = 400 if form.errors else 200
         return render_template("staff/edit_member.html", form=form, member=member), status
     begin_write()
-    member = get_or_404(Member, member_id)
+    member = db.get_or_404(Member, member_id)
     for name in ("name", "type", "city", "network", "network_role", "website", "description"):
         setattr(member, name, (getattr(form, name).data or "").strip())
     member.country = form.country.data or None
@@ -286,9 +269,9 @@ def edit_member(member_id):
 
 
 MEMBER_TRANSITIONS = {
-    "approve": ("approved", ("pending",)),
-    "unpublish": ("unpublished", ("approved",)),
-    "republish": ("approved", ("unpublished",)),
+    "approve": Transition("approved", ("pending",), _l("Approve")),
+    "unpublish": Transition("unpublished", ("approved",), _l("Unpublish")),
+    "republish": Transition("approved", ("unpublished",), _l("Republish")),
 }
 
 
@@ -297,12 +280,11 @@ MEMBER_TRANSITIONS = {
 def change_member(member_id, action):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    status, allowed_from = MEMBER_TRANSITIONS[action]
     begin_write()
-    member = get_or_404(Member, member_id)
-    if member.status not in allowed_from:
-        abort(400, description=_("This member is %(state)s.", state=member.status))
-    member.status = status
+    member = db.get_or_404(Member, member_id)
+    refusal = _("This member is %(state)s.", state=member.status)
+    transition = allowed_transition(MEMBER_TRANSITIONS, action, member.status, refusal)
+    member.status = status = transition.to
     if action == "approve":
         for user in member.users:
             queue_email(
@@ -321,14 +303,13 @@ def change_member(member_id, action):
 @bp.get("/users")
 @admin_required
 def users():
-    page = requested_page()
-    rows, total_pages, total = paginate(db.select(User).order_by(User.email), page)
+    listing = paginate(db.select(User).order_by(User.email), PER_PAGE)
     return render_template(
         "staff/users.html",
-        users=rows,
-        page=page,
-        total=total,
-        total_pages=total_pages,
+        users=listing.items,
+        page=listing.page,
+        total=listing.total,
+        total_pages=listing.pages,
         page_url=lambda n: url_for("staff.users", page=n),
         role_form=RoleForm(),
         action_form=EmptyForm(),
@@ -342,7 +323,7 @@ def change_role(user_id):
     if not form.validate_on_submit():
         abort(400)
     begin_write()
-    user = get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id)
     if user.id == current_user.id:
         abort(400, description=_("You cannot change your own role."))
     user.role = form.role.data
@@ -357,7 +338,7 @@ def change_active(user_id, action):
     if not EmptyForm().validate_on_submit():
         abort(400)
     begin_write()
-    user = get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id)
     if user.id == current_user.id:
         abort(400, description=_("You cannot deactivate yourself."))
     user.active = action == "reactivate"

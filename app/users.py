@@ -10,10 +10,10 @@ import click
 from email_validator import EmailNotValidError, validate_email
 
 from .accounts import new_session_token, normalise_email
+from .clock import utcnow
 from .database import begin_write
 from .extensions import db
 from .models import User
-from .models.catalog import utcnow
 from .passwords import hash_password, password_problem
 
 

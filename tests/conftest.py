@@ -17,6 +17,7 @@ from app.extensions import db as _db
 from app.models import Member, Project, User
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+PASSWORD = "correct horse battery"  # make_user's default
 
 
 def make_test_config(tmp_path, **overrides):
@@ -55,6 +56,16 @@ def app(app_config):
         _db.engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def fast_hashing(monkeypatch):
+    """Cheap Argon2 parameters in tests (hashes record their parameters, so verify still works)."""
+    from argon2 import PasswordHasher
+
+    from app import passwords
+
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
@@ -68,6 +79,18 @@ def runner(app):
 def html(response):
     """Parse a response body as HTML."""
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def form_token(response):
+    """The CSRF token of the page's form (anonymous pages have no <meta> token)."""
+    return html(response).find("input", attrs={"name": "csrf_token"})["value"]
+
+
+def login(client, email, password=PASSWORD, next_url=None):
+    """Log in through the real login form (CSRF on); returns the login response."""
+    token = form_token(client.get("/account/login"))
+    path = "/account/login" + (f"?next={next_url}" if next_url else "")
+    return client.post(path, data={"email": email, "password": password, "csrf_token": token})
 
 
 def csrf_token_from(response):
@@ -125,7 +148,7 @@ def make_user(app):
 
     counter = iter(range(1, 100000))
 
-    def make(role="member", email=None, password="correct horse battery", member=None):
+    def make(role="member", email=None, password=PASSWORD, member=None):
         import secrets
 
         n = next(counter)

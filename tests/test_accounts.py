@@ -5,43 +5,21 @@ import time
 from datetime import timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
-from app import passwords
 from app.accounts import (
     VERIFY_MAX_AGE,
     VERIFY_SALT,
     make_reset_token,
     make_verification_token,
-    safe_next_url,
     user_for_reset_token,
     user_for_verification_token,
 )
+from app.clock import utcnow
 from app.extensions import db
 from app.models import Member, OutboundEmail, Project, User
-from app.models.catalog import utcnow
 from app.passwords import password_problem, verify_password
-from tests.conftest import html
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    """Cheap Argon2 parameters in tests (hashes record their parameters, so verify still works)."""
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
-
-
-def form_token(response):
-    """The CSRF token of the page's form (anonymous pages have no <meta> token)."""
-    return html(response).find("input", attrs={"name": "csrf_token"})["value"]
-
-
-def login(client, email, password=PASSWORD, next_url=None):
-    token = form_token(client.get("/account/login"))
-    path = "/account/login" + (f"?next={next_url}" if next_url else "")
-    return client.post(path, data={"email": email, "password": password, "csrf_token": token})
+from tests.conftest import PASSWORD, form_token, html, login
 
 
 def logout(client):
@@ -188,12 +166,6 @@ def test_next_never_leaves_the_site(client, make_user, target):
 def test_next_follows_a_local_path(client, make_user):
     response = login(client, make_user(), next_url="/members?type=corporation")
     assert response.headers["Location"] == "/members?type=corporation"
-
-
-def test_safe_next_url():
-    assert safe_next_url("/account/") == "/account/"
-    for bad in ("//x", "/\\x", "https://x", "javascript:x", "", None, "/\tx", "x"):
-        assert safe_next_url(bad) is None
 
 
 def test_login_required_pages_redirect_with_next(client):
@@ -581,7 +553,11 @@ def test_users_create_refuses_a_duplicate(runner, make_user):
     assert "already exists" in result.output
 
 
-def test_no_default_accounts(app):
+def test_no_default_accounts(app, runner):
+    """`flask seed` loads the demo data but no login: every account is created on purpose."""
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
     with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Project)) > 0
+        assert db.session.scalar(db.select(db.func.count()).select_from(Member)) > 0
         assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
-        assert db.session.scalar(db.select(db.func.count()).select_from(Project)) == 0

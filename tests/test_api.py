@@ -3,7 +3,10 @@
 import pytest
 
 CONTRACT_KEYS = {"total", "page", "per_page", "results", "facets", "suggestion"}
-RESULT_KEYS = {"slug", "title", "city", "country", "theme", "summary", "status", "year", "url"}
+RESULT_KEYS = {
+    "slug", "title", "city", "country", "theme", "summary", "status", "year", "url",
+    "language", "machine_translation",
+}
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ import json
 import pytest
 from flask import render_template_string
 
-from app.awards_io import DEMO_DATA, seed_awards
-from app.catalog_io import seed_projects
 from app.database import begin_write
 from app.extensions import db
 from app.models import AwardEdition, AwardWinner, Project, SearchOutbox
 from app.models.awards import parse_timezone
+from app.seed import AWARDS_DATA as DEMO_DATA
+from app.seed import seed_awards, seed_projects
 from tests.conftest import html
 
 EDITION_URL = "/awards/wego-awards-4"

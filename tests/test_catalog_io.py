@@ -5,9 +5,10 @@ import json
 
 import pytest
 
-from app.catalog_io import clean_project, derive_slug, load_demo_projects, validate_project
+from app.catalog.records import clean_project, derive_slug, validate_project
 from app.extensions import db
 from app.models import Project
+from app.seed import load_demo_projects
 
 
 def record(**overrides):

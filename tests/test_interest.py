@@ -6,7 +6,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Interest, InterestEvent, OutboundEmail, User
-from tests.conftest import html, make_test_config
+from tests.conftest import html, login, make_test_config
 
 REFERENCE = re.compile(r"^EOI-\d{4}-\d{6}$")
 FIELDS = (
@@ -65,15 +65,6 @@ def submit(client, path="/interest", headers=None, **overrides):
 def count(app, model):
     with app.app_context():
         return db.session.scalar(db.select(db.func.count()).select_from(model))
-
-
-def login(client, app, email):
-    with app.app_context():
-        user = db.session.scalar(db.select(User).where(User.email == email))
-        session_id = user.get_id()
-    with client.session_transaction() as session:
-        session["_user_id"] = session_id
-        session["_fresh"] = True
 
 
 # ------------------------------------------------------------------ the form
@@ -476,7 +467,7 @@ def test_members_get_their_details_prefilled_and_linked(app, client, make_user):
         user.name = "Min-jun Kim"
         db.session.commit()
         member_name = user.member.name
-    login(client, app, email)
+    login(client, email)
     response = client.get("/interest")
     form = form_of(response)
     assert form.find("input", attrs={"name": "name"})["value"] == "Min-jun Kim"

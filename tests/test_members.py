@@ -3,8 +3,10 @@
 import json
 
 from app.extensions import db
-from app.members import DEMO_DATA, PER_PAGE, seed_members
+from app.members import PER_PAGE
 from app.models import Member, Project
+from app.seed import MEMBERS_DATA as DEMO_DATA
+from app.seed import seed_members
 from tests.conftest import html
 
 

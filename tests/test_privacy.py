@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from app.clock import utcnow
 from app.extensions import db
 from app.models import Interest, InterestEvent, Member, OutboundEmail, Project, User
-from app.models.catalog import utcnow
 from app.models.privacy import PrivacyLogEntry
 from tests.conftest import TEST_DATABASE_URL, html, make_test_config
-from tests.test_accounts import PASSWORD, confirm_email, fast_hashing, form_token, register  # noqa: F401
+from tests.test_accounts import PASSWORD, confirm_email, form_token, register
 from tests.test_accounts import login as login_with_password
 from tests.test_interest import hidden_fields, valid_input
 
@@ -664,7 +664,7 @@ def test_rate_limit_keys_hold_no_address(app):
 
 def test_erasing_a_staff_account_keeps_their_notes_and_reviews_unattributed(app, client, runner, make_user, make_project):
     from app.database import begin_write
-    from app.models.accounts import ProjectReview
+    from app.models.catalog import ProjectReview
 
     staff = make_user(role="staff", email="clerk@example.org")
     slug = make_project()

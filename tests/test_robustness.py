@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from tests.conftest import PASSWORD, login
 from tests.live_server import make_demo_app
 
 HOSTILE_QUERIES = [
@@ -66,26 +67,25 @@ def staff_client(app):
     from app.extensions import db
     from app.models import User
 
-    client = app.test_client()
+    email = "robust-admin@example.org"
     with app.app_context():
-        user = db.session.scalar(db.select(User).where(User.role == "admin"))
-        if user is None:
+        if db.session.scalar(db.select(User).where(User.email == email)) is None:
             import secrets
 
+            from app.clock import utcnow
             from app.passwords import hash_password
 
             user = User(
-                email="robust-admin@example.org",
-                password_hash=hash_password("a long enough passphrase"),
+                email=email,
+                password_hash=hash_password(PASSWORD),
                 role="admin",
                 session_token=secrets.token_hex(16),
+                email_verified_at=utcnow(),
             )
             db.session.add(user)
             db.session.commit()
-        session_id = user.get_id()
-    with client.session_transaction() as session:
-        session["_user_id"] = session_id
-        session["_fresh"] = True
+    client = app.test_client()
+    assert login(client, email).status_code == 303
     return client
 
 

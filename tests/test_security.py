@@ -8,15 +8,8 @@ import pytest
 from app import create_app
 from app.extensions import db
 from app.models import Member, Project, User
-from tests.conftest import html, make_test_config
-from tests.test_accounts import (  # noqa: F401
-    PASSWORD,
-    confirm_email,
-    fast_hashing,
-    form_token,
-    login,
-    logout,
-)
+from tests.conftest import PASSWORD, form_token, html, login, make_test_config
+from tests.test_accounts import confirm_email, logout
 
 
 def session_cookie(client, app):

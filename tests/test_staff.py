@@ -1,10 +1,8 @@
 """Member proposals and staff curation of case studies, members and people."""
 
 from app.extensions import db
-from app.models import Member, OutboundEmail, Project, SearchOutbox, User
-from app.models.accounts import ProjectReview
-from tests.conftest import html
-from tests.test_accounts import fast_hashing, form_token, login  # noqa: F401
+from app.models import Member, OutboundEmail, Project, ProjectReview, SearchOutbox, User
+from tests.conftest import form_token, html, login
 
 PROPOSAL = {
     "title": "Smart Parking for Kampala",

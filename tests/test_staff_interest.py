@@ -10,8 +10,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Interest, InterestEvent, Member, User
-from tests.conftest import html, make_test_config
-from tests.test_interest import hidden_fields, login, valid_input
+from tests.conftest import html, login, make_test_config
+from tests.test_interest import hidden_fields, valid_input
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -40,7 +40,7 @@ def submit(app):
 
 @pytest.fixture
 def staff(app, client, make_user):
-    login(client, app, make_user(role="staff"))
+    login(client, make_user(role="staff"))
     return client
 
 
@@ -77,7 +77,7 @@ def test_anonymous_visitors_are_sent_to_login(client, submit, make_project):
 def test_members_are_refused(app, client, submit, make_user, make_project):
     slug = make_project()
     interest_id = submit(project=slug)
-    login(client, app, make_user(role="member"))
+    login(client, make_user(role="member"))
     for url in staff_urls(interest_id, slug):
         assert client.get(url).status_code == 403, url
     assert client.post(f"/staff/interest/{interest_id}/status", data={}).status_code in (400, 403)
@@ -87,7 +87,7 @@ def test_members_are_refused(app, client, submit, make_user, make_project):
 def test_staff_and_admins_get_in(app, client, submit, make_user, make_project, role):
     slug = make_project()
     interest_id = submit(project=slug)
-    login(client, app, make_user(role=role))
+    login(client, make_user(role=role))
     for url in staff_urls(interest_id, slug):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -391,7 +391,7 @@ def test_csv_export_neutralises_formulas(app, staff, submit):
 
 @pytest.mark.parametrize("value", ["=1", "+1", "-1", "@a", "\tx", "\rx"])
 def test_every_formula_prefix_is_neutralised(value):
-    from app.staff_interest import spreadsheet_safe
+    from app.interest.export import spreadsheet_safe
 
     assert spreadsheet_safe(value) == "'" + value
     assert spreadsheet_safe("plain") == "plain"
@@ -429,7 +429,7 @@ def test_cli_export(app, runner, submit):
 
 def test_members_see_their_own_submissions(app, client, make_user):
     email = make_user(role="member")
-    login(client, app, email)
+    login(client, email)
     data = hidden_fields(client.get("/interest"))
     data.update(valid_input(email=email))
     client.post("/interest", data=data)
@@ -535,7 +535,7 @@ def test_close_as_spam(app, staff, submit):
 
 def test_members_cannot_judge_spam(app, client, submit, make_user):
     interest_id = submit(started="")
-    login(client, app, make_user(role="member"))
+    login(client, make_user(role="member"))
     token = html(client.get("/account/")).find("meta", attrs={"name": "csrf-token"})["content"]
     for action in ("not-spam", "spam"):
         response = client.post(

@@ -9,10 +9,11 @@ from .awards import (
     AwardSession,
     AwardWinner,
 )
-from .catalog import Project, SearchOutbox, SearchState
+from .catalog import Project, ProjectReview
 from .interest import Interest, InterestEvent
 from .mail import OutboundEmail
 from .privacy import PrivacyLogEntry
+from .search import SearchOutbox, SearchState
 
 __all__ = [
     "AwardCategory",
@@ -27,6 +28,7 @@ __all__ = [
     "OutboundEmail",
     "PrivacyLogEntry",
     "Project",
+    "ProjectReview",
     "SearchOutbox",
     "SearchState",
     "User",

@@ -6,13 +6,11 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..extensions import db
 from ..regions import region_of
-from .catalog import utcnow
 
-MEMBER_TYPES = ("local-government", "corporation", "institution")
 NETWORKS = ("WeGO", "GO SMART")
-ROLES = ("member", "staff", "admin")
 
 
 class Member(db.Model):
@@ -65,7 +63,8 @@ class User(UserMixin, db.Model):
     # Changing it ends every session of the user (logout, password change).
     session_token: Mapped[str] = mapped_column(sa.String(64))
     # Set when the person proves they read mail at `email` (confirmation or reset
-    # link, or an operator creating the account); nobody logs in before that.
+    # link, or an operator creating the account). An unconfirmed account can log
+    # in, but proposes no case study before that.
     email_verified_at: Mapped[datetime | None] = mapped_column()
     # When the last confirmation link was sent: login re-sends at most every few minutes.
     verification_sent_at: Mapped[datetime | None] = mapped_column()
@@ -99,25 +98,3 @@ class User(UserMixin, db.Model):
 
 
 REVIEW_DECISIONS = ("approved", "rejected", "unpublished", "republished")
-
-
-class ProjectReview(db.Model):
-    """A staff decision on a case study (approve, reject with a reason, unpublish, republish).
-
-    The project's `publication` holds the current state; these rows keep who
-    decided what and why, so a member can read the reason for a rejection.
-    """
-
-    __tablename__ = "project_review"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("project.id", ondelete="CASCADE"), index=True
-    )
-    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    decision: Mapped[str] = mapped_column(sa.String(20))
-    reason: Mapped[str] = mapped_column(sa.Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    project = relationship("Project")
-    reviewer = relationship("User")

@@ -1,36 +1,22 @@
-"""The catalogue of case studies, and the outbox that keeps the search index in step."""
+"""The catalogue of case studies, and the staff reviews of them."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..extensions import db
+from ..labels import ORGANIZATION_ROLES, STATUSES, THEMES  # noqa: F401  (the record vocabularies)
 from ..regions import region_of
-
-
-def utcnow():
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-THEMES = (
-    "mobility",
-    "open-inclusive",
-    "safe-city",
-    "efficient-government",
-    "emerging-technology",
-    "sustainable-city",
-)
-STATUSES = ("idea", "feasibility", "pilot", "implemented", "scaled")
-ORGANIZATION_ROLES = ("city", "provider", "partner", "funder")
 
 # Publication workflow: members' proposals wait as "pending" for staff.
 PUBLICATION_STATES = ("pending", "published", "unpublished", "rejected")
 
 
 class Project(db.Model):
-    """One case study. List-valued fields are JSON (see DESIGN.md, "Project record")."""
+    """One case study. List-valued fields are JSON (see docs/record-schema.md)."""
 
     __tablename__ = "project"
 
@@ -54,7 +40,7 @@ class Project(db.Model):
     links: Mapped[list] = mapped_column(sa.JSON, default=list)
     # The language of the record's own text (None: the portal's default language), and
     # per-field translations: {lang: {field: text, ..., "source": "human"|"machine",
-    # "reviewed": bool}} (DESIGN.md, "Project record").
+    # "reviewed": bool}} (docs/record-schema.md).
     language: Mapped[str | None] = mapped_column(sa.String(16))
     translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
@@ -79,31 +65,23 @@ def _derive_region(project, value, _old, _initiator):
     project.region = region_of(value)
 
 
-class SearchOutbox(db.Model):
-    """One pending change for a search index, written in the same transaction as the change.
+class ProjectReview(db.Model):
+    """A staff decision on a case study (approve, reject with a reason, unpublish, republish).
 
-    The indexer applies rows in id order and records how far it got in
-    SearchState; the row only names the entity, whose current state is
-    re-read from the database when the row is applied.
+    The project's `publication` holds the current state; these rows keep who
+    decided what and why, so a member can read the reason for a rejection.
     """
 
-    __tablename__ = "search_outbox"
+    __tablename__ = "project_review"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    index_name: Mapped[str] = mapped_column(sa.String(40), index=True)
-    entity_id: Mapped[int] = mapped_column(sa.Integer)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    decision: Mapped[str] = mapped_column(sa.String(20))
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-
-class SearchState(db.Model):
-    """How far an index (by name and directory) has applied the outbox."""
-
-    __tablename__ = "search_state"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    index_name: Mapped[str] = mapped_column(sa.String(40))
-    index_key: Mapped[str] = mapped_column(sa.String(500))
-    last_outbox_id: Mapped[int] = mapped_column(sa.Integer, default=0)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    __table_args__ = (sa.UniqueConstraint("index_name", "index_key"),)
+    project = relationship("Project")
+    reviewer = relationship("User")

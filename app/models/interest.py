@@ -3,32 +3,12 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..extensions import db
-from .catalog import utcnow
-
-ORGANIZATION_TYPES = {
-    "local-government": _l("Local government"),
-    "corporation": _l("Corporation"),
-    "institution": _l("Institution"),
-    "other": _l("Other"),
-}
-INTEREST_TYPES = {
-    "replicate": _l("Replicate or adopt a project"),
-    "supply": _l("Supply a solution"),
-    "partner": _l("Partner"),
-    "fund": _l("Fund"),
-    "learn": _l("Learn more"),
-}
-# The workflow, in order; "closed" needs a reason.
-STATUSES = {
-    "received": _l("Received"),
-    "in-review": _l("In review"),
-    "introduced": _l("Introduced"),
-    "closed": _l("Closed"),
-}
+from ..labels import INTEREST_STATUSES as STATUSES
+from ..labels import INTEREST_TYPES, ORGANIZATION_TYPES
 
 
 class Interest(db.Model):

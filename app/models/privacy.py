@@ -5,8 +5,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..extensions import db
-from .catalog import utcnow
 
 # What an entry records; `source` says who started it.
 PRIVACY_ACTIONS = ("erasure", "purge")

@@ -11,7 +11,7 @@ import hashlib
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from ..models.catalog import utcnow
+from ..clock import utcnow
 
 # Shown beside every consent box (templates/privacy/_consent_link.html); part of the stored wording.
 NOTICE_LINK_TEXT = _l("How we use and keep your data: read the privacy notice.")

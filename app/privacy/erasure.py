@@ -17,9 +17,9 @@ import secrets
 
 import sqlalchemy as sa
 
+from ..clock import utcnow
 from ..extensions import db
 from ..models import Interest, InterestEvent, OutboundEmail, Project, User
-from ..models.catalog import utcnow
 from ..models.privacy import PrivacyLogEntry
 
 log = logging.getLogger(__name__)

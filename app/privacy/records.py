@@ -8,9 +8,9 @@ hash and session token are reported only as present.
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from ..clock import utcnow
 from ..extensions import db
 from ..models import Interest, Project
-from ..models.catalog import utcnow
 from .consent import consent_record
 from .erasure import emails_about, interests_of, normalise, user_of
 

@@ -20,10 +20,10 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from ..clock import utcnow
 from ..extensions import db
 from ..mail import MAX_ATTEMPTS
 from ..models import Interest, InterestEvent, OutboundEmail, User
-from ..models.catalog import utcnow
 from ..models.privacy import PrivacyLogEntry
 from .erasure import anonymise_interest, delete_account, emails_about
 

@@ -3,7 +3,10 @@
 The interface the rest of the app uses (see the module docstrings for how):
 
 - ``search_projects(ProjectQuery) -> SearchPage`` and ``related_projects``
-  (engine.py), which never fail because of the index;
+  (engine.py; the types in results.py), which never fail because of the index:
+  the database answers when it cannot be read (fallback.py);
+- the staff-only interest index (interest.py), registered here with the
+  projects one;
 - ``sync_pending``, ``rebuild_index``, ``check_index``, ``index_status``
   (indexer.py), driven by the outbox (outbox.py);
 - ``register_index`` (registry.py) for other indexes, which live in
@@ -11,7 +14,7 @@ The interface the rest of the app uses (see the module docstrings for how):
 """
 
 from ..models import Project
-from . import projects
+from . import interest, projects
 from .engine import FACETS, Hit, ProjectQuery, SearchPage, related_projects, search_projects
 from .indexer import check_index, index_status, prune_outbox, rebuild_index, sync_pending
 from .outbox import enqueue, track
@@ -19,8 +22,10 @@ from .registry import IndexDefinition, register_index
 
 
 def init_app(app):
+    """Register every index of the app: the public projects one and the staff interest one."""
     track(Project, projects.INDEX_NAME)
     register_index(projects.DEFINITION)
+    interest.init_app(app)
 
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""Searching the projects index: facets, sorting, paging, highlights, and the database fallback.
+"""Searching the projects index: facets, sorting, paging and highlights.
 
 Whoosh is pure Python, and its cost grows with the number of matching
 documents, so each process keeps, per index generation:
@@ -19,29 +19,30 @@ contents file (name and mtime), checked before every search; a swapped,
 updated or damaged index is noticed on the next request.
 
 Hits are always re-read from the database (published only). When the index
-cannot be opened or read, the answer comes from the database instead and is
-marked ``degraded``.
+cannot be opened or read, the answer comes from the database instead
+(fallback.py) and is marked ``degraded``. The query and result types are in
+results.py.
 """
 
 import gc
 import logging
-import math
 import threading
 import warnings
 from collections import OrderedDict
-from dataclasses import dataclass, field
 
 import numpy as np
 import sqlalchemy as sa
-from markupsafe import Markup
 from whoosh import index as whoosh_index
 
 from ..extensions import db
 from ..models import Project
+from ..pagination import page_count
 from . import postings
 from . import query as parsing
+from .fallback import search_database
 from .projects import DEFINITION, FACET_FIELDS, TEXT_FIELDS, facet_values, normalize
 from .registry import current_generation, generation_token, index_root
+from .results import Answer, Hit, ProjectQuery, SearchPage
 
 log = logging.getLogger(__name__)
 
@@ -61,51 +62,6 @@ RELATED_TEXT_WEIGHT = 10.0
 RELATED_TECHNOLOGY_WEIGHT = 4.0
 RELATED_REGION_WEIGHT = 2.0
 RELATED_THEME_WEIGHT = 0.5
-
-
-@dataclass
-class ProjectQuery:
-    text: str = ""
-    filters: dict[str, list[str]] = field(default_factory=dict)
-    sort: str = "relevance"
-    page: int = 1
-    per_page: int = 20
-
-
-@dataclass
-class Hit:
-    project: Project
-    score: float | None
-    highlights: dict[str, Markup]
-
-
-@dataclass
-class SearchPage:
-    query: ProjectQuery
-    total: int
-    hits: list[Hit]
-    facets: dict[str, list[tuple[str, int]]]
-    suggestion: str | None
-    corrected: bool
-    degraded: bool
-    page: int
-    per_page: int
-    total_pages: int
-
-
-@dataclass
-class _Answer:
-    """What the index says, before the database is asked: cached per generation."""
-
-    ids: list[int]
-    scores: list[float | None]
-    total: int
-    facets: dict[str, list[tuple[str, int]]]
-    suggestion: str | None
-    corrected: bool
-    stems: list[str]
-    page: int
-    total_pages: int
 
 
 class IndexUnavailable(Exception):
@@ -132,10 +88,6 @@ def _bounds(query):
     except (TypeError, ValueError):
         page = 1
     return sort, page, per_page
-
-
-def _page_count(total, per_page):
-    return max(1, math.ceil(total / per_page))
 
 
 def _mask(docnums):
@@ -350,6 +302,8 @@ class _Generation:
 
 _generations: dict[str, _Generation] = {}
 _generations_lock = threading.Lock()
+# Per index directory, the token of a generation that failed to open.
+_unreadable: dict[str, tuple] = {}
 
 
 def _current(root):
@@ -362,12 +316,20 @@ def _current(root):
         raise IndexUnavailable("index has no table of contents")
     key = str(root)
     with _generations_lock:
+        if _unreadable.get(key) == token:
+            # Tried and failed: not reopened (and its files not leaked again) until it changes.
+            raise IndexUnavailable("index unreadable")
         generation = _generations.get(key)
         if generation is None or generation.token != token:
             if generation is not None:
                 generation.searcher.close()
             _generations.pop(key, None)
-            generation = _Generation(token, path)
+            try:
+                generation = _Generation(token, path)
+            except Exception:
+                _unreadable[key] = token
+                raise
+            _unreadable.pop(key, None)
             _generations[key] = generation
         return generation
 
@@ -383,7 +345,7 @@ def search_projects(query: ProjectQuery) -> SearchPage:
         log.warning("search index unavailable, answering from the database: %s", repr(error))
         degraded = True
     if degraded:
-        answer = _search_database(query.text, filters, sort, page, per_page)
+        answer = search_database(query.text, filters, sort, page, per_page)
     projects = _published(answer.ids)
     hits = [
         Hit(
@@ -418,9 +380,12 @@ def _cached_answer(text, filters, sort, page, per_page):
         try:
             generation = _current(index_root(DEFINITION))
             reason = None
+        except IndexUnavailable:
+            raise  # missing, or known unreadable: no file was opened
         except Exception as error:
             reason = repr(error)
         # Outside the except block, so the traceback holding those files is gone.
+        # Once per unreadable generation (see _current), not on every degraded search.
         if reason is not None:
             release_leaked_files()
             raise IndexUnavailable(reason)
@@ -512,7 +477,7 @@ def _search_index(generation, text, filters, sort, page, per_page):
                 break
     selected = _and_all(matched, filter_masks.values())
     total = selected.bit_count()
-    total_pages = _page_count(total, per_page)
+    total_pages = page_count(total, per_page)
     page = min(page, total_pages)
     start, end = (page - 1) * per_page, page * per_page
     facets = _facet_counts(generation, matched, filters, filter_masks)
@@ -521,7 +486,7 @@ def _search_index(generation, text, filters, sort, page, per_page):
     else:
         order = generation.by_title if sort == "title" else generation.newest
         docnums = _ordered_page(order, postings.from_mask(selected, generation.size), start, end)
-    return _Answer(
+    return Answer(
         ids=[generation.entity[docnum] for docnum, _score in docnums],
         scores=[score for _docnum, score in docnums],
         total=total,
@@ -588,72 +553,6 @@ def _facet_counts(generation, matched, filters, filter_masks):
         counts += [(value, 0) for value in selected - set(generation.values[facet])]
         facets[facet] = sorted(counts, key=lambda item: (-item[1], item[0]))
     return facets
-
-
-def _search_database(text, filters, sort, page, per_page):
-    """The fallback: substring matching in SQL, facets and paging in Python."""
-    parsed = parsing.parse(text)
-    words = [" ".join(p.words) if isinstance(p, parsing.Phrase) else p for p in parsed.parts]
-    columns = (Project.title, Project.summary, Project.city, Project.country, Project.description)
-
-    def matching(require_all):
-        conditions = [
-            sa.or_(*(column.ilike(f"%{_escape_like(word)}%", escape="\\") for column in columns))
-            for word in words
-        ]
-        statement = sa.select(Project).where(Project.publication == "published")
-        if conditions:
-            statement = statement.where(
-                sa.and_(*conditions) if require_all else sa.or_(*conditions)
-            )
-        return list(db.session.scalars(statement))
-
-    projects = matching(True)
-    if not projects and len(words) > 1:
-        projects = matching(False)
-    values = {project.id: facet_values(project) for project in projects}
-
-    def passes(project, skip=None):
-        return all(
-            set(values[project.id][facet]) & set(wanted)
-            for facet, wanted in filters.items()
-            if facet != skip
-        )
-
-    facets = {}
-    for facet in FACETS:
-        counts: dict[str, int] = {}
-        for project in projects:
-            if passes(project, skip=facet):
-                for value in values[project.id][facet]:
-                    counts[value] = counts.get(value, 0) + 1
-        for value in filters.get(facet, []):
-            counts.setdefault(value, 0)
-        facets[facet] = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    selected = [project for project in projects if passes(project)]
-    if sort == "title":
-        selected.sort(key=lambda p: (p.title.casefold(), p.id))
-    else:
-        selected.sort(key=lambda p: (-(p.year or 0), -p.created_at.timestamp(), p.id))
-    total = len(selected)
-    total_pages = _page_count(total, per_page)
-    page = min(page, total_pages)
-    chosen = selected[(page - 1) * per_page : page * per_page]
-    return _Answer(
-        ids=[project.id for project in chosen],
-        scores=[None] * len(chosen),
-        total=total,
-        facets=facets,
-        suggestion=None,
-        corrected=False,
-        stems=parsed.stems(),
-        page=page,
-        total_pages=total_pages,
-    )
-
-
-def _escape_like(word):
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def related_projects(project, limit=4):

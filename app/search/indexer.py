@@ -33,9 +33,10 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.util.filelock import FileLock
 
+from ..clock import utcnow
 from ..database import begin_write
 from ..extensions import db
-from ..models.catalog import SearchOutbox, SearchState, utcnow
+from ..models.search import SearchOutbox, SearchState
 from .engine import release_leaked_files
 from .registry import (
     LOCK_FILE,

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from ..models.catalog import SearchOutbox, utcnow
+from ..clock import utcnow
+from ..models.search import SearchOutbox
 
 _tracked: dict[type, str] = {}
 

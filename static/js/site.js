@@ -23,6 +23,8 @@
   }
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
+    // An outerHTML swap (the site's convention) replaced the target: read its successor.
+    if (target && target.id && !target.isConnected) target = document.getElementById(target.id);
     var source = target && (target.matches("[data-announce]") ? target : target.querySelector("[data-announce]"));
     if (source) {
       announce(source.getAttribute("data-announce"));

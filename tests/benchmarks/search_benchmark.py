@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
-from app.catalog_io import SourceRecord, prepare_records, upsert_projects  # noqa: E402
+from app.catalog.io import SourceRecord  # noqa: E402
+from app.catalog.records import prepare_records, upsert_projects  # noqa: E402
 from app.database import begin_write  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Project  # noqa: E402

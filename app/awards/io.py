@@ -5,8 +5,10 @@ A document describes one edition::
     {"programme": {"slug", "name", "organiser", "description"},
      "edition": {"slug", "title", "number", "year", "description", "cities_recognised",
                  "ceremony": {"description", "venue", "date", "start", "end", "timezone"},
-                 "sources": ["where a fact comes from, what was inferred"]},
-     "categories": [{"slug", "name", "theme", "keywords": [...]}],
+                 "sources": ["where a fact comes from, what was inferred"],
+                 "language", "translations": {"fr": {"title", "description", "source", "reviewed"}}},
+     "categories": [{"slug", "name", "theme", "keywords": [...],
+                     "language", "translations": {"fr": {"name", "source", "reviewed"}}}],
      "sessions": [{"slug", "part", "title", "category", "date", "start", "end",
                    "timezone", "timezone_assumed", "notes", "recording_url", "slides_url"}],
      "judges": [{"name", "title", "organisation", "role", "part"}],
@@ -22,7 +24,8 @@ Problems are reported as ``(field path, message)`` with dotted paths
 (``winners.2.project``, 0-based indexes; prefixed with the document's index in
 an array). Programmes, editions, categories and sessions are matched by slug;
 judges and winners are the edition's complete ordered lists and replace the
-stored ones position by position.
+stored ones position by position. ``language`` and ``translations`` follow the
+catalogue's rules (app/i18n/content.py).
 """
 
 import datetime as dt
@@ -31,8 +34,10 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .extensions import db
-from .models import (
+from ..extensions import db
+from ..i18n.content import TRANSLATABLE_FIELDS, clean_language, clean_translations, default_language
+from ..labels import THEMES
+from ..models import (
     AwardCategory,
     AwardEdition,
     AwardJudge,
@@ -41,12 +46,9 @@ from .models import (
     AwardWinner,
     Project,
 )
-from .models.awards import parse_timezone
-from .models.catalog import THEMES
-from .regions import region_of
-from .search.outbox import enqueue
-
-DEMO_DATA = Path(__file__).parent / "demo_data" / "awards.json"
+from ..models.awards import parse_timezone
+from ..regions import region_of
+from ..search.outbox import enqueue
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -61,6 +63,8 @@ EDITION_FIELDS = {
     "cities_recognised": None,
     "ceremony": None,
     "sources": None,
+    "language": None,
+    "translations": None,
 }
 CEREMONY_FIELDS = {
     "description": 10000,
@@ -70,7 +74,9 @@ CEREMONY_FIELDS = {
     "end": None,
     "timezone": 64,
 }
-CATEGORY_FIELDS = {"slug": 80, "name": 200, "theme": 40, "keywords": None}
+CATEGORY_FIELDS = {
+    "slug": 80, "name": 200, "theme": 40, "keywords": None, "language": None, "translations": None,
+}
 SESSION_FIELDS = {
     "slug": 80,
     "part": 80,
@@ -137,12 +143,6 @@ def import_documents(documents):
     return [upsert_edition(document) for document in documents]
 
 
-def seed_awards():
-    """Upsert the bundled award editions (the catalogue's demo projects must exist first)."""
-    editions = import_documents(read_documents(DEMO_DATA))
-    return f"{len(editions)} edition(s), {sum(len(e.winners) for e in editions)} winner(s)"
-
-
 # Validation ---------------------------------------------------------------
 
 
@@ -160,6 +160,7 @@ def validate_document(document):
     edition = document.get("edition")
     if isinstance(edition, dict):
         problems += _check_edition(edition)
+        problems += _check_languages(edition, "edition", "AwardEdition")
 
     categories = _check_list(
         document, "categories", CATEGORY_FIELDS, ("slug", "name", "theme"), problems
@@ -187,6 +188,7 @@ def validate_document(document):
         if isinstance(theme, str) and theme and theme not in THEMES:
             problems.append((f"categories.{index}.theme", f"must be one of {', '.join(THEMES)}"))
         problems += _check_string_list(category, "keywords", f"categories.{index}.keywords")
+        problems += _check_languages(category, f"categories.{index}", "AwardCategory")
     for index, session in sessions:
         path = f"sessions.{index}"
         problems += _check_reference(session, "category", category_slugs, path, "category")
@@ -213,6 +215,26 @@ def validate_document(document):
         if isinstance(project, str) and project and project not in known_projects:
             problems.append((f"{path}.project", f"unknown project slug {project!r}"))
     return sorted(problems, key=_document_order)
+
+
+def _check_languages(obj, path, model_name):
+    """Problems of an object's `language` and `translations` (the catalogue's rules)."""
+    language, message = clean_language(obj.get("language"))
+    if message:
+        return [(f"{path}.language", message)]
+    _translations, problems = clean_translations(
+        obj.get("translations"), language, TRANSLATABLE_FIELDS[model_name]
+    )
+    return [(f"{path}.translations" + (f".{sub}" if sub else ""), m) for sub, m in problems]
+
+
+def _languages(obj, data, model_name):
+    """Set a validated object's language (None for the default) and cleaned translations."""
+    language = clean_language(data.get("language"))[0]
+    obj.language = None if language == default_language() else language
+    obj.translations = clean_translations(
+        data.get("translations"), language, TRANSLATABLE_FIELDS[model_name]
+    )[0]
 
 
 def _document_order(problem):
@@ -391,6 +413,7 @@ def _write_edition(document):
     edition = _by_slug(AwardEdition, data["slug"])
     edition.programme = programme
     _assign(edition, data, ("title", "description"))
+    _languages(edition, data, "AwardEdition")
     edition.number = data.get("number")
     edition.year = data.get("year")
     edition.cities_recognised = data.get("cities_recognised")
@@ -408,6 +431,7 @@ def _write_edition(document):
     categories = _sync_by_slug(edition.categories, AwardCategory, document.get("categories", []))
     for category, item in categories:
         _assign(category, item, ("name", "theme"))
+        _languages(category, item, "AwardCategory")
         category.keywords = list(item.get("keywords", []))
     category_by_slug = {category.slug: category for category, _ in categories}
 

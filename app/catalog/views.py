@@ -15,38 +15,24 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from .extensions import db
-from .htmx import render
-from .markdown import render_markdown
-from .models import AwardEdition, AwardWinner, Project
-from .models.catalog import STATUSES, THEMES
-from .regions import COUNTRY_REGION, REGIONS, country_name
-from .search import FACETS, ProjectQuery, related_projects, search_projects
+from ..extensions import db
+from ..htmx import render
+from ..labels import (
+    REGIONS,
+    STATUS_LABELS,
+    STATUSES,
+    THEME_LABELS,
+    THEMES,
+)
+from ..markdown import render_markdown
+from ..models import AwardEdition, AwardWinner, Project
+from ..pagination import MAX_PAGE
+from ..regions import COUNTRY_REGION, country_name
+from ..search import FACETS, ProjectQuery, related_projects, search_projects
 
 bp = Blueprint("catalog", __name__, url_prefix="/projects")
 bp.add_app_template_filter(render_markdown, "markdown")
 
-THEME_LABELS = {
-    "mobility": _l("Mobility"),
-    "open-inclusive": _l("Open and Inclusive City"),
-    "safe-city": _l("Safe City"),
-    "efficient-government": _l("Efficient Government"),
-    "emerging-technology": _l("Emerging Technology"),
-    "sustainable-city": _l("Sustainable City"),
-}
-STATUS_LABELS = {
-    "idea": _l("Idea"),
-    "feasibility": _l("Feasibility study"),
-    "pilot": _l("Pilot"),
-    "implemented": _l("Implemented"),
-    "scaled": _l("Scaled"),
-}
-ROLE_LABELS = {
-    "city": _l("City"),
-    "provider": _l("Solution provider"),
-    "partner": _l("Partner"),
-    "funder": _l("Funder"),
-}
 FACET_LABELS = {
     "theme": _l("Theme"),
     "region": _l("Region"),
@@ -60,7 +46,6 @@ SORT_LABELS = {"relevance": _l("Relevance"), "newest": _l("Newest"), "title": _l
 
 MAX_QUERY_CHARS = 200
 MAX_VALUES_PER_FACET = 20
-MAX_PAGE = 10000
 FACET_TOP = 10  # values shown before "show all"
 FACET_MAX = 60  # values listed at most
 SLUG_VALUE = re.compile(r"[a-z0-9-]{1,120}")
@@ -243,8 +228,6 @@ def index():
         chips=selected_chips(query),
         facet_labels=FACET_LABELS,
         sort_labels=SORT_LABELS,
-        theme_labels=THEME_LABELS,
-        country_name=country_name,
         search_params=search_params,
         page_url=lambda n: url_for("catalog.index", **search_params(query, page=n)),
         clear_filters_url=url_for("catalog.index", q=query.text or None, sort=search_params(query).get("sort")),
@@ -267,9 +250,4 @@ def detail(slug):
         "catalog/detail.html",
         project=project,
         related=related_projects(project),
-        theme_labels=THEME_LABELS,
-        status_labels=STATUS_LABELS,
-        role_labels=ROLE_LABELS,
-        regions=REGIONS,
-        country_name=country_name,
     )

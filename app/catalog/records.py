@@ -1,37 +1,29 @@
-"""Project records in and out: the one validation, import, export and the demo seed.
+"""Project records: the one validation, slugs and the upsert by slug.
 
 :func:`clean_project` is the single validation of a project record (a dict in
-the DESIGN.md "Project record" schema). `flask catalog import`, `flask seed`,
+the schema of docs/record-schema.md). `flask catalog import`, `flask seed`,
 staff editing and member proposals all go through it. :func:`validate_project`
 returns only its problems.
 
-Import files are a JSON array, JSON Lines (one object per line) or CSV with a
-header row naming the fields. In CSV, ``technologies`` and ``sdgs`` cells are
-``;``-separated (``IoT; Mobile app``); ``organizations`` and ``links`` cells
-are JSON-encoded arrays (``[{"name": "SRPOST", "role": "provider"}]``); any
-list cell may also be a JSON array. Empty cells mean "not given".
-
-An import is all or nothing: every record is validated first, and records
-are written in one transaction. A record whose slug exists updates that
-project: the fields it gives replace the stored ones, fields it leaves out
-are kept.
+An import is all or nothing: every record is validated first
+(:func:`prepare_records`), and records are written in one transaction
+(:func:`upsert_projects`). A record whose slug exists updates that project:
+the fields it gives replace the stored ones, fields it leaves out are kept.
+The file formats are read and written by :mod:`app.catalog.io`.
 """
 
-import csv
-import io
-import json
 import re
-import unicodedata
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 
-from .extensions import db
-from .models import Project
-from .models.catalog import ORGANIZATION_ROLES, STATUSES, THEMES
-from .regions import COUNTRY_REGION
+from ..extensions import db
+from ..i18n.content import TRANSLATABLE_FIELDS, clean_language, clean_translations, default_language
+from ..labels import ORGANIZATION_ROLES, STATUSES, THEMES
+from ..models import Project
+from ..regions import COUNTRY_REGION
+from ..slugs import SLUG_MAX, available_slug, slugify, unique_slug
 
 REQUIRED_TEXT = {"title": 300, "city": 120, "summary": 1000}
 OPTIONAL_TEXT = {"programme": 200, "description": 20000, "outcomes": 20000, "lessons": 20000}
@@ -40,13 +32,13 @@ TECHNOLOGY_MAX = 60
 ORGANIZATION_NAME_MAX = 200
 LINK_TITLE_MAX = 200
 URL_MAX = 2000
-SLUG_MAX = 120
 YEAR_RANGE = (1800, 2100)
 
 # The record fields, in the order export writes them.
 FIELDS = (
     "slug", "title", "city", "country", "theme", "summary", "description", "technologies",
     "status", "year", "organizations", "programme", "sdgs", "outcomes", "lessons", "links",
+    "language", "translations",
 )
 # Read-only fields of an API record: accepted on import and ignored.
 DERIVED_FIELDS = ("region", "url", "awards")
@@ -56,7 +48,6 @@ SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SDG_PATTERN = re.compile(r"(?:1[0-7]|[1-9])(?:\.(?:[1-9][0-9]?|[a-c]))?")
 
 BATCH_SIZE = 1000
-DEMO_DATA = Path(__file__).parent / "demo_data" / "projects.json"
 
 
 # ---------------------------------------------------------------------------
@@ -128,7 +119,26 @@ def clean_project(record):
     for name in LIST_LIMITS:
         if name in record:
             _list_field(name, record[name], values, problems)
+
+    _languages(record, values, problems)
     return values, problems
+
+
+def _languages(record, values, problems):
+    """`language` (stored as None for the default language) and `translations`."""
+    language, message = clean_language(record.get("language"))
+    if message:
+        problems.append(("language", message))
+        return
+    if "language" in record:
+        values["language"] = None if language == default_language() else language
+    if "translations" in record:
+        translations, found = clean_translations(
+            record["translations"], language, TRANSLATABLE_FIELDS["Project"]
+        )
+        problems += [(f"translations.{path}" if path else "translations", m) for path, m in found]
+        if not found:
+            values["translations"] = translations
 
 
 def validate_project(record):
@@ -257,13 +267,6 @@ def is_web_url(url):
 # Slugs
 
 
-def slugify(text, max_length=100):
-    """ASCII-folded, lowercase, hyphenated: "São Paulo" -> "sao-paulo"."""
-    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
-    return slug[:max_length].rstrip("-")
-
-
 def derive_slug(title, city):
     """The slug of a record that gives none: city and title ("project" if neither folds to ASCII)."""
     city_slug, title_slug = slugify(city, 40), slugify(title, 80)
@@ -272,147 +275,9 @@ def derive_slug(title, city):
     return "-".join(part for part in (city_slug, title_slug) if part) or "project"
 
 
-def unique_slug(base, taken):
-    """`base`, or `base-2`, `base-3`... whichever is not in `taken`."""
-    slug, n = base, 2
-    while slug in taken:
-        slug = f"{base[: SLUG_MAX - len(str(n)) - 1]}-{n}"
-        n += 1
-    return slug
-
-
-def available_slug(title, city):
+def available_project_slug(title, city):
     """A derived slug no project uses yet (for new projects created in the browser)."""
-    base = derive_slug(title, city)
-    taken = set(
-        db.session.scalars(
-            db.select(Project.slug).where(
-                db.or_(Project.slug == base, Project.slug.like(f"{base}-%"))
-            )
-        )
-    )
-    return unique_slug(base, taken)
-
-
-# ---------------------------------------------------------------------------
-# Reading files
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (not a per-record problem)."""
-
-
-@dataclass
-class SourceRecord:
-    number: int  # 1-based position in the file
-    data: object = None
-    problems: list = field(default_factory=list)
-
-
-def read_records(path):
-    """Parse an import file into SourceRecords; raise ImportFileError when unreadable."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise ImportFileError(f"cannot read the file ({error.strerror})") from error
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(f"is not valid UTF-8 (bad byte at offset {error.start})") from error
-    if not text.strip():
-        raise ImportFileError("is empty")
-    first = text.lstrip()[0]
-    suffix = Path(path).suffix.lower()
-    if suffix == ".csv":
-        return _read_csv(text)
-    if first == "[":
-        return _read_json_array(text)
-    if first == "{":
-        return _read_json_lines(text)
-    if suffix in (".json", ".jsonl", ".ndjson"):
-        raise ImportFileError(
-            "must hold a JSON array of records ('[...]') or JSON Lines (one object per line)"
-        )
-    return _read_csv(text)
-
-
-def _read_json_array(text):
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportFileError(
-            f"is not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})"
-        ) from error
-    except RecursionError as error:
-        raise ImportFileError("is not valid JSON (nested too deeply)") from error
-    if not isinstance(data, list):
-        raise ImportFileError("must hold a JSON array of records")
-    return [SourceRecord(number, item) for number, item in enumerate(data, start=1)]
-
-
-def _read_json_lines(text):
-    records = []
-    lines = (line for line in text.splitlines() if line.strip())
-    for number, line in enumerate(lines, start=1):
-        try:
-            records.append(SourceRecord(number, json.loads(line)))
-        except json.JSONDecodeError as error:
-            problem = ("record", f"is not valid JSON ({error.msg} at column {error.colno})")
-            records.append(SourceRecord(number, problems=[problem]))
-        except RecursionError:
-            records.append(SourceRecord(number, problems=[("record", "is nested too deeply")]))
-    return records
-
-
-CSV_LIST_FIELDS = ("technologies", "sdgs")
-CSV_JSON_FIELDS = ("organizations", "links")
-
-
-def _read_csv(text):
-    reader = csv.DictReader(io.StringIO(text, newline=""), restkey="\x00extra")
-    try:
-        header = reader.fieldnames or []
-        rows = list(reader)
-    except csv.Error as error:
-        raise ImportFileError(f"is not valid CSV ({error})") from error
-    header = [name.strip() if name else "" for name in header]
-    unknown = [name for name in header if name not in FIELDS and name not in DERIVED_FIELDS]
-    missing = [name for name in ("title", "city", "country", "theme", "summary") if name not in header]
-    if unknown or missing:
-        details = []
-        if missing:
-            details.append("missing columns: " + ", ".join(missing))
-        if unknown:
-            details.append("unknown columns: " + ", ".join(repr(n[:40]) for n in unknown[:10]))
-        raise ImportFileError(
-            "needs a CSV header row naming the record fields (" + "; ".join(details) + ")"
-        )
-    if len(set(header)) != len(header):
-        raise ImportFileError("has a CSV header that names a column twice")
-    reader_names = reader.fieldnames
-    return [_csv_record(number, row, reader_names, header) for number, row in enumerate(rows, 1)]
-
-
-def _csv_record(number, row, reader_names, header):
-    if row.get("\x00extra"):
-        return SourceRecord(number, problems=[("record", "has more cells than the header")])
-    data, problems = {}, []
-    for raw_name, name in zip(reader_names, header, strict=True):
-        cell = (row.get(raw_name) or "").strip()
-        if not cell:
-            continue
-        if name in CSV_LIST_FIELDS + CSV_JSON_FIELDS and cell.startswith("["):
-            try:
-                data[name] = json.loads(cell)
-            except (json.JSONDecodeError, RecursionError):
-                problems.append((name, "is not a valid JSON array"))
-        elif name in CSV_JSON_FIELDS:
-            problems.append((name, "must be a JSON array in CSV"))
-        elif name in CSV_LIST_FIELDS:
-            data[name] = [part.strip() for part in cell.split(";") if part.strip()]
-        else:
-            data[name] = cell
-    return SourceRecord(number, data, problems)
+    return available_slug(Project.slug, derive_slug(title, city))
 
 
 # ---------------------------------------------------------------------------
@@ -497,7 +362,7 @@ def upsert_projects(valid_records, progress=None):
 
 def _with_defaults(values):
     defaults = {name: "" for name in OPTIONAL_TEXT} | {name: [] for name in LIST_LIMITS}
-    return defaults | {"status": None, "year": None} | values
+    return defaults | {"status": None, "year": None, "language": None, "translations": {}} | values
 
 
 def _apply(project, values):
@@ -509,53 +374,3 @@ def _apply(project, values):
             changed = True
     return changed
 
-
-def seed_projects():
-    """Load the bundled demo projects through the import path; returns an ImportResult.
-
-    Runs inside the caller's transaction. The demo file is part of the code,
-    so an invalid record in it is a bug: raise rather than skip.
-    """
-    records = [SourceRecord(n, data) for n, data in enumerate(load_demo_projects(), start=1)]
-    valid, problems = prepare_records(records)
-    if problems:
-        lines = "; ".join(f"record {n}: {f}: {m}" for n, f, m in problems)
-        raise ValueError(f"{DEMO_DATA.name} is invalid: {lines}")
-    return upsert_projects(valid)
-
-
-def load_demo_projects():
-    return json.loads(DEMO_DATA.read_text(encoding="utf-8"))
-
-
-# ---------------------------------------------------------------------------
-# Exporting
-
-
-def project_record(project):
-    """One project in the import schema (every field, empty ones included)."""
-    return {
-        "slug": project.slug,
-        "title": project.title,
-        "city": project.city,
-        "country": project.country,
-        "theme": project.theme,
-        "summary": project.summary,
-        "description": project.description or "",
-        "technologies": list(project.technologies or []),
-        "status": project.status,
-        "year": project.year,
-        "organizations": list(project.organizations or []),
-        "programme": project.programme or "",
-        "sdgs": list(project.sdgs or []),
-        "outcomes": project.outcomes or "",
-        "lessons": project.lessons or "",
-        "links": list(project.links or []),
-    }
-
-
-def export_lines():
-    """Every project, oldest first, as JSON Lines (one string per project)."""
-    query = db.select(Project).order_by(Project.id).execution_options(yield_per=500)
-    for project in db.session.scalars(query):
-        yield json.dumps(project_record(project), ensure_ascii=False)

@@ -1,16 +1,14 @@
-"""Blueprint for /staff/interest: the staff inbox of expressions of interest, and matchmaking.
+"""Blueprint for /staff/interest: the staff inbox of expressions of interest.
 
 Staff search submissions through the staff-only "interest" index (the
 database answers when that index is missing), filter, sort and export them,
 move each through received → in review → introduced → closed, keep notes,
-and see which case studies and member organisations might fit. Suspected
-spam (see app/interest.py) is out of the default list and its counts; the
+and see which case studies and member organisations might fit
+(app/interest/matchmaking.py). Suspected
+spam (see app/interest/public.py) is out of the default list and its counts; the
 "spam" filter shows it, and staff either clear it ("not spam") or close it.
 """
 
-import csv
-import io
-import json
 import re
 from dataclasses import asdict, dataclass, fields, replace
 
@@ -21,25 +19,25 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms import SelectField, StringField
+from wtforms.validators import Length
 
-from .auth import staff_required
-from .database import begin_write
-from .extensions import db
-from .forms import select_choices
-from .htmx import render
-from .interest import notify_staff
-from .models import Interest, InterestEvent, Member, Project
-from .models.interest import INTEREST_TYPES, ORGANIZATION_TYPES, STATUSES
-from .pagination import requested_page
-from .regions import country_choices, country_name
-from .search import ProjectQuery, enqueue, related_projects, search_projects
-from .search import interest as interest_search
+from ..auth import staff_required
+from ..database import begin_write
+from ..extensions import db
+from ..forms import select_choices
+from ..htmx import render
+from ..labels import INTEREST_STATUSES as STATUSES
+from ..labels import INTEREST_TYPES, ORGANIZATION_TYPES
+from ..models import Interest, Project
+from ..pagination import paginate
+from ..regions import country_choices, country_name
+from ..search import interest as interest_search
+from .export import export_interests
+from .matchmaking import suggested_members, suggested_projects
+from .workflow import NoteForm, StatusForm, add_note, change_status, mark_not_spam
 
-# Its commands form the `flask interest ...` group.
 bp = Blueprint("staff_interest", __name__, url_prefix="/staff")
-bp.record_once(lambda state: interest_search.init_app(state.app))
 
 SORTS = {
     "newest": _l("Newest first"),
@@ -171,200 +169,6 @@ def _database_text_clauses(text):
     return clauses
 
 
-# ---------------------------------------------------------------- export
-
-EXPORT_FIELDS = (
-    "reference",
-    "submitted_at",
-    "status",
-    "name",
-    "email",
-    "organization",
-    "organization_type",
-    "country",
-    "interest_type",
-    "project",
-    "message",
-    "consent",
-    "suspected_spam",
-    "spam_reason",
-)
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def export_record(interest):
-    return {
-        "reference": interest.reference,
-        "submitted_at": interest.created_at.isoformat(timespec="seconds") + "Z",
-        "status": interest.status,
-        "name": interest.name,
-        "email": interest.email,
-        "organization": interest.organization,
-        "organization_type": interest.organization_type,
-        "country": interest.country,
-        "interest_type": interest.interest_type,
-        "project": interest.project.slug if interest.project else "",
-        "message": interest.message,
-        "consent": interest.consent,
-        "suspected_spam": interest.suspected_spam,
-        "spam_reason": interest.spam_reason,
-    }
-
-
-def spreadsheet_safe(value):
-    """Text that a spreadsheet shows as text: formula-like cells get a leading quote."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def export_interests(interests, export_format):
-    """The CSV or JSON text of `interests`: the one export, for the inbox and the CLI."""
-    records = [export_record(interest) for interest in interests]
-    if export_format == "json":
-        return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_FIELDS)
-    for record in records:
-        writer.writerow([spreadsheet_safe(record[name]) for name in EXPORT_FIELDS])
-    return buffer.getvalue()
-
-
-# ---------------------------------------------------------------- workflow
-
-
-class StatusForm(FlaskForm):
-    status = SelectField(_l("New status"), choices=select_choices(STATUSES.items()))
-    reason = TextAreaField(
-        _l("Reason"), validators=[Length(max=2000)], description=_l("Required when closing.")
-    )
-
-    def validate_reason(self, field):
-        if self.status.data == "closed" and not (field.data or "").strip():
-            raise ValidationError(_("Give a reason for closing."))
-
-
-class NoteForm(FlaskForm):
-    note = TextAreaField(
-        _l("Note"), validators=[InputRequired(_l("Write a note.")), Length(max=5000)]
-    )
-
-
-def change_status(interest, status, reason, actor):
-    """Move a submission to `status` and log who did it (the caller commits)."""
-    interest.events.append(
-        InterestEvent(
-            kind="status",
-            from_status=interest.status,
-            to_status=status,
-            text=reason.strip(),
-            actor_id=actor.id,
-        )
-    )
-    interest.status = status
-
-
-def mark_not_spam(interest, actor):
-    """Clear the suspected-spam mark, log who did it, and tell staff now (the caller commits).
-
-    Only the staff notification is sent, as it would have been on arrival: the
-    submitter's automatic copy would now come late and out of the blue, and the
-    confirmation page told them no copy is sent; staff write to them in person.
-    """
-    interest.events.append(
-        InterestEvent(kind="not-spam", text=interest.spam_reason, actor_id=actor.id)
-    )
-    interest.suspected_spam = False
-    notify_staff(interest)
-
-
-def add_note(interest, text, actor):
-    """Add a staff note to the timeline and to the staff search (the caller commits)."""
-    interest.events.append(InterestEvent(kind="note", text=text.strip(), actor_id=actor.id))
-    db.session.flush()
-    enqueue(db.session, interest_search.INDEX_NAME, [interest.id])
-
-
-# ---------------------------------------------------------------- matchmaking
-
-# Who usually answers each kind of interest: a city wanting to replicate
-# needs providers and institutions; a supplier needs cities.
-COMPLEMENTARY_MEMBER_TYPES = {
-    "replicate": ("corporation", "institution"),
-    "learn": ("corporation", "institution", "local-government"),
-    "supply": ("local-government",),
-    "partner": ("local-government", "corporation", "institution"),
-    "fund": ("local-government", "corporation", "institution"),
-}
-
-
-@dataclass
-class Suggestion:
-    item: object  # a Project or a Member
-    reason: str
-
-
-def suggested_projects(interest, limit=5):
-    """Case studies that fit the message, the chosen case study's theme and the country."""
-    chosen = interest.project
-    searches = []
-    if chosen is not None:
-        searches.append((_("Similar to the chosen case study"), related_projects(chosen, limit)))
-        theme_query = ProjectQuery(
-            text=interest.message, filters={"theme": [chosen.theme]}, per_page=limit
-        )
-        searches.append((_("Same theme, fits the message"), _hit_projects(theme_query)))
-    searches.append(
-        (_("Fits the message"), _hit_projects(ProjectQuery(text=interest.message, per_page=limit)))
-    )
-    country_query = ProjectQuery(
-        filters={"country": [interest.country]}, sort="newest", per_page=limit
-    )
-    searches.append((_("In the same country"), _hit_projects(country_query)))
-
-    seen = {chosen.id} if chosen is not None else set()
-    suggestions = []
-    for reason, projects in searches:
-        for project in projects:
-            if project.id not in seen:
-                seen.add(project.id)
-                suggestions.append(Suggestion(project, reason))
-    return suggestions[:limit]
-
-
-def _hit_projects(query):
-    return [hit.project for hit in search_projects(query).hits]
-
-
-def suggested_members(interest, projects, limit=6):
-    """Member organisations behind the fitting case studies, then members of a fitting type nearby."""
-    own_member_id = interest.user.member_id if interest.user else None
-    seen = {own_member_id}
-    suggestions = []
-    for project in ([interest.project] if interest.project else []) + projects:
-        member = project.member
-        if member is not None and member.status == "approved" and member.id not in seen:
-            seen.add(member.id)
-            suggestions.append(Suggestion(member, _("Behind “%(title)s”", title=project.title)))
-    types = COMPLEMENTARY_MEMBER_TYPES.get(interest.interest_type, ())
-    nearby = db.session.scalars(
-        sa.select(Member)
-        .where(
-            Member.status == "approved",
-            Member.country == interest.country,
-            Member.type.in_(types),
-        )
-        .order_by(Member.name)
-        .limit(limit + len(seen))
-    )
-    for member in nearby:
-        if member.id not in seen:
-            seen.add(member.id)
-            suggestions.append(Suggestion(member, _("Same country, a fitting type")))
-    return suggestions[:limit]
-
-
 # ---------------------------------------------------------------- views
 
 
@@ -375,13 +179,8 @@ def never_store(response):
     return response
 
 
-def paginate(stmt):
-    return db.paginate(
-        stmt,
-        page=requested_page(),
-        per_page=current_app.config["INTEREST_PER_PAGE"],
-        error_out=False,
-    )
+def inbox_page(stmt):
+    return paginate(stmt, current_app.config["INTEREST_PER_PAGE"])
 
 
 def count_of(stmt):
@@ -403,7 +202,7 @@ def inbox():
         form=form,
         inbox_filter=inbox_filter,
         spam_count=spam_count,
-        page=paginate(stmt),
+        page=inbox_page(stmt),
         page_url=lambda n: url_for(".inbox", **inbox_filter.args(), page=n),
         degraded=degraded,
     )
@@ -425,13 +224,6 @@ def export(export_format):
             "Content-Disposition": f"attachment; filename=expressions-of-interest.{export_format}"
         },
     )
-
-
-def get_interest_or_404(interest_id):
-    interest = db.session.get(Interest, interest_id)
-    if interest is None:
-        abort(404)
-    return interest
 
 
 def render_detail(interest, status_form=None, note_form=None, status=200):
@@ -467,7 +259,7 @@ def render_detail(interest, status_form=None, note_form=None, status=200):
 @bp.get("/interest/<int:interest_id>")
 @staff_required
 def detail(interest_id):
-    return render_detail(get_interest_or_404(interest_id))
+    return render_detail(db.get_or_404(Interest, interest_id))
 
 
 @bp.post("/interest/<int:interest_id>/status")
@@ -475,9 +267,9 @@ def detail(interest_id):
 def update_status(interest_id):
     form = StatusForm()
     if not form.validate():
-        return render_detail(get_interest_or_404(interest_id), status_form=form)
+        return render_detail(db.get_or_404(Interest, interest_id), status_form=form)
     begin_write()
-    interest = get_interest_or_404(interest_id)
+    interest = db.get_or_404(Interest, interest_id)
     if form.status.data != interest.status:
         change_status(interest, form.status.data, form.reason.data or "", current_user)
     db.session.commit()
@@ -489,7 +281,7 @@ def update_status(interest_id):
 def not_spam(interest_id):
     """Clear the suspected-spam mark (CSRF is checked by CSRFProtect before this runs)."""
     begin_write()
-    interest = get_interest_or_404(interest_id)
+    interest = db.get_or_404(Interest, interest_id)
     if interest.suspected_spam:
         mark_not_spam(interest, current_user)
     db.session.commit()
@@ -501,7 +293,7 @@ def not_spam(interest_id):
 def close_as_spam(interest_id):
     """Close a suspected-spam submission with the reason "spam"; it stays marked."""
     begin_write()
-    interest = get_interest_or_404(interest_id)
+    interest = db.get_or_404(Interest, interest_id)
     if interest.status != "closed":
         change_status(interest, "closed", "spam", current_user)
     db.session.commit()
@@ -513,9 +305,9 @@ def close_as_spam(interest_id):
 def create_note(interest_id):
     form = NoteForm()
     if not form.validate():
-        return render_detail(get_interest_or_404(interest_id), note_form=form)
+        return render_detail(db.get_or_404(Interest, interest_id), note_form=form)
     begin_write()
-    interest = get_interest_or_404(interest_id)
+    interest = db.get_or_404(Interest, interest_id)
     add_note(interest, form.note.data, current_user)
     db.session.commit()
     return redirect(url_for(".detail", interest_id=interest_id), code=303)
@@ -534,7 +326,7 @@ def project_interest(slug):
         "staff_interest/_results.html",
         project=project,
         inbox_filter=inbox_filter,
-        page=paginate(stmt),
+        page=inbox_page(stmt),
         page_url=lambda n: url_for(".project_interest", slug=slug, page=n),
         spam_count=None,
         degraded=False,

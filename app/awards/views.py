@@ -7,10 +7,12 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from .extensions import db
-from .htmx import render
-from .models import AwardEdition, AwardWinner
-from .regions import REGIONS, country_name
+from ..extensions import db
+from ..htmx import render
+from ..i18n.content import localized
+from ..labels import REGIONS
+from ..models import AwardEdition, AwardWinner
+from ..regions import country_name
 
 bp = Blueprint("awards", __name__, url_prefix="/awards")
 
@@ -112,13 +114,24 @@ def recent_winners(limit=6):
     ).all()
 
 
-def awards_payload():
-    """The /api/v1/awards document: editions with their categories and winners."""
+def awards_payload(lang=None):
+    """The /api/v1/awards document: editions with their categories and winners.
+
+    Titles, descriptions and category names are in `lang` where translated
+    (each with the `language` of its text); without `lang`, the originals.
+    """
+
+    def text(obj, field):
+        return localized(obj, field, lang, original=lang is None)
+
     return {
         "editions": [
             {
                 "slug": edition.slug,
-                "title": edition.title,
+                "title": text(edition, "title").text,
+                "description": text(edition, "description").text,
+                "language": text(edition, "title").lang,
+                "translations": edition.translations or {},
                 "programme": {
                     "slug": edition.programme.slug,
                     "name": edition.programme.name,
@@ -130,7 +143,9 @@ def awards_payload():
                 "categories": [
                     {
                         "slug": category.slug,
-                        "name": category.name,
+                        "name": text(category, "name").text,
+                        "language": text(category, "name").lang,
+                        "translations": category.translations or {},
                         "theme": category.theme,
                         "keywords": category.keywords,
                     }

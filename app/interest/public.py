@@ -26,15 +26,15 @@ from itsdangerous import BadSignature, TimestampSigner
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
-from .database import begin_write
-from .extensions import csrf, db, limiter
-from .forms import select_choices
-from .htmx import is_htmx, render
-from .mail import queue_email
-from .models import Interest, InterestEvent, Project
-from .models.interest import INTEREST_TYPES, ORGANIZATION_TYPES
-from .privacy.consent import consent_fields
-from .regions import country_choices, country_name
+from ..database import begin_write
+from ..extensions import csrf, db, limiter
+from ..forms import select_choices
+from ..htmx import is_htmx, render
+from ..labels import INTEREST_TYPES, ORGANIZATION_TYPES
+from ..mail import queue_email
+from ..models import Interest, InterestEvent, Project
+from ..privacy.consent import consent_fields
+from ..regions import country_choices, country_name
 
 bp = Blueprint("interest", __name__, url_prefix="/interest")
 

@@ -1,7 +1,7 @@
 """The case-study form shared by member proposals and staff editing.
 
 The form only collects text; the record it builds goes through the
-catalogue's single validation (:func:`app.catalog_io.clean_project`), the
+catalogue's single validation (:func:`app.catalog.records.clean_project`), the
 same one `flask catalog import` uses, and its problems are shown next to the
 fields they concern.
 """
@@ -11,10 +11,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
-from .catalog_io import clean_project
-from .forms import select_choices
-from .models.catalog import STATUSES, THEMES
-from .regions import country_choices
+from ..forms import select_choices
+from ..labels import STATUS_LABELS, THEME_LABELS
+from ..regions import country_choices
+from .records import clean_project
 
 LIST_SEPARATORS = (";", ",", "\n")
 
@@ -48,10 +48,8 @@ class ProjectForm(FlaskForm):
         super().__init__(*args, **kwargs)
         choose = [("", _("Choose…"))]
         self.country.choices = select_choices(choose + country_choices())
-        self.theme.choices = select_choices(choose + [(t, theme_label(t)) for t in THEMES])
-        self.status.choices = select_choices(
-            [("", _("Not given"))] + [(s, s.capitalize()) for s in STATUSES]
-        )
+        self.theme.choices = select_choices(choose + list(THEME_LABELS.items()))
+        self.status.choices = select_choices([("", _("Not given"))] + list(STATUS_LABELS.items()))
 
     def record(self):
         """The form's data as a project record (the import schema)."""
@@ -104,10 +102,6 @@ class ProjectForm(FlaskForm):
         self.sdgs.data = ", ".join(project.sdgs or [])
         self.outcomes.data, self.lessons.data = project.outcomes, project.lessons
         self.links.data = "\n".join(f"{link['title']} | {link['url']}" for link in project.links or [])
-
-
-def theme_label(theme):
-    return theme.replace("-", " ").capitalize()
 
 
 def split_list(text):

@@ -1,0 +1,1 @@
+"""Award programmes: the public pages (views) and the edition documents' import (io)."""

@@ -1,0 +1,1 @@
+"""Expressions of interest: the public form (public) and the staff inbox (inbox)."""

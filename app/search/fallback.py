@@ -1,0 +1,83 @@
+"""The database fallback of the project search: used when the index cannot be read.
+
+Substring matching in SQL (every word, else any word), facets and paging in
+Python: slower and less precise than the index, but it never fails because
+of the index. Its answers are marked ``degraded``.
+"""
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import Project
+from ..pagination import page_count
+from . import query as parsing
+from .projects import FACET_FIELDS, facet_values
+from .results import Answer
+
+FACETS = tuple(FACET_FIELDS)
+
+
+def search_database(text, filters, sort, page, per_page):
+    """The fallback: substring matching in SQL, facets and paging in Python."""
+    parsed = parsing.parse(text)
+    words = [" ".join(p.words) if isinstance(p, parsing.Phrase) else p for p in parsed.parts]
+    columns = (Project.title, Project.summary, Project.city, Project.country, Project.description)
+
+    def matching(require_all):
+        conditions = [
+            sa.or_(*(column.ilike(f"%{_escape_like(word)}%", escape="\\") for column in columns))
+            for word in words
+        ]
+        statement = sa.select(Project).where(Project.publication == "published")
+        if conditions:
+            statement = statement.where(
+                sa.and_(*conditions) if require_all else sa.or_(*conditions)
+            )
+        return list(db.session.scalars(statement))
+
+    projects = matching(True)
+    if not projects and len(words) > 1:
+        projects = matching(False)
+    values = {project.id: facet_values(project) for project in projects}
+
+    def passes(project, skip=None):
+        return all(
+            set(values[project.id][facet]) & set(wanted)
+            for facet, wanted in filters.items()
+            if facet != skip
+        )
+
+    facets = {}
+    for facet in FACETS:
+        counts: dict[str, int] = {}
+        for project in projects:
+            if passes(project, skip=facet):
+                for value in values[project.id][facet]:
+                    counts[value] = counts.get(value, 0) + 1
+        for value in filters.get(facet, []):
+            counts.setdefault(value, 0)
+        facets[facet] = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    selected = [project for project in projects if passes(project)]
+    if sort == "title":
+        selected.sort(key=lambda p: (p.title.casefold(), p.id))
+    else:
+        selected.sort(key=lambda p: (-(p.year or 0), -p.created_at.timestamp(), p.id))
+    total = len(selected)
+    total_pages = page_count(total, per_page)
+    page = min(page, total_pages)
+    chosen = selected[(page - 1) * per_page : page * per_page]
+    return Answer(
+        ids=[project.id for project in chosen],
+        scores=[None] * len(chosen),
+        total=total,
+        facets=facets,
+        suggestion=None,
+        corrected=False,
+        stems=parsed.stems(),
+        page=page,
+        total_pages=total_pages,
+    )
+
+
+def _escape_like(word):
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
