@@ -41,6 +41,7 @@ from flask_login import current_user
 
 from .extensions import csrf
 from .redirects import safe_next
+from .request_limits import max_body
 
 bp = Blueprint("delivery", __name__)
 
@@ -64,6 +65,7 @@ def inject_lite_mode():
 
 @bp.post("/lite")
 @csrf.exempt
+@max_body("LITE_MAX_CONTENT_LENGTH")
 def switch_lite():
     """Turn lite mode on or off, then go back to the page the visitor came from.
 
@@ -72,7 +74,7 @@ def switch_lite():
     (see the module docstring).
     """
     turn_on = request.form.get("lite") == "1"
-    response = redirect(safe_next(request.form.get("next")) or url_for("main.home"), code=303)
+    response = redirect(safe_next(request.form.get("next"), url_for("main.home")), code=303)
     response.set_cookie(
         LITE_COOKIE,
         "1" if turn_on else "0",

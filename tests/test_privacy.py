@@ -84,11 +84,10 @@ def count(app, model, *conditions):
 
 
 def log_in(client, app, email):
-    with app.app_context():
-        session_id = db.session.scalar(db.select(User).where(User.email == email)).get_id()
+    """Log in through the real form: a fresh login, as privileged pages ask for."""
     with client.session_transaction() as session:
-        session["_user_id"] = session_id
-        session["_fresh"] = True
+        session.clear()  # whoever was logged in before
+    assert login_with_password(client, email).status_code == 303
 
 
 # ---------------------------------------------------------------- the notice
@@ -724,3 +723,13 @@ def test_a_tampered_confirmation_is_refused_without_an_error(app, client, make_u
     response = client.post("/staff/privacy/erase", data={"email": address, "confirm": tick, "csrf_token": token})
     assert response.status_code == 303
     assert count(app, PrivacyLogEntry) == 0
+
+
+@pytest.mark.parametrize("path", ["/account/data.json", "/account/delete", "/staff/privacy"])
+def test_a_remembered_session_logs_in_again_first(app, client, make_user, path):
+    email = make_user(role="staff" if path.startswith("/staff") else "member")
+    log_in(client, app, email)
+    with client.session_transaction() as session:
+        session["_fresh"] = False  # as restored from the remember-me cookie
+    response = client.get(path)
+    assert response.status_code == 302 and "/account/login" in response.headers["Location"]

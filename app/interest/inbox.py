@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectField, StringField
 from wtforms.validators import Length
 
-from ..auth import staff_required
+from ..auth import fresh_login_required, staff_required
 from ..database import begin_write
 from ..extensions import db
 from ..forms import select_choices
@@ -210,6 +210,7 @@ def inbox():
 
 @bp.get("/interest/export.<export_format>")
 @staff_required
+@fresh_login_required
 def export(export_format):
     if export_format not in ("csv", "json"):
         abort(404)

@@ -5,27 +5,46 @@ token and the rate limit all re-render it with the input kept (in place for
 htmx, as a full page without JavaScript). Spam is kept out without a CAPTCHA:
 
 - a honeypot field: filled, it is certainly a bot (a neutral page, nothing stored);
-- a signed start time: a submission sent faster than INTEREST_MIN_FILL_SECONDS
-  (or without a valid start time) may still be a person with autofill or a
+- a signed start time, bound to the visitor's session and good once for at most
+  INTEREST_FORM_MAX_AGE seconds: each showing of the form signs a fresh nonce
+  kept in the session, and a successful submission consumes it. A submission
+  sent faster than INTEREST_MIN_FILL_SECONDS, or without a valid start time
+  (missing, forged, expired, from another session or replayed), may still be
+  a person with autofill or a
   script, so it is stored like any other, with a reference and the same
   confirmation page, but marked as suspected spam: it stays out of the staff
   inbox's default list and no email goes to the address typed (that would be
   backscatter if a bot typed it) or to staff until staff mark it "not spam";
 - a per-client rate limit.
+
+The confirmation email goes to an address a stranger typed, so it carries
+none of the stranger's free text (no name, organisation or message: nothing a
+spammer could relay), and at most INTEREST_CONFIRMATIONS_PER_ADDRESS of them
+go to one address a day.
 """
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from itsdangerous import BadSignature, TimestampSigner
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
+from ..clock import utcnow
 from ..database import begin_write
 from ..extensions import csrf, db, limiter
 from ..forms import select_choices
@@ -35,6 +54,7 @@ from ..mail import queue_email
 from ..models import Interest, InterestEvent, Project
 from ..privacy.consent import consent_fields
 from ..regions import country_choices, country_name
+from ..request_limits import max_body
 
 bp = Blueprint("interest", __name__, url_prefix="/interest")
 
@@ -97,25 +117,52 @@ def _signer():
     return TimestampSigner(current_app.config["SECRET_KEY"], salt="interest-form-started")
 
 
+#: Session key of the start-time nonces not yet used (the newest few forms shown).
+NONCES_KEY = "interest_nonces"
+MAX_OPEN_FORMS = 5
+
+
 def sign_start_time():
-    """A signed timestamp of when the form was shown (the minimum fill time starts here)."""
-    return _signer().sign("interest-form").decode()
+    """A signed timestamp of when the form was shown (the minimum fill time starts here).
+
+    It signs a fresh nonce that is remembered in the session: the value is
+    worth nothing in another session, and nothing once it has been used.
+    """
+    nonce = secrets.token_urlsafe(12)
+    session[NONCES_KEY] = (session.get(NONCES_KEY, []) + [nonce])[-MAX_OPEN_FORMS:]
+    return _signer().sign(nonce).decode()
 
 
 def fill_time_concern(started):
     """Why a submission looks automated by its timing, or None when it does not.
 
-    `started` is missing, forged, or younger than INTEREST_MIN_FILL_SECONDS.
-    The reason is kept on the row for staff, like a log line, in English.
+    `started` is missing, forged, expired, not this session's (or already
+    used), or younger than INTEREST_MIN_FILL_SECONDS. The reason is kept on
+    the row for staff, like a log line, in English.
     """
+    max_age = current_app.config["INTEREST_FORM_MAX_AGE"]
     try:
-        _value, signed_at = _signer().unsign(started or "", return_timestamp=True)
+        nonce, signed_at = _signer().unsign(started or "", max_age=max_age, return_timestamp=True)
+    except SignatureExpired:
+        return "sent with an expired start time"
     except BadSignature:
         return "sent without a valid start time" if started else "sent without a start time"
+    if nonce.decode() not in session.get(NONCES_KEY, []):
+        return "sent with a start time already used or from another session"
     elapsed = (datetime.now(UTC) - signed_at).total_seconds()
     if elapsed < current_app.config["INTEREST_MIN_FILL_SECONDS"]:
         return f"sent {max(elapsed, 0):.1f} s after the form was opened"
     return None
+
+
+def consume_start_time(started):
+    """Forget the nonce of `started`: the same value never passes twice."""
+    try:
+        nonce = _signer().unsign(started or "").decode()
+    except BadSignature:
+        return
+    remaining = [value for value in session.get(NONCES_KEY, []) if value != nonce]
+    session[NONCES_KEY] = remaining
 
 
 def published_project(slug):
@@ -158,6 +205,7 @@ def rate_limit_reached(_error):
 @bp.route("", methods=["GET", "POST"], endpoint="form")
 @csrf.exempt  # the form checks its own token, so that a failure can keep the typed input
 @limiter.limit(lambda: current_app.config["FORM_RATE_LIMIT"], methods=["POST"])
+@max_body("INTEREST_MAX_CONTENT_LENGTH")
 def interest_form():
     form = InterestForm()
     if request.method == "GET":
@@ -190,6 +238,7 @@ def interest_form():
         return render_form(form, project, notice, status=status)
 
     spam_reason = fill_time_concern(form.started.data)  # timed before waiting for the write lock
+    consume_start_time(form.started.data)
     begin_write()
     interest = submit_interest(form, spam_reason=spam_reason)
     db.session.commit()
@@ -254,13 +303,31 @@ def submit_interest(form, spam_reason=None):
     db.session.flush()  # assigns the id the reference is made of
 
     if not interest.suspected_spam:
-        queue_email(
-            interest.email,
-            _("Your expression of interest %(reference)s", reference=interest.reference),
-            render_template("interest/email_confirmation.txt", **email_context(interest)),
-        )
+        if confirmations_sent_today(interest) < current_app.config[
+            "INTEREST_CONFIRMATIONS_PER_ADDRESS"
+        ]:
+            queue_email(
+                interest.email,
+                _("Your expression of interest %(reference)s", reference=interest.reference),
+                render_template("interest/email_confirmation.txt", **email_context(interest)),
+            )
         notify_staff(interest)
     return interest
+
+
+def confirmations_sent_today(interest):
+    """Earlier submissions from the last 24 hours that emailed `interest`'s address (any case)."""
+    since = utcnow() - timedelta(days=1)
+    return db.session.scalar(
+        db.select(db.func.count())
+        .select_from(Interest)
+        .where(
+            db.func.lower(Interest.email) == interest.email.lower(),
+            Interest.created_at >= since,
+            Interest.suspected_spam.is_(False),
+            Interest.id != interest.id,
+        )
+    )
 
 
 def email_context(interest):

@@ -30,7 +30,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, Email, Length
 
 from .. import limits
-from ..auth import staff_required
+from ..auth import fresh_login_required, staff_required
 from ..database import begin_write
 from ..extensions import db
 from ..models import Project
@@ -97,6 +97,7 @@ def notice():
 
 @bp.get("/account/data.json")
 @login_required
+@fresh_login_required  # a remember-me session types the password first
 def download_my_data():
     """Everything kept about the logged-in person, as a JSON download."""
     data = personal_data(current_user.email)
@@ -118,6 +119,7 @@ def published_proposals(user):
 
 @bp.route("/account/delete", methods=["GET", "POST"])
 @login_required
+@fresh_login_required  # a fresh login, then the password once more on the form
 @limits.login_limit_per_ip  # the password is checked here too
 def delete_account():
     """Delete my account: explain what happens, then the password typed again and a tick."""
@@ -166,6 +168,7 @@ def found_for(email):
 
 @bp.route("/staff/privacy", methods=["GET", "POST"])
 @staff_required
+@fresh_login_required
 def staff_erasure():
     """Step one: the address the person wrote from; step two: confirm what was found."""
     form = ErasureRequestForm()
@@ -181,6 +184,7 @@ def staff_erasure():
 
 @bp.post("/staff/privacy/erase")
 @staff_required
+@fresh_login_required
 def staff_erase():
     form = ErasureConfirmForm()
     if not form.validate_on_submit():
