@@ -21,6 +21,10 @@ BLUEPRINT_MODULES = (
     "api",
     "delivery",
     "i18n.content_staff",
+    "events.views",
+    "events.subscriptions",
+    "events.api",
+    "interest.introductions",
     "privacy",
 )
 

@@ -113,6 +113,12 @@ INTEREST_NOTIFY_EMAIL = None
 # Submissions per page in the staff inbox.
 INTEREST_PER_PAGE = 25
 
+# How long the emailed links stay valid (seconds): confirming an event subscription,
+# answering an introduction, answering a follow-up.
+EVENTS_CONFIRM_MAX_AGE = 7 * 86400
+INTRODUCTION_LINK_MAX_AGE = 14 * 86400
+INTRODUCTION_FOLLOW_UP_MAX_AGE = 60 * 86400
+
 # The site's canonical external address, e.g. "https://exchange.example.org"
 # (with a path if the site is mounted under one). Every absolute URL (email
 # links, feed, sitemap, robots.txt, API) is built from it, never from the Host

@@ -31,6 +31,7 @@ from flask import (
     Response,
     current_app,
     g,
+    has_request_context,
     redirect,
     render_template,
     request,
@@ -51,7 +52,12 @@ PRIVATE_PREFIXES = ("/account", "/staff")
 
 
 def lite_mode():
-    """True when the visitor asked for the lite version (cookie) or saves data (header)."""
+    """True when the visitor asked for the lite version (cookie) or saves data (header).
+
+    Outside a request (an email rendered by a CLI command) there is no visitor: False.
+    """
+    if not has_request_context():
+        return False
     choice = request.cookies.get(LITE_COOKIE)
     if choice in ("0", "1"):
         return choice == "1"

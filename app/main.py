@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from .extensions import db
 from .i18n.content import configured_languages, current_language, normalize_tag
-from .models import AwardEdition, Member, Project
+from .models import AwardEdition, Event, Member, Project
 from .search import index_status
 from .urls import external_url
 
@@ -102,6 +102,9 @@ def sitemap():
     approved = Member.status == "approved"
     for slug in db.session.scalars(db.select(Member.slug).where(approved).order_by(Member.id)):
         urls.append(external_url("members.detail", slug=slug))
+    urls.append(external_url("events.index"))
+    for slug in db.session.scalars(db.select(Event.slug).order_by(Event.id)):
+        urls.append(external_url("events.detail", slug=slug))
     return _text_response(render_template("main/sitemap.xml", urls=urls), "application/xml")
 
 

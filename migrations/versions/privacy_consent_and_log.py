@@ -1,7 +1,7 @@
 """privacy: consent wording stored with each submission and account, anonymisation mark, privacy log
 
 Revision ID: privacy_consent_log
-Revises: security_membership
+Revises: events_introductions
 Create Date: 2026-12-02 16:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'privacy_consent_log'
-down_revision = 'security_membership'
+down_revision = 'events_introductions'
 branch_labels = None
 depends_on = None
 
