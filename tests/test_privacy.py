@@ -240,7 +240,7 @@ def test_a_dry_run_counts_and_changes_nothing(app, client, runner):
     submit_interest(client, marker)
     result = runner.invoke(args=["privacy", "erase", f"Mixed.{marker}E@Example.org", "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "Would erase: interests 1, emails 2, accounts 0" in result.output
+    assert "Would erase: interests 1, emails 2, event subscriptions 0, introductions 0, accounts 0" in result.output
     assert one(app, Interest).name == f"Person {marker}n"
     assert count(app, PrivacyLogEntry) == 0
 
@@ -733,3 +733,35 @@ def test_a_remembered_session_logs_in_again_first(app, client, make_user, path):
         session["_fresh"] = False  # as restored from the remember-me cookie
     response = client.get(path)
     assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+
+
+@pytest.mark.skipif(not ON_SQLITE, reason="reads the SQLite files")
+def test_erasure_covers_event_subscriptions_and_introductions(app, client, runner, tmp_path):
+    from app.database import begin_write
+    from app.models import EventSubscription, Introduction, IntroductionParty
+
+    marker = new_marker()
+    submit_interest(client, marker)
+    email = f"Mixed.{marker}E@Example.org"
+    with app.app_context():
+        begin_write()
+        interest = db.session.scalar(db.select(Interest))
+        db.session.add(EventSubscription(email=email.lower(), unsubscribe_token=secrets.token_hex(8)))
+        introduction = Introduction(interest_id=interest.id, message=f"Dear {marker}n, meet the city")
+        db.session.add(introduction)
+        db.session.flush()
+        db.session.add(IntroductionParty(introduction_id=introduction.id, role="sender",
+                                         name=f"Person {marker}n", email=email, organisation=f"Org {marker}o"))
+        db.session.add(IntroductionParty(introduction_id=introduction.id, role="other",
+                                         name="City Office", email="city@example.org"))
+        db.session.commit()
+    exported = json.loads(runner.invoke(args=["privacy", "export", email]).output)
+    assert [s["email"] for s in exported["event_subscriptions"]] == [email.lower()]
+    assert [p["role"] for p in exported["introductions"]] == ["sender"]
+
+    result = runner.invoke(args=["privacy", "erase", email])
+    assert "event subscriptions 1" in result.output and "introductions 1" in result.output
+    assert files_containing(tmp_path, [marker, email.lower()]) == {}
+    assert count(app, EventSubscription) == 0
+    other = one(app, IntroductionParty, IntroductionParty.role == "other")
+    assert other.email == "city@example.org"  # the other party is not the one who asked

@@ -19,13 +19,32 @@ import sqlalchemy as sa
 
 from ..clock import utcnow
 from ..extensions import db
-from ..models import Interest, InterestEvent, OutboundEmail, Project, User
+from ..models import (
+    EventSubscription,
+    Interest,
+    InterestEvent,
+    Introduction,
+    IntroductionParty,
+    OutboundEmail,
+    Project,
+    User,
+)
 from ..models.privacy import PrivacyLogEntry
 
 log = logging.getLogger(__name__)
 
 # Tables whose rows erasure deletes or rewrites (vacuumed on PostgreSQL afterwards).
-AFFECTED_TABLES = ("interest", "interest_event", "outbound_email", "user", "member", "project")
+AFFECTED_TABLES = (
+    "interest",
+    "interest_event",
+    "outbound_email",
+    "user",
+    "member",
+    "project",
+    "event_subscription",
+    "introduction",
+    "introduction_party",
+)
 # Indexes that hold personal data and are rewritten after an erasure.
 PERSONAL_INDEXES = ("interest",)
 
@@ -83,6 +102,34 @@ def emails_about(email, interests):
     ).all()
 
 
+def subscriptions_of(email):
+    """Event-announcement subscriptions of the address (any case)."""
+    return db.session.scalars(
+        sa.select(EventSubscription).where(sa.func.lower(EventSubscription.email) == normalise(email))
+    ).all()
+
+
+def introduction_parties_of(email):
+    """The person's places in introductions (as sender or as the other party), not yet anonymised."""
+    return db.session.scalars(
+        sa.select(IntroductionParty).where(
+            sa.func.lower(IntroductionParty.email) == normalise(email)
+        )
+    ).all()
+
+
+def anonymise_party(party):
+    """Remove the person from an introduction; its role, response and outcome stay."""
+    party.name = ""
+    party.email = ""
+    party.organisation = ""
+    introduction = db.session.get(Introduction, party.introduction_id)
+    if introduction is not None:
+        # Staff's words to the parties and the outcome note name them.
+        introduction.message = ""
+        introduction.outcome_note = ""
+
+
 def user_of(email):
     return db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == normalise(email)))
 
@@ -135,7 +182,18 @@ def erase_person(email, source, actor=None):
         anonymise_interest(interest)
     for outbound in emails:
         db.session.delete(outbound)
-    counts = {"interests": len(interests), "emails": len(emails)}
+    subscriptions = subscriptions_of(email)
+    for subscription in subscriptions:
+        db.session.delete(subscription)
+    parties = introduction_parties_of(email)
+    for party in parties:
+        anonymise_party(party)
+    counts = {
+        "interests": len(interests),
+        "emails": len(emails),
+        "event_subscriptions": len(subscriptions),
+        "introductions": len(parties),
+    }
     account_counts = {"accounts": 0, "proposals_unattributed": 0, "organisations": 0}
     if user is not None:
         account_counts = delete_account(user)

@@ -12,7 +12,14 @@ from ..clock import utcnow
 from ..extensions import db
 from ..models import Interest, Project
 from .consent import consent_record
-from .erasure import emails_about, interests_of, normalise, user_of
+from .erasure import (
+    emails_about,
+    interests_of,
+    introduction_parties_of,
+    normalise,
+    subscriptions_of,
+    user_of,
+)
 
 
 def _time(value):
@@ -72,7 +79,7 @@ def interest_record(interest):
 
 
 def personal_data(email):
-    """{"email", "generated_at", "account", "interests", "proposals", "emails"} for the address."""
+    """Everything kept about the address: account, interests, proposals, subscriptions, introductions, emails."""
     email = normalise(email)
     user = user_of(email)
     interests = interests_of(email, user)
@@ -103,6 +110,26 @@ def personal_data(email):
                 "role": "proposed by you",
             }
             for project in proposals
+        ],
+        "event_subscriptions": [
+            {
+                "email": subscription.email,
+                "status": subscription.status,
+                "created_at": _time(subscription.created_at),
+                "confirmed_at": _time(subscription.confirmed_at),
+                "unsubscribed_at": _time(subscription.unsubscribed_at),
+            }
+            for subscription in subscriptions_of(email)
+        ],
+        "introductions": [
+            {
+                "role": party.role,
+                "name": party.name,
+                "email": party.email,
+                "organisation": party.organisation,
+                "response": party.response,
+            }
+            for party in introduction_parties_of(email)
         ],
         "emails": [
             {
