@@ -15,6 +15,7 @@ from .interest import Interest, InterestEvent
 from .introductions import Introduction, IntroductionFollowUp, IntroductionParty
 from .mail import OutboundEmail
 from .matchmaking import Challenge, Match, Solution
+from .privacy import PrivacyLogEntry
 from .search import SearchOutbox, SearchState
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "Match",
     "Member",
     "OutboundEmail",
+    "PrivacyLogEntry",
     "Project",
     "ProjectReview",
     "SearchOutbox",

@@ -9,13 +9,14 @@ The interface the rest of the app uses (see the module docstrings for how):
   "challenges" and "solutions" indexes (challenges.py, solutions.py, searched
   through listing.py), registered here with the projects one;
 - ``sync_pending``, ``rebuild_index``, ``check_index``, ``index_status``
-  (indexer.py), driven by the outbox (outbox.py);
+  (indexer.py), driven by the outbox (outbox.py), and kept up to date on
+  every node by catchup.py; /healthz's lag and follower figures (health.py);
 - ``register_index`` (registry.py) for other indexes, which live in
   subdirectories of ``SEARCH_INDEX_DIR``.
 """
 
 from ..models import Project
-from . import challenges, interest, projects, solutions, vocabulary
+from . import catchup, challenges, interest, projects, solutions, vocabulary
 from .engine import FACETS, Hit, ProjectQuery, SearchPage, related_projects, search_projects
 from .indexer import check_index, index_status, prune_outbox, rebuild_index, sync_pending
 from .outbox import enqueue, track
@@ -32,6 +33,7 @@ def init_app(app):
     if not app.testing:
         # Built before traffic: the vocabulary takes about a second.
         vocabulary.static_table()
+    catchup.init_app(app)
 
 
 __all__ = [

@@ -1,7 +1,7 @@
 """matchmaking: challenges, solutions, matches, and what an interest is aimed at
 
 Revision ID: matchmaking
-Revises: events_introductions
+Revises: privacy_consent_log
 Create Date: 2026-12-02 16:26:55.080472
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'matchmaking'
-down_revision = 'events_introductions'
+down_revision = 'privacy_consent_log'
 branch_labels = None
 depends_on = None
 
