@@ -36,7 +36,19 @@ def create_app(test_config=None):
     )
     load_config(app, test_config)
 
-    from . import assets, database, errors, htmx, labels, limits, request_limits, security, urls
+    from . import (
+        api_support,
+        assets,
+        database,
+        errors,
+        htmx,
+        http_standards,
+        labels,
+        limits,
+        request_limits,
+        security,
+        urls,
+    )
     from .cli import register_commands
     from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
     from .i18n import content as i18n_content
@@ -45,6 +57,8 @@ def create_app(test_config=None):
     database.init_app(app)
     migrate.init_app(app, db, directory=str(root / "migrations"), render_as_batch=True)
     request_limits.init_app(app)  # before CSRF reads a form
+    api_support.init_app(app)
+    http_standards.init_app(app)
     csrf.init_app(app)
     babel.init_app(app)
     compress.init_app(app)

@@ -14,7 +14,9 @@ its text is (`language`). Without `lang`, text is the original.
 from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
 
+from .api_support import add_page_links, cacheable, check_page
 from .awards.views import awards_payload
+from .catalog.case_study import also_deployed_in, licence_of, population_band
 from .catalog.io import project_record
 from .catalog.views import published_project_or_404, search_from_args
 from .i18n.content import TRANSLATABLE_FIELDS, configured_languages, localized, normalize_tag
@@ -26,14 +28,6 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
-
-
-@bp.after_request
-def allow_cross_origin_reads(response):
-    """Public, read-only data: any site may read it from a browser."""
-    if request.method in ("GET", "HEAD"):
-        response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
 
 
 def _int_arg(name, default, low, high):
@@ -71,10 +65,9 @@ def projects():
     per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     search = search_from_args(request.args, per_page)
     result = search_projects(search.query)
-    # The engine answers a page past the end with the last page; a client
-    # paging "until empty" needs the empty page instead.
+    check_page(page, result.total, result.total_pages)
     hits = result.hits if page <= result.total_pages else []
-    return jsonify(
+    response = jsonify(
         total=result.total,
         page=page,
         per_page=result.per_page,
@@ -86,6 +79,8 @@ def projects():
         degraded=result.degraded,
         notices=search.notices,
     )
+    add_page_links(response, "api.projects", page, result.total_pages)
+    return cacheable(response, last_modified=max((hit.project.updated_at for hit in hits), default=None))
 
 
 def _summary(project, lang):
@@ -102,6 +97,7 @@ def _summary(project, lang):
         "url": external_url("catalog.detail", slug=project.slug),
         "language": title.lang,
         "machine_translation": title.is_machine,
+        "licence": licence_of(project),
     }
 
 
@@ -120,12 +116,17 @@ def project(slug):
         for win in found.award_wins
     ]
     record = project_record(found)
-    return jsonify(
+    response = jsonify(
         record
         | {
             "region": found.region,
             "url": external_url("catalog.detail", slug=found.slug),
             "awards": awards,
+            "licence": licence_of(found),
+            "population_band": population_band(found.population),
+            "also_deployed_in": [{"slug": p.slug, "title": p.title, "city": p.city,
+                               "url": external_url("catalog.detail", slug=p.slug)}
+                              for p in also_deployed_in(found)],
         }
         | {field: text.text for field, text in texts.items()}
         | {
@@ -135,17 +136,34 @@ def project(slug):
             "machine_translation": texts["title"].is_machine,
         }
     )
+    return cacheable(response, last_modified=found.updated_at)
 
 
 @bp.get("/awards")
 def awards():
-    return jsonify(awards_payload(_lang_arg()))
+    return cacheable(jsonify(awards_payload(_lang_arg())))
 
 
 @bp.get("/openapi.json")
 def openapi():
     document = OPENAPI | {"servers": [{"url": external_url("api.openapi").rsplit("/", 1)[0]}]}
-    return jsonify(document)
+    return cacheable(jsonify(document))
+
+
+@bp.get("")
+def index():
+    """The API's entry point: every documented endpoint with its absolute URL."""
+    base = external_url("api.index")
+    endpoints = [
+        {"path": path, "url": base + path, "methods": sorted(m.upper() for m in operations),
+         "summary": next(iter(operations.values())).get("summary", "")}
+        for path, operations in OPENAPI["paths"].items()
+    ]
+    return cacheable(jsonify(
+        name=OPENAPI["info"]["title"], version=OPENAPI["info"]["version"],
+        openapi=external_url("api.openapi"), documentation=external_url("api.openapi"),
+        endpoints=endpoints,
+    ))
 
 
 _FACET_PARAMETERS = [

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from ..delivery import lite_mode, saves_data
 from ..extensions import db
 from ..htmx import render
 from ..labels import (
@@ -29,6 +30,7 @@ from ..models import AwardEdition, AwardWinner, Project
 from ..pagination import MAX_PAGE
 from ..regions import COUNTRY_REGION, country_name
 from ..search import FACETS, ProjectQuery, related_projects, search_projects
+from .case_study import BAR_WIDTH, also_deployed_in, licence_of, metric_bars
 
 bp = Blueprint("catalog", __name__, url_prefix="/projects")
 bp.add_app_template_filter(render_markdown, "markdown")
@@ -250,4 +252,9 @@ def detail(slug):
         "catalog/detail.html",
         project=project,
         related=related_projects(project),
+        also_deployed=also_deployed_in(project),
+        licence=licence_of(project),
+        show_images=not (lite_mode() or saves_data()),
+        metric_bars=metric_bars,
+        bar_width=BAR_WIDTH,
     )
