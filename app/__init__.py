@@ -11,6 +11,7 @@ from . import config as default_config
 BLUEPRINT_MODULES = (
     "main",
     "catalog.views",
+    "catalog.exports",
     "awards.views",
     "members",
     "interest.public",

@@ -11,6 +11,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from .api_support import cacheable
 from .extensions import db
 from .i18n.content import configured_languages, current_language, normalize_tag
 from .models import AwardEdition, Member, Project
@@ -89,39 +90,82 @@ def robots():
 
 @bp.get("/sitemap.xml")
 def sitemap():
+    """Every public page, with `lastmod` where the page shows something that changes."""
+    newest = db.session.scalar(db.select(db.func.max(Project.updated_at)).where(published))
     urls = [
-        external_url("main.home"),
-        external_url("catalog.index"),
-        external_url("awards.index"),
-        external_url("members.index"),
+        (external_url("main.home"), newest),
+        (external_url("catalog.index"), newest),
+        (external_url("awards.index"), None),
+        (external_url("members.index"), None),
     ]
-    for slug in db.session.scalars(db.select(Project.slug).where(published).order_by(Project.id)):
-        urls.append(external_url("catalog.detail", slug=slug))
-    for slug in db.session.scalars(db.select(AwardEdition.slug).order_by(AwardEdition.id)):
-        urls.append(external_url("awards.edition", slug=slug))
+    rows = db.session.execute(
+        db.select(Project.slug, Project.updated_at).where(published).order_by(Project.id)
+    )
+    urls += [(external_url("catalog.detail", slug=slug), updated) for slug, updated in rows]
+    rows = db.session.execute(
+        db.select(AwardEdition.slug, AwardEdition.updated_at).order_by(AwardEdition.id)
+    )
+    urls += [(external_url("awards.edition", slug=slug), updated) for slug, updated in rows]
     approved = Member.status == "approved"
     for slug in db.session.scalars(db.select(Member.slug).where(approved).order_by(Member.id)):
-        urls.append(external_url("members.detail", slug=slug))
-    return _text_response(render_template("main/sitemap.xml", urls=urls), "application/xml")
+        urls.append((external_url("members.detail", slug=slug), None))
+    response = _text_response(render_template("main/sitemap.xml", urls=urls), "application/xml")
+    return cacheable(response, last_modified=newest)
 
 
-@bp.get("/feeds/projects.atom")
-def projects_feed():
-    """The newest projects; `lang=` shows their titles and summaries in that language where translated."""
+def _feed_lang():
     lang = current_language()
     if request.args.get("lang"):
         lang = normalize_tag(request.args["lang"])
         if lang is None:
             abort(400, description=_("“lang” must be one of %(languages)s.",
                                      languages=", ".join(configured_languages())))
-    projects = db.session.scalars(
-        db.select(Project).where(published).order_by(Project.created_at.desc(), Project.id.desc()).limit(FEED_SIZE)
-    ).all()
+    return lang
+
+
+@bp.get("/feeds/projects.atom")
+def projects_feed():
+    """The newest projects matching the search in the query string (all of them without one).
+
+    Takes the query string of /projects (q, facets, sort); `lang=` shows titles
+    and summaries in that language where translated.
+    """
+    from .catalog.exports import matching_projects
+    from .catalog.views import SORT_LABELS
+    from .search import FACETS
+
+    lang = _feed_lang()
+    searching = request.args.get("q", "").strip() or any(request.args.getlist(f) for f in FACETS)
+    if searching:
+        args = request.args.copy()
+        if args.get("sort") not in SORT_LABELS:
+            args["sort"] = "newest"
+        projects = list(matching_projects(args, limit=FEED_SIZE))
+    else:
+        projects = db.session.scalars(
+            db.select(Project).where(published)
+            .order_by(Project.created_at.desc(), Project.id.desc()).limit(FEED_SIZE)
+        ).all()
     updated = max((p.updated_at for p in projects), default=None)
+    feed_args = {key: request.args.getlist(key) for key in request.args}
     body = render_template(
-        "main/projects.atom.xml", projects=projects, updated=updated, lang=lang
+        "main/projects.atom.xml", projects=projects, updated=updated, lang=lang,
+        self_url=external_url("main.projects_feed", **feed_args),
+        html_url=external_url("catalog.index", **{k: v for k, v in feed_args.items() if k != "lang"}),
     )
-    return _text_response(body, "application/atom+xml")
+    return cacheable(_text_response(body, "application/atom+xml"), last_modified=updated)
+
+
+@bp.get("/feeds/awards.atom")
+def awards_feed():
+    """Award editions, newest first, each with the time it last changed."""
+    lang = _feed_lang()
+    editions = db.session.scalars(
+        db.select(AwardEdition).order_by(AwardEdition.year.desc(), AwardEdition.id.desc())
+    ).all()
+    updated = max((edition.updated_at for edition in editions), default=None)
+    body = render_template("main/awards.atom.xml", editions=editions, updated=updated, lang=lang)
+    return cacheable(_text_response(body, "application/atom+xml"), last_modified=updated)
 
 
 def _text_response(body, mimetype):

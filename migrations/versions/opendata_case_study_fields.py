@@ -29,8 +29,15 @@ def upgrade():
         batch_op.add_column(sa.Column('verified_at', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('images', sa.JSON(), nullable=False, server_default='[]'))
 
+    with op.batch_alter_table('award_edition', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('updated_at', sa.DateTime(), nullable=False,
+                                      server_default=sa.func.current_timestamp()))
+
 
 def downgrade():
+    with op.batch_alter_table('award_edition', schema=None) as batch_op:
+        batch_op.drop_column('updated_at')
+
     with op.batch_alter_table('project', schema=None) as batch_op:
         for column in ('images', 'verified_at', 'licence', 'contact', 'replicated_in',
                        'what_did_not_work', 'budget', 'population', 'metrics'):
