@@ -150,10 +150,10 @@ def openapi():
     return cacheable(jsonify(document))
 
 
-@bp.get("")
+@bp.get("/", strict_slashes=False)
 def index():
     """The API's entry point: every documented endpoint with its absolute URL."""
-    base = external_url("api.index")
+    base = external_url("api.index").rstrip("/")
     endpoints = [
         {"path": path, "url": base + path, "methods": sorted(m.upper() for m in operations),
          "summary": next(iter(operations.values())).get("summary", "")}
@@ -214,6 +214,7 @@ _PROJECT_SUMMARY = {
         "language": _LANGUAGE | {"description": "BCP 47 tag of the language of the title shown"},
         "machine_translation": {"type": "boolean",
                                 "description": "True when the title shown is a machine translation"},
+        "licence": {"type": "string", "description": "SPDX licence identifier of the record"},
     },
 }
 _SCHEDULE = {
@@ -223,9 +224,24 @@ _SCHEDULE = {
     "start_utc": {"type": ["string", "null"], "format": "date-time"},
     "end_utc": {"type": ["string", "null"], "format": "date-time"},
 }
-_ERROR = {
-    "description": "An error, with a message saying what to change.",
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+def _error(description):
+    return {"description": description,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+_ERROR = _error("An error (RFC 9457 problem details), saying what to change.")
+_NOT_MODIFIED = {"description": "Not modified: the client's copy (If-None-Match / If-Modified-Since) is current."}
+_CACHE_HEADERS = {
+    "ETag": {"schema": {"type": "string"}, "description": "Strong validator of the body"},
+    "Last-Modified": {"schema": {"type": "string"}},
+}
+# Answers any endpoint may give: the request line or a header too long, too many requests, a server error.
+_COMMON_ERRORS = {
+    "304": _NOT_MODIFIED,
+    "405": _error("Only GET, HEAD and OPTIONS are accepted."),
+    "414": _error("The request URL is longer than MAX_REQUEST_LINE."),
+    "429": _error("Too many requests; see Retry-After."),
+    "500": _error("Server error."),
 }
 
 # The OpenAPI document as a dict: each area adds its paths and schemas here.
@@ -237,15 +253,38 @@ OPENAPI = {
         "description": "Read-only access to the published smart-city case studies.",
     },
     "paths": {
+        "/": {
+            "get": {
+                "summary": "The API index: every endpoint",
+                "operationId": "apiIndex",
+                "responses": {"200": {"description": "The endpoints.", "headers": _CACHE_HEADERS,
+                                      "content": {"application/json": {"schema": {"type": "object"}}}},
+                              **_COMMON_ERRORS},
+            }
+        },
+        "/openapi.json": {
+            "get": {
+                "summary": "This document",
+                "operationId": "openapiDocument",
+                "responses": {"200": {"description": "OpenAPI 3.1.",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}},
+                              **_COMMON_ERRORS},
+            }
+        },
         "/projects": {
             "get": {
                 "summary": "Search published projects",
+                "operationId": "searchProjects",
+                "description": "Paged: a Link header gives first, prev, next and last; a page past "
+                "the last one is a 404 (when there are results).",
                 "parameters": [
-                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200},
-                     "description": "Full-text query; quoted phrases are kept together."},
+                    {"name": "q", "in": "query", "schema": {"type": "string"},
+                     "description": "Full-text query; quoted phrases are kept together. A query longer "
+                     "than 200 characters is shortened to 200, with a notice in `notices`."},
                     *_FACET_PARAMETERS,
-                    {"name": "sort", "in": "query",
-                     "schema": {"type": "string", "enum": ["relevance", "newest", "title"]}},
+                    {"name": "sort", "in": "query", "schema": {"type": "string", "default": "relevance"},
+                     "description": "relevance, newest or title; any other value is answered in "
+                     "relevance order with a notice in `notices`."},
                     {"name": "page", "in": "query",
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
                     {"name": "per_page", "in": "query",
@@ -277,12 +316,15 @@ OPENAPI = {
                         }}},
                     },
                     "400": _ERROR,
+                    "404": _error("A page past the last page."),
+                    **_COMMON_ERRORS,
                 },
             }
         },
         "/projects/{slug}": {
             "get": {
                 "summary": "One published project, in the import schema plus region, url and awards",
+                "operationId": "getProject",
                 "parameters": [{"name": "slug", "in": "path", "required": True,
                                 "schema": {"type": "string"}}, _LANG_PARAMETER],
                 "responses": {
@@ -290,15 +332,18 @@ OPENAPI = {
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Project"}}}},
                     "400": _ERROR,
                     "404": _ERROR,
+                    **_COMMON_ERRORS,
                 },
             }
         },
         "/awards": {
             "get": {
                 "summary": "Award editions, newest first: categories, winners, judges, sessions, ceremony",
+                "operationId": "listAwards",
                 "parameters": [_LANG_PARAMETER],
                 "responses": {
                     "400": _ERROR,
+                    **_COMMON_ERRORS,
                     "200": {"description": "Every edition.",
                             "content": {"application/json": {"schema": {
                                 "type": "object",
@@ -310,6 +355,12 @@ OPENAPI = {
     },
     "components": {
         "schemas": {
+            "Problem": {
+                "type": "object",
+                "required": ["type", "title", "status", "detail"],
+                "properties": {"type": {"type": "string"}, "title": {"type": "string"},
+                               "status": {"type": "integer"}, "detail": {"type": "string"}},
+            },
             "AwardEdition": {
                 "type": "object",
                 "properties": {
@@ -382,13 +433,30 @@ OPENAPI = {
                     "languages": {"type": "object", "additionalProperties": {"type": "string"},
                                   "description": "The language of each translatable field shown"},
                     "translations": _TRANSLATIONS,
+                    "metrics": {"type": "array", "items": {"type": "object", "properties": {
+                        "indicator": {"type": "string"}, "value": {"type": "number"},
+                        "unit": {"type": "string"}, "baseline": {"type": ["number", "null"]},
+                        "target": {"type": ["number", "null"]}, "date": {"type": "string"},
+                        "source": {"type": "string"}}}},
+                    "population": {"type": ["integer", "null"]},
+                    "population_band": {"type": ["string", "null"],
+                                        "enum": ["under-100k", "100k-1m", "1m-5m", "over-5m", None]},
+                    "budget": {"type": ["object", "null"], "properties": {
+                        "amount": {"type": "number"}, "currency": {"type": "string",
+                                                               "description": "ISO 4217"}}},
+                    "what_did_not_work": {"type": "string", "description": "Markdown"},
+                    "replicated_in": {"type": "array", "items": {"type": "string"},
+                                      "description": "Slugs of projects where this was also deployed"},
+                    "also_deployed_in": {"type": "array", "items": {"type": "object"},
+                                         "description": "Published projects linked either way"},
+                    "contact": {"type": ["object", "null"], "properties": {
+                        "name": {"type": "string"}, "role": {"type": "string"},
+                        "organisation": {"type": "string"}}},
+                    "verified_at": {"type": ["string", "null"], "format": "date"},
+                    "images": {"type": "array", "items": {"type": "object", "properties": {
+                        "url": {"type": "string"}, "alt": {"type": "string"},
+                        "credit": {"type": "string"}}}},
                 },
-            },
-            "Error": {
-                "type": "object",
-                "properties": {"error": {"type": "object", "properties": {
-                    "status": {"type": "integer"}, "title": {"type": "string"},
-                    "message": {"type": "string"}}}},
             },
         }
     },
