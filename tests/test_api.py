@@ -5,7 +5,7 @@ import pytest
 CONTRACT_KEYS = {"total", "page", "per_page", "results", "facets", "suggestion"}
 RESULT_KEYS = {
     "slug", "title", "city", "country", "theme", "summary", "status", "year", "url",
-    "language", "machine_translation",
+    "language", "machine_translation", "licence",
 }
 
 

@@ -45,7 +45,7 @@ FIELDS = (
     "licence", "verified_at", "images",
 )
 # Read-only fields of an API record: accepted on import and ignored.
-DERIVED_FIELDS = ("region", "url", "awards")
+DERIVED_FIELDS = ("region", "url", "awards", "population_band", "also_deployed_in")
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # SDG goals 1-17, optionally a target: "11", "11.2", "11.a", "17.19".
