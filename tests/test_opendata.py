@@ -423,3 +423,48 @@ def test_account_redirects_once(client, make_user):
     response = client.get("/account")
     assert response.status_code in (301, 302, 308)
     assert client.get(response.headers["Location"]).status_code == 200
+
+
+# ---------------------------------------------------------------------------
+# The staff form (shared with member proposals) carries the fields
+
+
+def test_staff_form_carries_the_case_study_fields(app, client, make_user, make_project):
+    from tests.conftest import form_token
+    from tests.test_staff import PROPOSAL
+
+    make_project(slug="busan-parking", title="Busan parking")
+    slug = make_project(title="Old title")
+    login(client, make_user(role="staff"))
+    with app.app_context():
+        project_id = db.session.scalar(db.select(Project.id).where(Project.slug == slug))
+    page = client.get(f"/staff/projects/{project_id}/edit")
+    data = dict(
+        PROPOSAL, csrf_token=form_token(page),
+        what_did_not_work="Cold weather.",
+        metrics="Average search time | 7 | min | 15 | 8 | 2020-06 | City report",
+        population="1650000", budget_amount="1200000", budget_currency="usd",
+        replicated_in="busan-parking", contact_name="A. Person", contact_role="Lead",
+        contact_organisation="City Hall", licence="CC0-1.0", verified_at="2026-01-15",
+        images="https://img.example.org/a.jpg | Sensors | City Hall",
+    )
+    assert client.post(f"/staff/projects/{project_id}/edit", data=data).status_code == 303
+    with app.app_context():
+        project = db.session.get(Project, project_id)
+        assert project.metrics == [{"indicator": "Average search time", "value": 7, "unit": "min",
+                                    "baseline": 15, "target": 8, "date": "2020-06", "source": "City report"}]
+        assert (project.population, project.budget) == (1650000, {"amount": 1200000, "currency": "USD"})
+        assert project.contact == {"name": "A. Person", "role": "Lead", "organisation": "City Hall"}
+        assert project.images == [{"url": "https://img.example.org/a.jpg", "alt": "Sensors", "credit": "City Hall"}]
+        assert project.replicated_in == ["busan-parking"] and project.verified_at == date(2026, 1, 15)
+    again = html(client.get(f"/staff/projects/{project_id}/edit"))
+    assert again.find("textarea", id="metrics").get_text().strip().startswith("Average search time | 7 | min")
+    assert again.find("input", id="budget_currency")["value"] == "USD"
+    bad = client.post(f"/staff/projects/{project_id}/edit",
+                      data=data | {"images": "http://insecure.example.org/a.jpg | x", "budget_currency": "dollars",
+                                   "contact_name": "me@example.org"})
+    assert bad.status_code == 400
+    page = html(bad)
+    for field in ("images", "budget_amount", "contact_name"):
+        assert page.find(id=f"{field}-error") is not None, field
+    assert page.find("textarea", id="images").get_text().strip() == "http://insecure.example.org/a.jpg | x"
