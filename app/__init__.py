@@ -22,6 +22,10 @@ BLUEPRINT_MODULES = (
     "api",
     "delivery",
     "i18n.content_staff",
+    "events.views",
+    "events.subscriptions",
+    "events.api",
+    "interest.introductions",
 )
 
 
@@ -44,6 +48,7 @@ def create_app(test_config=None):
         errors,
         htmx,
         http_standards,
+        i18n,
         labels,
         limits,
         request_limits,
@@ -51,7 +56,7 @@ def create_app(test_config=None):
         urls,
     )
     from .cli import register_commands
-    from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+    from .extensions import compress, csrf, db, limiter, login_manager, migrate
     from .i18n import content as i18n_content
 
     db.init_app(app)
@@ -61,7 +66,7 @@ def create_app(test_config=None):
     api_support.init_app(app)
     http_standards.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app)
+    i18n.init_app(app)  # languages, then Flask-Babel with the URL's locale
     compress.init_app(app)
     limiter.init_app(app)
     limits.warn_if_limits_are_per_worker(app)
@@ -79,6 +84,7 @@ def create_app(test_config=None):
 
     init_search(app)
     register_blueprints(app)
+    i18n.register_language_routes(app)  # /<lang>/ twins of every page rule
     register_commands(app)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -31,6 +31,7 @@ from flask import (
     Response,
     current_app,
     g,
+    has_request_context,
     redirect,
     render_template,
     request,
@@ -40,6 +41,7 @@ from flask import (
 from flask_login import current_user
 
 from .extensions import csrf
+from .i18n import unprefixed_path
 from .redirects import safe_next
 from .request_limits import max_body
 
@@ -51,7 +53,12 @@ PRIVATE_PREFIXES = ("/account", "/staff")
 
 
 def lite_mode():
-    """True when the visitor asked for the lite version (cookie) or saves data (header)."""
+    """True when the visitor asked for the lite version (cookie) or saves data (header).
+
+    Outside a request (an email rendered by a CLI command) there is no visitor: False.
+    """
+    if not has_request_context():
+        return False
     choice = request.cookies.get(LITE_COOKIE)
     if choice in ("0", "1"):
         return choice == "1"
@@ -128,7 +135,7 @@ def cache_headers(response):
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
     if "Cache-Control" not in response.headers:
-        if current_user.is_authenticated or request.path.startswith(PRIVATE_PREFIXES):
+        if current_user.is_authenticated or unprefixed_path().startswith(PRIVATE_PREFIXES):
             response.headers["Cache-Control"] = "private, no-store"
         elif session.modified or g.get(current_app.config["WTF_CSRF_FIELD_NAME"]):
             response.headers["Cache-Control"] = "private, no-cache"

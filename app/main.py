@@ -13,8 +13,9 @@ from flask_babel import gettext as _
 
 from .api_support import cacheable
 from .extensions import db
-from .i18n.content import configured_languages, current_language, normalize_tag
-from .models import AwardEdition, Member, Project
+from .i18n import configured_languages, localized_url_for
+from .i18n.content import current_language, normalize_tag
+from .models import AwardEdition, Event, Member, Project
 from .search import index_status
 from .urls import external_url
 
@@ -78,38 +79,43 @@ def healthz():
 
 @bp.get("/robots.txt")
 def robots():
-    lines = [
-        "User-agent: *",
-        "Disallow: /account/",
-        "Disallow: /staff/",
-        "Disallow: /interest",
-        f"Sitemap: {external_url('main.sitemap')}",
-    ]
+    private = ["/account/", "/staff/", "/interest"]
+    prefixes = [""] + [f"/{language.prefix}" for language in configured_languages() if language.prefix]
+    lines = ["User-agent: *"]
+    lines += [f"Disallow: {prefix}{path}" for prefix in prefixes for path in private]
+    lines.append(f"Sitemap: {external_url('main.sitemap')}")
     return _text_response("\n".join(lines) + "\n", "text/plain")
 
 
 @bp.get("/sitemap.xml")
 def sitemap():
-    """Every public page, with `lastmod` where the page shows something that changes."""
+    """Every public page, once per language, each listing its versions in the others (hreflang),
+    with `lastmod` where the page shows a record that changes."""
     newest = db.session.scalar(db.select(db.func.max(Project.updated_at)).where(published))
-    urls = [
-        (external_url("main.home"), newest),
-        (external_url("catalog.index"), newest),
-        (external_url("awards.index"), None),
-        (external_url("members.index"), None),
-    ]
+    pages = [("main.home", {}, newest), ("catalog.index", {}, newest), ("awards.index", {}, None),
+             ("members.index", {}, None)]
     rows = db.session.execute(
         db.select(Project.slug, Project.updated_at).where(published).order_by(Project.id)
     )
-    urls += [(external_url("catalog.detail", slug=slug), updated) for slug, updated in rows]
+    pages += [("catalog.detail", {"slug": slug}, updated) for slug, updated in rows]
     rows = db.session.execute(
         db.select(AwardEdition.slug, AwardEdition.updated_at).order_by(AwardEdition.id)
     )
-    urls += [(external_url("awards.edition", slug=slug), updated) for slug, updated in rows]
+    pages += [("awards.edition", {"slug": slug}, updated) for slug, updated in rows]
     approved = Member.status == "approved"
     for slug in db.session.scalars(db.select(Member.slug).where(approved).order_by(Member.id)):
-        urls.append((external_url("members.detail", slug=slug), None))
-    response = _text_response(render_template("main/sitemap.xml", urls=urls), "application/xml")
+        pages.append(("members.detail", {"slug": slug}, None))
+    pages.append(("events.index", {}, None))
+    rows = db.session.execute(db.select(Event.slug, Event.updated_at).order_by(Event.id))
+    pages += [("events.detail", {"slug": slug}, updated) for slug, updated in rows]
+    entries = []
+    for endpoint, values, lastmod in pages:
+        versions = [
+            (language, localized_url_for(endpoint, language, external=True, **values))
+            for language in configured_languages()
+        ]
+        entries += [{"loc": url, "alternates": versions, "lastmod": lastmod} for _language, url in versions]
+    response = _text_response(render_template("main/sitemap.xml", entries=entries), "application/xml")
     return cacheable(response, last_modified=newest)
 
 
@@ -119,7 +125,7 @@ def _feed_lang():
         lang = normalize_tag(request.args["lang"])
         if lang is None:
             abort(400, description=_("“lang” must be one of %(languages)s.",
-                                     languages=", ".join(configured_languages())))
+                                     languages=", ".join(language.tag for language in configured_languages())))
     return lang
 
 

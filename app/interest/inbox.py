@@ -30,6 +30,7 @@ from ..htmx import render
 from ..labels import INTEREST_STATUSES as STATUSES
 from ..labels import INTEREST_TYPES, ORGANIZATION_TYPES
 from ..models import Interest, Project
+from ..models.introductions import OUTCOMES
 from ..pagination import paginate
 from ..regions import country_choices, country_name
 from ..search import interest as interest_search
@@ -254,6 +255,7 @@ def render_detail(interest, status_form=None, note_form=None, status=200):
         project_suggestions=suggestions,
         member_suggestions=suggested_members(interest, projects),
         others=others,
+        outcomes=OUTCOMES,
     )
 
 

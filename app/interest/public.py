@@ -51,7 +51,7 @@ from ..forms import select_choices
 from ..htmx import is_htmx, render
 from ..labels import INTEREST_TYPES, ORGANIZATION_TYPES
 from ..mail import queue_email
-from ..models import Interest, InterestEvent, Project
+from ..models import Event, Interest, InterestEvent, Project
 from ..regions import country_choices, country_name
 from ..request_limits import max_body
 
@@ -88,6 +88,7 @@ class InterestForm(FlaskForm):
         validators=[InputRequired(_l("Choose what you are interested in."))],
     )
     project = HiddenField(validators=[Length(max=120)])
+    event = HiddenField(validators=[Length(max=120)])
     message = TextAreaField(
         _l("Your message"),
         validators=[InputRequired(_l("Write a message.")), Length(max=5000)],
@@ -172,6 +173,13 @@ def published_project(slug):
     )
 
 
+def event_named(slug):
+    """The event /interest?event=<slug> is about (every event is public), or None."""
+    if not slug:
+        return None
+    return db.session.scalar(db.select(Event).where(Event.slug == slug))
+
+
 def prefill_from_account(form):
     """Logged-in members start with their own details."""
     if not current_user.is_authenticated:
@@ -187,7 +195,10 @@ def prefill_from_account(form):
 
 
 def render_form(form, project=None, notice=None, status=200):
-    return render(FORM_PAGE, FORM_PARTIAL, status=status, form=form, project=project, notice=notice)
+    event = event_named(form.event.data)
+    return render(
+        FORM_PAGE, FORM_PARTIAL, status=status, form=form, project=project, event=event, notice=notice
+    )
 
 
 @bp.errorhandler(429)
@@ -218,6 +229,8 @@ def interest_form():
 
     project = published_project(form.project.data)
     notice = None
+    if form.event.data and event_named(form.event.data) is None:
+        form.event.data = ""
     if form.project.data and project is None:
         form.project.data = ""
         notice = _(
@@ -265,8 +278,13 @@ def show_form(form):
         notice = _(
             "We could not find that case study. You can still send a general expression of interest."
         )
+    event_slug = request.args.get("event", "").strip()[:120]
+    event = event_named(event_slug)
+    if event_slug and event is None:
+        notice = _("We could not find that event. You can still send a general expression of interest.")
     prefill_from_account(form)
     form.project.data = project.slug if project else ""
+    form.event.data = event.slug if event else ""
     form.started.data = sign_start_time()
     return render_form(form, project, notice)
 
@@ -289,6 +307,7 @@ def submit_interest(form, spam_reason=None):
         country=form.country.data,
         interest_type=form.interest_type.data,
         project=project,
+        event=event_named(form.event.data),
         message=form.message.data.strip(),
         consent=True,
         status="received",

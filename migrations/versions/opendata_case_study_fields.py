@@ -2,7 +2,7 @@
 contact, licence, last checked, images
 
 Revision ID: opendata_case_study
-Revises: security_membership
+Revises: events_introductions
 Create Date: 2026-12-02 17:50:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'opendata_case_study'
-down_revision = 'security_membership'
+down_revision = 'events_introductions'
 branch_labels = None
 depends_on = None
 
