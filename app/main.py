@@ -174,6 +174,20 @@ def awards_feed():
     return cacheable(_text_response(body, "application/atom+xml"), last_modified=updated)
 
 
+@bp.get("/feeds/events.atom")
+def events_feed():
+    """Events, newest first, filtered like /events (kind, year, q), each with the time it last changed."""
+    from .events.records import filtered_events
+    from .events.views import requested_filters
+
+    kind, year, text = requested_filters(request.args)
+    events = db.session.scalars(filtered_events(kind, year, text).limit(FEED_SIZE)).all()
+    updated = max((event.updated_at for event in events), default=None)
+    body = render_template("main/events.atom.xml", events=events, updated=updated,
+                           lang=current_language())
+    return cacheable(_text_response(body, "application/atom+xml"), last_modified=updated)
+
+
 def _text_response(body, mimetype):
     response = make_response(body)
     response.mimetype = mimetype

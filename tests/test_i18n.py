@@ -404,8 +404,8 @@ def test_api_and_feeds_take_the_lang_parameter(demo_app, web):
     with demo_app.test_request_context("/fr/"):
         expected = str(gettext("Page not found"))
     assert expected != "Page not found"
-    assert response.get_json()["error"]["title"] == expected
-    english = web.get("/api/v1/nothing?lang=xx").get_json()["error"]["title"]
+    assert response.get_json()["title"] == expected
+    english = web.get("/api/v1/nothing?lang=xx").get_json()["title"]
     assert english == "Page not found"
     # Links to pages in an API answer lead to the pages in the language asked for.
     french = web.get("/api/v1/projects?lang=fr").get_json()["results"]

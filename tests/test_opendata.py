@@ -169,7 +169,7 @@ def searchable(make_project):
 
 def test_search_page_links_its_feed_and_downloads(client, searchable):
     page = html(client.get("/projects?theme=mobility"))
-    head = {link["type"]: link["href"] for link in page.select("head link[rel=alternate]")}
+    head = {link["type"]: link["href"] for link in page.select("head link[rel=alternate][type]")}
     assert head["application/atom+xml"] == "/feeds/projects.atom?theme=mobility"
     assert head["text/csv"] == "/projects.csv?theme=mobility"
     assert head["application/json"] == "/projects.json?theme=mobility"
@@ -468,3 +468,17 @@ def test_staff_form_carries_the_case_study_fields(app, client, make_user, make_p
     for field in ("images", "budget_amount", "contact_name"):
         assert page.find(id=f"{field}-error") is not None, field
     assert page.find("textarea", id="images").get_text().strip() == "http://insecure.example.org/a.jpg | x"
+
+
+def test_events_feed_has_per_entry_updated(client, app):
+    from app.models import Event
+
+    with app.app_context():
+        columns = {c.name for c in Event.__table__.columns}
+        assert "updated_at" in columns
+    response = client.get("/feeds/events.atom")
+    assert response.status_code == 200 and response.mimetype == "application/atom+xml"
+    feed = ET.fromstring(response.get_data())  # noqa: S314
+    assert feed.tag == f"{ATOM}feed"
+    again = client.get("/feeds/events.atom", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
