@@ -482,3 +482,15 @@ def test_events_feed_has_per_entry_updated(client, app):
     assert feed.tag == f"{ATOM}feed"
     again = client.get("/feeds/events.atom", headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_city_size_facet(client, make_project):
+    make_project(slug="small", title="Small", population=50_000)
+    make_project(slug="big", title="Big", population=9_000_000)
+    make_project(slug="unknown", title="Unknown")
+    body = client.get("/api/v1/projects?city_size=under-100k").get_json()
+    assert [r["slug"] for r in body["results"]] == ["small"]
+    assert body["facets"]["city_size"] == {"under-100k": 1, "over-5m": 1}
+    page = html(client.get("/projects?city_size=over-5m"))
+    assert page.find(string=lambda s: s and "Over 5 million" in s)
+    assert "big" in {a["href"].rsplit("/", 1)[1] for a in page.select("#results a[href^='/projects/']")}

@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from ..clock import utcnow
+from ..population import POPULATION_BAND_LABELS, POPULATION_BANDS, population_band  # noqa: F401
 
 METRICS_MAX = 20
 IMAGES_MAX = 4
@@ -30,27 +30,6 @@ SPDX_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+-]{0,63}")
 CURRENCY = re.compile(r"[A-Z]{3}")
 # A metric's date: a year, a month or a day.
 METRIC_DATE = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
-
-# City-size bands for the "city size" facet: (key, lower bound inclusive, label).
-POPULATION_BANDS = (
-    ("under-100k", 0, _l("Under 100,000")),
-    ("100k-1m", 100_000, _l("100,000 – 1 million")),
-    ("1m-5m", 1_000_000, _l("1 – 5 million")),
-    ("over-5m", 5_000_000, _l("Over 5 million")),
-)
-POPULATION_BAND_LABELS = {key: label for key, _low, label in POPULATION_BANDS}
-
-
-def population_band(population):
-    """The band key of a population, None when unknown."""
-    if population is None:
-        return None
-    band = None
-    for key, low, _label in POPULATION_BANDS:
-        if population >= low:
-            band = key
-    return band
-
 
 # ---------------------------------------------------------------------------
 # Validation
