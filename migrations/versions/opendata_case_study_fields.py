@@ -2,7 +2,7 @@
 contact, licence, last checked, images
 
 Revision ID: opendata_case_study
-Revises: events_introductions
+Revises: privacy_consent_log
 Create Date: 2026-12-02 17:50:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'opendata_case_study'
-down_revision = 'events_introductions'
+down_revision = 'privacy_consent_log'
 branch_labels = None
 depends_on = None
 
