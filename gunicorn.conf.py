@@ -24,6 +24,11 @@ preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
+# gunicorn's own limits at their maximum, above the app's MAX_REQUEST_LINE and
+# MAX_REQUEST_HEADER_FIELD: an over-long URL or header then gets the app's 414/431
+# (problem+json under /api/) instead of gunicorn's HTML page.
+limit_request_line = 8190
+limit_request_field_size = 8190
 # Recycle workers now and then (jittered, so they never restart together).
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = max_requests // 10

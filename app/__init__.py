@@ -11,6 +11,7 @@ from . import config as default_config
 BLUEPRINT_MODULES = (
     "main",
     "catalog.views",
+    "catalog.exports",
     "awards.views",
     "members",
     "interest.public",
@@ -46,10 +47,12 @@ def create_app(test_config=None):
     load_config(app, test_config)
 
     from . import (
+        api_support,
         assets,
         database,
         errors,
         htmx,
+        http_standards,
         i18n,
         labels,
         limits,
@@ -65,6 +68,8 @@ def create_app(test_config=None):
     database.init_app(app)
     migrate.init_app(app, db, directory=str(root / "migrations"), render_as_batch=True)
     request_limits.init_app(app)  # before CSRF reads a form
+    api_support.init_app(app)
+    http_standards.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)  # languages, then Flask-Babel with the URL's locale
     compress.init_app(app)

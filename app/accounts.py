@@ -537,6 +537,14 @@ def change_password():
     return render_template("accounts/change_password.html", form=form), status
 
 
+@bp.get("", strict_slashes=True)
+def index_without_slash():
+    """/account goes straight to where /account/ would end up: one redirect, not two."""
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.index"))
+    return redirect(url_for(login_manager.login_view, next=url_for("accounts.index")))
+
+
 @bp.get("/")
 @login_required
 def index():

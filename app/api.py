@@ -14,7 +14,9 @@ its text is (`language`). Without `lang`, text is the original.
 from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
 
+from .api_support import add_page_links, cacheable, check_page
 from .awards.views import awards_payload
+from .catalog.case_study import also_deployed_in, licence_of, population_band
 from .catalog.io import project_record
 from .catalog.views import published_project_or_404, search_from_args
 from .i18n.content import TRANSLATABLE_FIELDS, configured_languages, localized, normalize_tag
@@ -26,14 +28,6 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
-
-
-@bp.after_request
-def allow_cross_origin_reads(response):
-    """Public, read-only data: any site may read it from a browser."""
-    if request.method in ("GET", "HEAD"):
-        response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
 
 
 def _int_arg(name, default, low, high):
@@ -71,10 +65,9 @@ def projects():
     per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     search = search_from_args(request.args, per_page)
     result = search_projects(search.query)
-    # The engine answers a page past the end with the last page; a client
-    # paging "until empty" needs the empty page instead.
+    check_page(page, result.total, result.total_pages)
     hits = result.hits if page <= result.total_pages else []
-    return jsonify(
+    response = jsonify(
         total=result.total,
         page=page,
         per_page=result.per_page,
@@ -91,6 +84,8 @@ def projects():
             for label, endpoint, params in notice.links
         ],
     )
+    add_page_links(response, "api.projects", page, result.total_pages)
+    return cacheable(response, last_modified=max((hit.project.updated_at for hit in hits), default=None))
 
 
 def _summary(project, lang):
@@ -107,6 +102,7 @@ def _summary(project, lang):
         "url": external_url("catalog.detail", slug=project.slug),
         "language": title.lang,
         "machine_translation": title.is_machine,
+        "licence": licence_of(project),
     }
 
 
@@ -125,12 +121,17 @@ def project(slug):
         for win in found.award_wins
     ]
     record = project_record(found)
-    return jsonify(
+    response = jsonify(
         record
         | {
             "region": found.region,
             "url": external_url("catalog.detail", slug=found.slug),
             "awards": awards,
+            "licence": licence_of(found),
+            "population_band": population_band(found.population),
+            "also_deployed_in": [{"slug": p.slug, "title": p.title, "city": p.city,
+                               "url": external_url("catalog.detail", slug=p.slug)}
+                              for p in also_deployed_in(found)],
         }
         | {field: text.text for field, text in texts.items()}
         | {
@@ -140,17 +141,34 @@ def project(slug):
             "machine_translation": texts["title"].is_machine,
         }
     )
+    return cacheable(response, last_modified=found.updated_at)
 
 
 @bp.get("/awards")
 def awards():
-    return jsonify(awards_payload(_lang_arg()))
+    return cacheable(jsonify(awards_payload(_lang_arg())))
 
 
 @bp.get("/openapi.json")
 def openapi():
     document = OPENAPI | {"servers": [{"url": external_url("api.openapi").rsplit("/", 1)[0]}]}
-    return jsonify(document)
+    return cacheable(jsonify(document))
+
+
+@bp.get("/", strict_slashes=False)
+def index():
+    """The API's entry point: every documented endpoint with its absolute URL."""
+    base = external_url("api.index").rstrip("/")
+    endpoints = [
+        {"path": path, "url": base + path, "methods": sorted(m.upper() for m in operations),
+         "summary": next(iter(operations.values())).get("summary", "")}
+        for path, operations in OPENAPI["paths"].items()
+    ]
+    return cacheable(jsonify(
+        name=OPENAPI["info"]["title"], version=OPENAPI["info"]["version"],
+        openapi=external_url("api.openapi"), documentation=external_url("api.openapi"),
+        endpoints=endpoints,
+    ))
 
 
 _FACET_PARAMETERS = [
@@ -202,6 +220,7 @@ _PROJECT_SUMMARY = {
         "language": _LANGUAGE | {"description": "BCP 47 tag of the language of the title shown"},
         "machine_translation": {"type": "boolean",
                                 "description": "True when the title shown is a machine translation"},
+        "licence": {"type": "string", "description": "SPDX licence identifier of the record"},
     },
 }
 _SCHEDULE = {
@@ -211,9 +230,24 @@ _SCHEDULE = {
     "start_utc": {"type": ["string", "null"], "format": "date-time"},
     "end_utc": {"type": ["string", "null"], "format": "date-time"},
 }
-_ERROR = {
-    "description": "An error, with a message saying what to change.",
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+def _error(description):
+    return {"description": description,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+_ERROR = _error("An error (RFC 9457 problem details), saying what to change.")
+_NOT_MODIFIED = {"description": "Not modified: the client's copy (If-None-Match / If-Modified-Since) is current."}
+_CACHE_HEADERS = {
+    "ETag": {"schema": {"type": "string"}, "description": "Strong validator of the body"},
+    "Last-Modified": {"schema": {"type": "string"}},
+}
+# Answers any endpoint may give: the request line or a header too long, too many requests, a server error.
+_COMMON_ERRORS = {
+    "304": _NOT_MODIFIED,
+    "405": _error("Only GET, HEAD and OPTIONS are accepted."),
+    "414": _error("The request URL is longer than MAX_REQUEST_LINE."),
+    "429": _error("Too many requests; see Retry-After."),
+    "500": _error("Server error."),
 }
 
 # The OpenAPI document as a dict: each area adds its paths and schemas here.
@@ -225,15 +259,38 @@ OPENAPI = {
         "description": "Read-only access to the published smart-city case studies.",
     },
     "paths": {
+        "/": {
+            "get": {
+                "summary": "The API index: every endpoint",
+                "operationId": "apiIndex",
+                "responses": {"200": {"description": "The endpoints.", "headers": _CACHE_HEADERS,
+                                      "content": {"application/json": {"schema": {"type": "object"}}}},
+                              **_COMMON_ERRORS},
+            }
+        },
+        "/openapi.json": {
+            "get": {
+                "summary": "This document",
+                "operationId": "openapiDocument",
+                "responses": {"200": {"description": "OpenAPI 3.1.",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}},
+                              **_COMMON_ERRORS},
+            }
+        },
         "/projects": {
             "get": {
                 "summary": "Search published projects",
+                "operationId": "searchProjects",
+                "description": "Paged: a Link header gives first, prev, next and last; a page past "
+                "the last one is a 404 (when there are results).",
                 "parameters": [
-                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200},
-                     "description": "Full-text query; quoted phrases are kept together."},
+                    {"name": "q", "in": "query", "schema": {"type": "string"},
+                     "description": "Full-text query; quoted phrases are kept together. A query longer "
+                     "than 200 characters is shortened to 200, with a notice in `notices`."},
                     *_FACET_PARAMETERS,
-                    {"name": "sort", "in": "query",
-                     "schema": {"type": "string", "enum": ["relevance", "newest", "title"]}},
+                    {"name": "sort", "in": "query", "schema": {"type": "string", "default": "relevance"},
+                     "description": "relevance, newest or title; any other value is answered in "
+                     "relevance order with a notice in `notices`."},
                     {"name": "page", "in": "query",
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
                     {"name": "per_page", "in": "query",
@@ -276,12 +333,15 @@ OPENAPI = {
                         }}},
                     },
                     "400": _ERROR,
+                    "404": _error("A page past the last page."),
+                    **_COMMON_ERRORS,
                 },
             }
         },
         "/projects/{slug}": {
             "get": {
                 "summary": "One published project, in the import schema plus region, url and awards",
+                "operationId": "getProject",
                 "parameters": [{"name": "slug", "in": "path", "required": True,
                                 "schema": {"type": "string"}}, _LANG_PARAMETER],
                 "responses": {
@@ -289,15 +349,18 @@ OPENAPI = {
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Project"}}}},
                     "400": _ERROR,
                     "404": _ERROR,
+                    **_COMMON_ERRORS,
                 },
             }
         },
         "/awards": {
             "get": {
                 "summary": "Award editions, newest first: categories, winners, judges, sessions, ceremony",
+                "operationId": "listAwards",
                 "parameters": [_LANG_PARAMETER],
                 "responses": {
                     "400": _ERROR,
+                    **_COMMON_ERRORS,
                     "200": {"description": "Every edition.",
                             "content": {"application/json": {"schema": {
                                 "type": "object",
@@ -309,6 +372,12 @@ OPENAPI = {
     },
     "components": {
         "schemas": {
+            "Problem": {
+                "type": "object",
+                "required": ["type", "title", "status", "detail"],
+                "properties": {"type": {"type": "string"}, "title": {"type": "string"},
+                               "status": {"type": "integer"}, "detail": {"type": "string"}},
+            },
             "AwardEdition": {
                 "type": "object",
                 "properties": {
@@ -381,13 +450,30 @@ OPENAPI = {
                     "languages": {"type": "object", "additionalProperties": {"type": "string"},
                                   "description": "The language of each translatable field shown"},
                     "translations": _TRANSLATIONS,
+                    "metrics": {"type": "array", "items": {"type": "object", "properties": {
+                        "indicator": {"type": "string"}, "value": {"type": "number"},
+                        "unit": {"type": "string"}, "baseline": {"type": ["number", "null"]},
+                        "target": {"type": ["number", "null"]}, "date": {"type": "string"},
+                        "source": {"type": "string"}}}},
+                    "population": {"type": ["integer", "null"]},
+                    "population_band": {"type": ["string", "null"],
+                                        "enum": ["under-100k", "100k-1m", "1m-5m", "over-5m", None]},
+                    "budget": {"type": ["object", "null"], "properties": {
+                        "amount": {"type": "number"}, "currency": {"type": "string",
+                                                               "description": "ISO 4217"}}},
+                    "what_did_not_work": {"type": "string", "description": "Markdown"},
+                    "replicated_in": {"type": "array", "items": {"type": "string"},
+                                      "description": "Slugs of projects where this was also deployed"},
+                    "also_deployed_in": {"type": "array", "items": {"type": "object"},
+                                         "description": "Published projects linked either way"},
+                    "contact": {"type": ["object", "null"], "properties": {
+                        "name": {"type": "string"}, "role": {"type": "string"},
+                        "organisation": {"type": "string"}}},
+                    "verified_at": {"type": ["string", "null"], "format": "date"},
+                    "images": {"type": "array", "items": {"type": "object", "properties": {
+                        "url": {"type": "string"}, "alt": {"type": "string"},
+                        "credit": {"type": "string"}}}},
                 },
-            },
-            "Error": {
-                "type": "object",
-                "properties": {"error": {"type": "object", "properties": {
-                    "status": {"type": "integer"}, "title": {"type": "string"},
-                    "message": {"type": "string"}}}},
             },
         }
     },

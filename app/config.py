@@ -151,6 +151,20 @@ PROXY_COUNT = 0
 # Name shown in the header and in emails.
 SITE_NAME = "Smart City Exchange"
 
+# The longest request line (method, URL, version) and header value the app
+# accepts; longer ones get 414 / 431 (problem+json under /api/). gunicorn's own
+# limit_request_line / limit_request_field_size are set higher (gunicorn.conf.py:
+# 8190), so these limits, not gunicorn's HTML page, answer.
+MAX_REQUEST_LINE = 8100
+MAX_REQUEST_HEADER_FIELD = 8000
+
+# Open data: the licence of every case study that states none (an SPDX id),
+# how many days after its "last checked" date a case study is listed for staff
+# review, and the most rows one download or feed of a search carries.
+DEFAULT_LICENCE = "CC-BY-4.0"
+REVIEW_AFTER_DAYS = 365
+EXPORT_MAX_ROWS = 10000
+
 # Privacy (app/privacy/): who runs the portal, named on /privacy, and how long
 # personal data is kept; `flask privacy purge` applies these periods (days).
 PRIVACY_OPERATOR_NAME = "The Smart City Exchange secretariat"

@@ -65,6 +65,11 @@ def lite_mode():
     return request.headers.get("Save-Data", "").strip().lower() == "on"
 
 
+def saves_data():
+    """True when the request says `Save-Data: on`, whatever the lite cookie says."""
+    return request.headers.get("Save-Data", "").strip().lower() == "on"
+
+
 @bp.app_context_processor
 def inject_lite_mode():
     return {"lite_mode": lite_mode()}

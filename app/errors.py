@@ -1,9 +1,10 @@
 """Error pages: a full page, a small fragment for htmx, JSON under /api/."""
 
-from flask import jsonify, make_response, render_template, request
+from flask import make_response, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
+from .api_support import problem_response
 from .extensions import db
 from .htmx import is_htmx
 
@@ -15,6 +16,8 @@ def error_messages():
         403: (_("Forbidden"), _("You do not have permission to see this page.")),
         404: (_("Page not found"), _("There is no page at this address. It may have moved.")),
         405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
+        414: (_("Address too long"), _("The address of this request is longer than this site accepts. Please shorten the query.")),
+        431: (_("Request headers too large"), _("A header of this request is longer than this site accepts.")),
         413: (_("Request too large"), _("What you sent is larger than this site accepts. Please shorten it and try again.")),
         429: (_("Too many requests"), _("You have made too many requests. Please wait a minute and try again.")),
         500: (_("Something went wrong"), _("An unexpected error occurred on our side. It has been logged; please try again later.")),
@@ -34,10 +37,11 @@ def render_error(error: HTTPException):
     status = error.code or 500
     title, explanation = error_messages().get(status, (error.name, error.description))
     # A specific description given with abort(400, description=...) is more useful.
-    if status in (400, 403, 404) and error.description and error.description != type(error).description:
+    if status in (400, 403, 404, 414, 431) and error.description and error.description != type(error).description:
         explanation = error.description
     if request.path.startswith("/api/"):
-        response = jsonify(error={"status": status, "title": title, "message": explanation})
+        headers = error.get_headers() if isinstance(error, HTTPException) else ()
+        return problem_response(status, title, explanation, headers)
     else:
         template = "errors/_error.html" if is_htmx() else "errors/page.html"
         response = render_template(template, status=status, title=title, explanation=explanation)

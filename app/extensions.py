@@ -1,7 +1,6 @@
 """Flask extensions, created unbound and initialised in create_app()."""
 
 from flask_babel import Babel
-from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -9,6 +8,8 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
+
+from .http_standards import StandardCompress
 
 # Named constraints keep migrations portable between SQLite and PostgreSQL.
 naming_convention = {
@@ -24,5 +25,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-compress = Compress()
+compress = StandardCompress()
 limiter = Limiter(key_func=get_remote_address)

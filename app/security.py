@@ -8,7 +8,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data:",
+        "img-src 'self' data: https:",  # case-study images are remote https:// URLs
         "font-src 'self'",
         "connect-src 'self'",
         "manifest-src 'self'",

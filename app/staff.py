@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from .accounts import EmptyForm, member_type_choices, new_session_token
 from .auth import admin_required, fresh_login_required, staff_required
+from .catalog.case_study import review_due_before
 from .catalog.forms import ProjectForm
 from .database import begin_write
 from .extensions import db
@@ -131,6 +132,25 @@ def projects():
     query = db.select(Project).order_by(Project.updated_at.desc(), Project.id.desc())
     rows, listing = listing_by_state(query, Project.publication, PUBLICATION_STATES, "staff.projects")
     return render_template("staff/projects.html", projects=rows, **listing)
+
+
+@bp.get("/projects/review")
+@staff_required
+def needs_review():
+    """Published case studies not checked for REVIEW_AFTER_DAYS (or never), the oldest check first."""
+    due = review_due_before()
+    query = (
+        db.select(Project)
+        .where(Project.publication == "published")
+        .where(db.or_(Project.verified_at.is_(None), Project.verified_at < due))
+        .order_by(Project.verified_at.is_not(None), Project.verified_at, Project.id)
+    )
+    page = paginate(query, PER_PAGE)
+    return render_template(
+        "staff/needs_review.html", projects=page.items, due=due, page=page.page,
+        total=page.total, total_pages=page.pages,
+        page_url=lambda n: url_for("staff.needs_review", page=n),
+    )
 
 
 @bp.get("/projects/<int:project_id>")

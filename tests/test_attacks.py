@@ -327,7 +327,7 @@ def test_lite_switch_refuses_a_large_body(client):
 def test_api_answers_413_in_json(client):
     response = client.get("/api/v1/projects", data="z" * 2_000_000, content_type="text/plain")
     assert response.status_code == 413
-    assert response.get_json()["error"]["status"] == 413
+    assert response.get_json()["status"] == 413
 
 
 # Medium: registration costs the same for a known and an unknown address ------------------

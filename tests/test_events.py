@@ -202,7 +202,10 @@ def test_api_lists_with_paging(client, seeded):
     assert first["start_utc"] == "2023-03-29T06:00Z" and first["timezone"] == "Asia/Taipei"
     assert first["timezone_assumed"] is True
     assert first["ics_url"].endswith("/events/go-smart-general-assembly-2023.ics")
-    assert client.get("/api/v1/events?page=99").get_json()["results"] == []
+    past = client.get("/api/v1/events?page=99")
+    assert past.status_code == 404 and past.mimetype == "application/problem+json"
+    links = client.get("/api/v1/events?per_page=2&page=2").headers["Link"]
+    assert 'page=3>; rel="next"' in links and 'page=1>; rel="prev"' in links
     assert client.get("/api/v1/events?kind=ceremony").get_json()["total"] == 1
 
 

@@ -45,7 +45,7 @@ def test_405_and_api_errors_are_json_under_api(client):
     assert client.post("/").status_code == 405  # the method is checked before CSRF
     response = client.get("/api/v1/no-such-endpoint")
     assert response.status_code == 404
-    assert response.get_json()["error"]["status"] == 404
+    assert response.get_json()["status"] == 404
 
 
 def test_unexpected_error_gives_500_page(app, client):

@@ -416,7 +416,7 @@ def test_api_detail_gives_the_translations_map(client, parking):
 def test_api_rejects_an_unknown_language(client, parking, path):
     response = client.get(path + "?lang=klingon")
     assert response.status_code == 400
-    assert "“lang” must be one of en, fr, es, pt, ar, ko, zh-Hant." in response.get_json()["error"]["message"]
+    assert "“lang” must be one of en, fr, es, pt, ar, ko, zh-Hant." in response.get_json()["detail"]
 
 
 def test_api_awards_take_lang(app, client, runner, tmp_path):

@@ -36,8 +36,32 @@ class ProjectForm(FlaskForm):
     outcomes = TextAreaField(_l("Outcomes (Markdown)"))
     lessons = TextAreaField(_l("Lessons learned (Markdown)"))
     links = TextAreaField(_l("Links"))
+    what_did_not_work = TextAreaField(_l("What did not work (Markdown)"))
+    metrics = TextAreaField(_l("Results in numbers"))
+    population = StringField(_l("Population of the city"))
+    budget_amount = StringField(_l("Budget"))
+    budget_currency = StringField(_l("Budget currency"))
+    replicated_in = StringField(_l("Also deployed in"))
+    contact_name = StringField(_l("Contact name"))
+    contact_role = StringField(_l("Contact role"))
+    contact_organisation = StringField(_l("Contact organisation"))
+    licence = StringField(_l("Licence"))
+    verified_at = StringField(_l("Last checked"))
+    images = TextAreaField(_l("Images"))
+
+    # Problems of the record's nested fields, shown on the form field that holds them.
+    NESTED_FIELDS = {"budget": "budget_amount", "contact": "contact_name"}
 
     HINTS = {
+        "metrics": _l("One per line: indicator | value | unit | baseline | target | date | source "
+                      "(only indicator and value are needed)."),
+        "population": _l("Inhabitants, e.g. 1650000."),
+        "budget_currency": _l("ISO 4217 code, e.g. EUR or USD."),
+        "replicated_in": _l("Slugs of other case studies, separated by commas."),
+        "contact_name": _l("Shown with role and organisation; people reach them through the portal, never by email."),
+        "licence": _l("SPDX identifier, e.g. CC-BY-4.0 (empty: the portal's default)."),
+        "verified_at": _l("The date the case study was last checked: YYYY-MM-DD."),
+        "images": _l("At most 4, one per line: https://address | alt text | credit"),
         "technologies": _l("Separate them with commas, e.g. IoT, Mobile app."),
         "organizations": _l("One per line: name | role (city, provider, partner or funder)."),
         "sdgs": _l("Goals or targets separated by commas, e.g. 11, 11.2."),
@@ -72,6 +96,16 @@ class ProjectForm(FlaskForm):
             "outcomes": self.outcomes.data or "",
             "lessons": self.lessons.data or "",
             "links": [{"title": t, "url": u} for t, u in split_pairs(self.links.data)],
+            "what_did_not_work": self.what_did_not_work.data or "",
+            "metrics": [_metric(parts) for parts in split_columns(self.metrics.data)],
+            "population": (self.population.data or "").strip() or None,
+            "budget": _budget(self.budget_amount.data, self.budget_currency.data),
+            "replicated_in": split_list(self.replicated_in.data),
+            "contact": _contact(self.contact_name.data, self.contact_role.data,
+                                self.contact_organisation.data),
+            "licence": (self.licence.data or "").strip() or None,
+            "verified_at": (self.verified_at.data or "").strip() or None,
+            "images": [_image(parts) for parts in split_columns(self.images.data)],
         }
 
     def validated_values(self):
@@ -80,8 +114,9 @@ class ProjectForm(FlaskForm):
             return None
         values, problems = clean_project(self.record())
         for field_name, message in problems:
-            name = field_name.split("[", 1)[0]
+            name = field_name.split("[", 1)[0].split(".", 1)[0]
             position = field_name[len(name):]
+            name = self.NESTED_FIELDS.get(name, name)
             field = getattr(self, name, None) if name in self._fields else None
             target = field if field is not None else self.title
             target.errors = list(target.errors) + [f"{position} {message}".strip()]
@@ -102,6 +137,57 @@ class ProjectForm(FlaskForm):
         self.sdgs.data = ", ".join(project.sdgs or [])
         self.outcomes.data, self.lessons.data = project.outcomes, project.lessons
         self.links.data = "\n".join(f"{link['title']} | {link['url']}" for link in project.links or [])
+        self.what_did_not_work.data = project.what_did_not_work
+        self.metrics.data = "\n".join(
+            " | ".join("" if m.get(key) is None else str(m.get(key)) for key in METRIC_COLUMNS).rstrip(" |")
+            for m in project.metrics or []
+        )
+        self.population.data = str(project.population or "")
+        budget = project.budget or {}
+        self.budget_amount.data = str(budget.get("amount", ""))
+        self.budget_currency.data = budget.get("currency", "")
+        self.replicated_in.data = ", ".join(project.replicated_in or [])
+        contact = project.contact or {}
+        self.contact_name.data = contact.get("name", "")
+        self.contact_role.data = contact.get("role", "")
+        self.contact_organisation.data = contact.get("organisation", "")
+        self.licence.data = project.licence or ""
+        self.verified_at.data = project.verified_at.isoformat() if project.verified_at else ""
+        self.images.data = "\n".join(
+            " | ".join((i["url"], i.get("alt", ""), i.get("credit", ""))).rstrip(" |")
+            for i in project.images or []
+        )
+
+
+METRIC_COLUMNS = ("indicator", "value", "unit", "baseline", "target", "date", "source")
+
+
+def split_columns(text):
+    """Lines "a | b | c" -> [["a", "b", "c"]] (blank lines skipped)."""
+    return [[part.strip() for part in line.split("|")] for line in (text or "").splitlines() if line.strip()]
+
+
+def _metric(parts):
+    metric = dict(zip(METRIC_COLUMNS, parts, strict=False))
+    return {key: value for key, value in metric.items() if value != ""}
+
+
+def _budget(amount, currency):
+    amount, currency = (amount or "").strip(), (currency or "").strip()
+    if not amount and not currency:
+        return None
+    return {"amount": amount, "currency": currency}
+
+
+def _contact(name, role, organisation):
+    values = {"name": (name or "").strip(), "role": (role or "").strip(),
+              "organisation": (organisation or "").strip()}
+    return values if any(values.values()) else None
+
+
+def _image(parts):
+    image = dict(zip(("url", "alt", "credit"), parts, strict=False))
+    return {key: value for key, value in image.items() if value != ""}
 
 
 def split_list(text):

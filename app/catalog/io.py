@@ -90,9 +90,9 @@ def _read_json_lines(text):
     return records
 
 
-CSV_LIST_FIELDS = ("technologies", "sdgs")
-CSV_JSON_FIELDS = ("organizations", "links")
-CSV_OBJECT_FIELDS = ("translations",)
+CSV_LIST_FIELDS = ("technologies", "sdgs", "replicated_in")
+CSV_JSON_FIELDS = ("organizations", "links", "metrics", "images")
+CSV_OBJECT_FIELDS = ("translations", "budget", "contact")
 
 
 def _read_csv(text):
@@ -172,6 +172,15 @@ def project_record(project):
         "links": list(project.links or []),
         "language": project.language or default_language(),
         "translations": dict(project.translations or {}),
+        "metrics": list(project.metrics or []),
+        "population": project.population,
+        "budget": project.budget or None,
+        "what_did_not_work": project.what_did_not_work or "",
+        "replicated_in": list(project.replicated_in or []),
+        "contact": project.contact or None,
+        "licence": project.licence,
+        "verified_at": project.verified_at.isoformat() if project.verified_at else None,
+        "images": list(project.images or []),
     }
 
 

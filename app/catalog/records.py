@@ -24,9 +24,11 @@ from ..labels import ORGANIZATION_ROLES, STATUSES, THEMES
 from ..models import Project
 from ..regions import COUNTRY_REGION
 from ..slugs import SLUG_MAX, available_slug, slugify, unique_slug
+from .case_study import case_study_fields
 
 REQUIRED_TEXT = {"title": 300, "city": 120, "summary": 1000}
-OPTIONAL_TEXT = {"programme": 200, "description": 20000, "outcomes": 20000, "lessons": 20000}
+OPTIONAL_TEXT = {"programme": 200, "description": 20000, "outcomes": 20000, "lessons": 20000,
+                 "what_did_not_work": 20000}
 LIST_LIMITS = {"technologies": 30, "organizations": 50, "sdgs": 30, "links": 20}
 TECHNOLOGY_MAX = 60
 ORGANIZATION_NAME_MAX = 200
@@ -39,9 +41,11 @@ FIELDS = (
     "slug", "title", "city", "country", "theme", "summary", "description", "technologies",
     "status", "year", "organizations", "programme", "sdgs", "outcomes", "lessons", "links",
     "language", "translations",
+    "metrics", "population", "budget", "what_did_not_work", "replicated_in", "contact",
+    "licence", "verified_at", "images",
 )
 # Read-only fields of an API record: accepted on import and ignored.
-DERIVED_FIELDS = ("region", "url", "awards")
+DERIVED_FIELDS = ("region", "url", "awards", "population_band", "also_deployed_in")
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # SDG goals 1-17, optionally a target: "11", "11.2", "11.a", "17.19".
@@ -121,6 +125,7 @@ def clean_project(record):
             _list_field(name, record[name], values, problems)
 
     _languages(record, values, problems)
+    case_study_fields(record, values, problems)
     return values, problems
 
 
@@ -362,6 +367,7 @@ def upsert_projects(valid_records, progress=None):
 
 def _with_defaults(values):
     defaults = {name: "" for name in OPTIONAL_TEXT} | {name: [] for name in LIST_LIMITS}
+    defaults |= {"metrics": [], "replicated_in": [], "images": []}
     return defaults | {"status": None, "year": None, "language": None, "translations": {}} | values
 
 

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from ..delivery import lite_mode, saves_data
 from ..extensions import db
 from ..htmx import render
 from ..i18n.countries import collation_key
@@ -29,8 +30,10 @@ from ..labels import (
 from ..markdown import render_markdown
 from ..models import AwardEdition, AwardWinner, Project
 from ..pagination import MAX_PAGE
+from ..population import POPULATION_BAND_LABELS
 from ..regions import COUNTRY_REGION, country_name
 from ..search import FACETS, ProjectQuery, related_projects, search_projects
+from .case_study import BAR_WIDTH, also_deployed_in, licence_of, metric_bars
 
 bp = Blueprint("catalog", __name__, url_prefix="/projects")
 bp.add_app_template_filter(render_markdown, "markdown")
@@ -43,6 +46,7 @@ FACET_LABELS = {
     "status": _l("Status"),
     "year": _l("Year"),
     "award": _l("Award"),
+    "city_size": _l("City size"),
 }
 SORT_LABELS = {"relevance": _l("Relevance"), "newest": _l("Newest"), "title": _l("Title (A–Z)")}
 
@@ -67,6 +71,8 @@ def _facet_value_is_valid(facet, value):
         return value.isdigit() and len(value) == 4
     if facet == "award":
         return bool(SLUG_VALUE.fullmatch(value))
+    if facet == "city_size":
+        return value in POPULATION_BAND_LABELS
     return 0 < len(value) <= 60  # technology: free text
 
 
@@ -157,6 +163,8 @@ def facet_label(facet, value, award_titles=None):
         return STATUS_LABELS.get(value, value)
     if facet == "award":
         return (award_titles or {}).get(value, value)
+    if facet == "city_size":
+        return POPULATION_BAND_LABELS.get(value, value)
     return value
 
 
@@ -271,4 +279,9 @@ def detail(slug):
         "catalog/detail.html",
         project=project,
         related=related_projects(project),
+        also_deployed=also_deployed_in(project),
+        licence=licence_of(project),
+        show_images=not (lite_mode() or saves_data()),
+        metric_bars=metric_bars,
+        bar_width=BAR_WIDTH,
     )

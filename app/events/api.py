@@ -4,22 +4,22 @@ from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
 
 from ..api import (
+    _COMMON_ERRORS,
     _ERROR,
     _SCHEDULE,
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
     OPENAPI,
+    _error,
     _int_arg,
-    allow_cross_origin_reads,
 )
+from ..api_support import add_page_links, cacheable, check_page
 from ..extensions import db
 from ..pagination import MAX_PAGE
 from .records import event_by_slug, event_record, event_summary, filtered_events
 from .views import requested_filters
 
 bp = Blueprint("events_api", __name__, url_prefix="/api/v1/events")
-bp.after_request(allow_cross_origin_reads)
-
 
 
 @bp.get("")
@@ -29,13 +29,16 @@ def events():
     per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     kind, year, text = requested_filters(request.args)
     result = db.paginate(filtered_events(kind, year, text), page=page, per_page=per_page, error_out=False)
-    return jsonify(
+    check_page(page, result.total, result.pages)
+    response = jsonify(
         total=result.total,
         page=page,
         per_page=per_page,
         total_pages=result.pages,
         results=[event_summary(event) for event in result.items],
     )
+    add_page_links(response, "events_api.events", page, result.pages)
+    return cacheable(response, last_modified=max((e.updated_at for e in result.items), default=None))
 
 
 @bp.get("/<slug>")
@@ -43,7 +46,7 @@ def event(slug):
     found = event_by_slug(slug)
     if found is None:
         abort(404, description=_("There is no event at this address."))
-    return jsonify(event_record(found))
+    return cacheable(jsonify(event_record(found)), last_modified=found.updated_at)
 
 
 _EVENT_SUMMARY = {
@@ -74,6 +77,7 @@ _PAGING = [
 OPENAPI["paths"]["/events"] = {
     "get": {
         "summary": "Events, newest first",
+        "operationId": "listEvents",
         "parameters": [
             {"name": "kind", "in": "query", "schema": {"type": "string"}},
             {"name": "year", "in": "query", "schema": {"type": "integer"}},
@@ -96,17 +100,21 @@ OPENAPI["paths"]["/events"] = {
                 }}},
             },
             "400": _ERROR,
+            "404": _error("A page past the last page."),
+            **_COMMON_ERRORS,
         },
     }
 }
 OPENAPI["paths"]["/events/{slug}"] = {
     "get": {
         "summary": "One event with its speakers, programme, materials and sources",
+        "operationId": "getEvent",
         "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
         "responses": {
             "200": {"description": "The event.",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}}},
             "404": _ERROR,
+            **_COMMON_ERRORS,
         },
     }
 }

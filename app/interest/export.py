@@ -4,6 +4,8 @@ import csv
 import io
 import json
 
+from ..spreadsheet import FORMULA_PREFIXES, spreadsheet_safe  # noqa: F401  (re-exported)
+
 EXPORT_FIELDS = (
     "reference",
     "submitted_at",
@@ -23,8 +25,6 @@ EXPORT_FIELDS = (
     "suspected_spam",
     "spam_reason",
 )
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_record(interest):
@@ -47,12 +47,6 @@ def export_record(interest):
         "suspected_spam": interest.suspected_spam,
         "spam_reason": interest.spam_reason,
     }
-
-
-def spreadsheet_safe(value):
-    """Text that a spreadsheet shows as text: formula-like cells get a leading quote."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def export_interests(interests, export_format):

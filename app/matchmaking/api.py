@@ -2,22 +2,24 @@
 
 The list takes the page's query string (``q``, the facets, ``page``) plus
 ``per_page`` and ``lang``; a malformed ``page``, ``per_page`` or ``lang`` is a
-400 with a message, and a page past the end is an empty page. Text is in
+400 with a message, and a page past the last one is a 404. Text is in
 ``lang`` where a translation exists, else the original; ``language`` says which.
 """
 
 from flask import Blueprint, jsonify, request
 
 from ..api import (
+    _COMMON_ERRORS,
     _ERROR,
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
     OPENAPI,
+    _error,
     _int_arg,
     _lang_arg,
     _text,
-    allow_cross_origin_reads,
 )
+from ..api_support import add_page_links, cacheable, check_page
 from ..search import challenges as challenge_index
 from ..search import solutions as solution_index
 from ..search.listing import search_listing
@@ -30,17 +32,17 @@ from .views import (
 )
 
 bp = Blueprint("matchmaking_api", __name__, url_prefix="/api/v1")
-bp.after_request(allow_cross_origin_reads)
 
 
-def _listing(spec, summary):
+def _listing(spec, summary, endpoint):
     lang = _lang_arg()
     page = _int_arg("page", 1, 1, MAX_PAGE)
     per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     search = listing_from_args(request.args, spec.facets, per_page)
     result = search_listing(spec, search.query)
+    check_page(page, result.total, result.total_pages)
     hits = result.hits if page <= result.total_pages else []
-    return jsonify(
+    response = jsonify(
         total=result.total,
         page=page,
         per_page=result.per_page,
@@ -51,6 +53,8 @@ def _listing(spec, summary):
         degraded=result.degraded,
         notices=search.notices,
     )
+    add_page_links(response, endpoint, page, result.total_pages)
+    return cacheable(response, last_modified=max((hit.item.updated_at for hit in hits), default=None))
 
 
 def challenge_summary(challenge, lang=None):
@@ -87,7 +91,7 @@ def solution_summary(solution, lang=None):
 
 @bp.get("/challenges")
 def challenges():
-    return _listing(challenge_index.SPEC, challenge_summary)
+    return _listing(challenge_index.SPEC, challenge_summary, "matchmaking_api.challenges")
 
 
 @bp.get("/challenges/<slug>")
@@ -110,7 +114,7 @@ def challenge(slug):
 
 @bp.get("/solutions")
 def solutions():
-    return _listing(solution_index.SPEC, solution_summary)
+    return _listing(solution_index.SPEC, solution_summary, "matchmaking_api.solutions")
 
 
 @bp.get("/solutions/<slug>")
@@ -145,7 +149,7 @@ def solution(slug):
 # ---------------------------------------------------------------- the OpenAPI description
 
 
-def _list_path(summary, facets, schema):
+def _list_path(summary, operation_id, facets, schema):
     facet_parameters = [
         {"name": facet, "in": "query", "required": False,
          "description": f"Filter by {facet}; repeat the parameter to combine values with OR.",
@@ -154,6 +158,7 @@ def _list_path(summary, facets, schema):
     ]
     return {"get": {
         "summary": summary,
+        "operationId": operation_id,
         "parameters": [
             {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
             *facet_parameters,
@@ -172,32 +177,37 @@ def _list_path(summary, facets, schema):
                             "results": {"type": "array", "items": {"$ref": f"#/components/schemas/{schema}"}},
                             "facets": {"type": "object", "additionalProperties": {
                                 "type": "object", "additionalProperties": {"type": "integer"}}},
+                            "suggestion": {"type": ["string", "null"]},
                             "degraded": {"type": "boolean"},
                             "notices": {"type": "array", "items": {"type": "string"}},
                         }}}}},
             "400": _ERROR,
+            "404": _error("A page past the last page."),
+            **_COMMON_ERRORS,
         },
     }}
 
 
-def _detail_path(summary, schema):
+def _detail_path(summary, operation_id, schema):
     return {"get": {
         "summary": summary,
+        "operationId": operation_id,
         "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
         "responses": {
             "200": {"description": summary,
                     "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}},
             "404": _ERROR,
+            **_COMMON_ERRORS,
         },
     }}
 
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 OPENAPI["paths"].update({
-    "/challenges": _list_path("Search published challenges", challenge_index.FACETS, "ChallengeSummary"),
-    "/challenges/{slug}": _detail_path("One published challenge", "ChallengeSummary"),
-    "/solutions": _list_path("Search published solutions", solution_index.FACETS, "SolutionSummary"),
-    "/solutions/{slug}": _detail_path("One published solution", "SolutionSummary"),
+    "/challenges": _list_path("Search published challenges", "searchChallenges", challenge_index.FACETS, "ChallengeSummary"),
+    "/challenges/{slug}": _detail_path("One published challenge", "getChallenge", "ChallengeSummary"),
+    "/solutions": _list_path("Search published solutions", "searchSolutions", solution_index.FACETS, "SolutionSummary"),
+    "/solutions/{slug}": _detail_path("One published solution", "getSolution", "SolutionSummary"),
 })
 OPENAPI["components"]["schemas"].update({
     "ChallengeSummary": {"type": "object", "properties": {

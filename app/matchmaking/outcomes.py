@@ -63,14 +63,19 @@ def public_matches():
 
 
 def sitemap_pages():
-    """(endpoint, values) of the matchmaking pages for /sitemap.xml: the lists, the outcomes page,
-    every published challenge and solution."""
-    pages = [(endpoint, {}) for endpoint in ("matchmaking.overview", "matchmaking.challenges", "matchmaking.solutions")]
+    """(endpoint, values, lastmod) of the matchmaking pages for /sitemap.xml: the lists, the
+    outcomes page, every published challenge and solution."""
+    pages = [
+        (endpoint, {}, None)
+        for endpoint in ("matchmaking.overview", "matchmaking.challenges", "matchmaking.solutions")
+    ]
     for model, endpoint in ((Challenge, "matchmaking.challenge"), (Solution, "matchmaking.solution")):
-        slugs = db.session.scalars(
-            sa.select(model.slug).where(model.publication == "published").order_by(model.id)
+        rows = db.session.execute(
+            sa.select(model.slug, model.updated_at)
+            .where(model.publication == "published")
+            .order_by(model.id)
         )
-        pages.extend((endpoint, {"slug": slug}) for slug in slugs)
+        pages.extend((endpoint, {"slug": slug}, updated) for slug, updated in rows)
     return pages
 
 

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..extensions import db
 from ..regions import region_of
 
@@ -109,6 +110,8 @@ class AwardEdition(db.Model):
     # Same shape as Project.language / Project.translations.
     language: Mapped[str | None] = mapped_column(sa.String(16))
     translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # When the edition last changed (the awards feed's per-entry `updated`).
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     programme = relationship("AwardProgramme", back_populates="editions")
     categories = relationship(

@@ -1,6 +1,6 @@
 """The catalogue of case studies, and the staff reviews of them."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -43,6 +43,18 @@ class Project(db.Model):
     # "reviewed": bool}} (docs/record-schema.md).
     language: Mapped[str | None] = mapped_column(sa.String(16))
     translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # The case-study extension (docs/record-schema.md "Optional fields"): results as data,
+    # city size, budget, what did not work, where else it is deployed, a contact (never an
+    # email), the licence (None: DEFAULT_LICENCE), when it was last checked, and images.
+    metrics: Mapped[list] = mapped_column(sa.JSON, default=list)
+    population: Mapped[int | None] = mapped_column(sa.BigInteger)
+    budget: Mapped[dict | None] = mapped_column(sa.JSON)
+    what_did_not_work: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    replicated_in: Mapped[list] = mapped_column(sa.JSON, default=list)
+    contact: Mapped[dict | None] = mapped_column(sa.JSON)
+    licence: Mapped[str | None] = mapped_column(sa.String(64))
+    verified_at: Mapped[date | None] = mapped_column(sa.Date)
+    images: Mapped[list] = mapped_column(sa.JSON, default=list)
 
     publication: Mapped[str] = mapped_column(sa.String(20), default="published", index=True)
     member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"), index=True)

@@ -9,6 +9,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from ..extensions import db
 from ..models import AwardWinner, Project
+from ..population import population_band
 from ..regions import english_country_name
 from .analysis import (
     FIELD_LANGUAGES,
@@ -57,6 +58,7 @@ FACET_FIELDS = {
     "status": "f_status",
     "year": "f_year",
     "award": "f_award",
+    "city_size": "f_city_size",
 }
 
 
@@ -111,6 +113,7 @@ def facet_values(project):
         "status": [project.status],
         "year": [str(project.year) if project.year else None],
         "award": [winner.edition.slug for winner in awards if winner.edition is not None],
+        "city_size": [population_band(project.population)],
     }
     return {
         facet: sorted({_facet_value(v) for v in items if v and _facet_value(v)})
