@@ -20,6 +20,7 @@ BLUEPRINT_MODULES = (
     "api",
     "delivery",
     "i18n.content_staff",
+    "pages",
 )
 
 

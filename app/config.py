@@ -88,3 +88,6 @@ PROXY_COUNT = 0
 
 # Name shown in the header and in emails.
 SITE_NAME = "Smart City Exchange"
+
+# Address shown on the contact page (the secretariat); unset: the page offers the interest form only.
+CONTACT_EMAIL = None

@@ -112,6 +112,9 @@ def public_pages(app):
         "log in": "/account/login",
         "register": "/account/register",
         "offline": "/offline",
+        "about": "/about",
+        "accessibility": "/accessibility",
+        "contact": "/contact",
     }
     adapter = app.url_map.bind("localhost")
     pages = {}

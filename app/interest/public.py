@@ -14,6 +14,7 @@ htmx, as a full page without JavaScript). Spam is kept out without a CAPTCHA:
 - a per-client rate limit.
 """
 
+import re
 import secrets
 from datetime import UTC, datetime
 
@@ -22,6 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 from itsdangerous import BadSignature, TimestampSigner
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
@@ -83,6 +85,8 @@ class InterestForm(FlaskForm):
         _l("Leave this empty"), render_kw={"tabindex": "-1", "autocomplete": "off"}
     )
     started = HiddenField()
+    # One-time id of this form, made when it is shown: sending the same form twice stores it once.
+    form_id = HiddenField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -189,9 +193,24 @@ def interest_form():
         return render_form(form, project, notice, status=status)
 
     spam_reason = fill_time_concern(form.started.data)  # timed before waiting for the write lock
+    form_id = form_id_of(form)
     begin_write()
-    interest = submit_interest(form, spam_reason=spam_reason)
-    db.session.commit()
+    interest = already_sent(form_id)
+    if interest is not None:
+        db.session.rollback()
+        current_app.logger.info("Interest form sent again: %s", interest.reference)
+        return thanks_response(interest)
+    try:
+        interest = submit_interest(form, spam_reason=spam_reason, form_id=form_id)
+        db.session.commit()
+    except IntegrityError:
+        # The same form, sent again while the first request was being stored: the unique form id
+        # kept the second row out; answer with the first.
+        db.session.rollback()
+        interest = already_sent(form_id)
+        if interest is None:
+            raise
+        return thanks_response(interest)
     if interest.suspected_spam:
         current_app.logger.warning(
             "Interest form from %s stored as suspected spam (%s): %s; no email queued",
@@ -200,6 +219,27 @@ def interest_form():
             interest.reference,
         )
 
+    return thanks_response(interest)
+
+
+FORM_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def form_id_of(form):
+    """The submitted one-time form id, or None when it is missing or malformed (no deduplication)."""
+    value = (form.form_id.data or "").strip()
+    return value if FORM_ID.fullmatch(value) else None
+
+
+def already_sent(form_id):
+    """The submission stored earlier from this very form, if any."""
+    if form_id is None:
+        return None
+    return db.session.scalar(db.select(Interest).where(Interest.form_id == form_id))
+
+
+def thanks_response(interest):
+    """Send the browser to the confirmation page (an htmx redirect, or 303 See Other)."""
     thanks_url = url_for("interest.thanks", token=interest.token)
     if is_htmx():
         response = current_app.response_class(status=204)
@@ -219,10 +259,11 @@ def show_form(form):
     prefill_from_account(form)
     form.project.data = project.slug if project else ""
     form.started.data = sign_start_time()
+    form.form_id.data = secrets.token_urlsafe(24)
     return render_form(form, project, notice)
 
 
-def submit_interest(form, spam_reason=None):
+def submit_interest(form, spam_reason=None, form_id=None):
     """Store a submission, its first timeline entry and its emails (the caller commits).
 
     Everything goes into one transaction, so a submission and the emails about
@@ -246,6 +287,7 @@ def submit_interest(form, spam_reason=None):
         suspected_spam=spam_reason is not None,
         spam_reason=spam_reason or "",
         user_id=current_user.id if current_user.is_authenticated else None,
+        form_id=form_id,
     )
     interest.events.append(InterestEvent(kind="status", to_status="received"))
     db.session.add(interest)

@@ -1,0 +1,40 @@
+"""The site's own pages: about the portal, the accessibility statement and how to get in touch."""
+
+from flask import Blueprint, current_app, render_template, request, url_for
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/about")
+def about():
+    return render_template("pages/about.html")
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template("pages/accessibility.html")
+
+
+@bp.get("/contact")
+def contact():
+    return render_template("pages/contact.html")
+
+
+@bp.app_template_global()
+def canonical_url():
+    """This page's absolute URL (without the query string), on PUBLIC_URL when it is configured.
+
+    PUBLIC_URL (the site's public origin) keeps a spoofed Host header out of link previews.
+    """
+    public = current_app.config.get("PUBLIC_URL")
+    if public:
+        return public.rstrip("/") + request.path
+    return request.base_url
+
+
+@bp.app_template_global()
+def site_url(endpoint, fallback):
+    """url_for(endpoint) when the endpoint exists (an area another branch adds), else `fallback`."""
+    if endpoint in current_app.view_functions:
+        return url_for(endpoint)
+    return fallback
