@@ -13,8 +13,7 @@ from app.i18n.content import (
 )
 from app.i18n.content_staff import updated_entry
 from app.models import AwardCategory, AwardEdition, AwardWinner, Member, Project, SearchOutbox
-from tests.conftest import html
-from tests.conftest import form_token, login
+from tests.conftest import form_token, html, login
 
 FRENCH = {"title": "Stationnement intelligent", "summary": "Des capteurs signalent les places libres.",
           "source": "machine", "reviewed": False}
