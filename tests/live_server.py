@@ -88,6 +88,9 @@ PAGE_TYPES = (
     "log in",
     "register",
     "offline",
+    "about",
+    "accessibility",
+    "contact",
 )
 
 
