@@ -17,9 +17,14 @@ BLUEPRINT_MODULES = (
     "interest.inbox",
     "accounts",
     "staff",
+    "memberships",
     "api",
     "delivery",
     "i18n.content_staff",
+    "events.views",
+    "events.subscriptions",
+    "events.api",
+    "interest.introductions",
     "pages",
 )
 
@@ -36,7 +41,7 @@ def create_app(test_config=None):
     )
     load_config(app, test_config)
 
-    from . import assets, database, errors, htmx, labels, security
+    from . import assets, database, errors, htmx, labels, limits, request_limits, security, urls
     from .cli import register_commands
     from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
     from .i18n import content as i18n_content
@@ -44,14 +49,17 @@ def create_app(test_config=None):
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(root / "migrations"), render_as_batch=True)
+    request_limits.init_app(app)  # before CSRF reads a form
     csrf.init_app(app)
     babel.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
+    limits.warn_if_limits_are_per_worker(app)
     login_manager.init_app(app)
     security.init_app(app)
     assets.init_app(app)
     htmx.init_app(app)
+    urls.init_app(app)
     labels.init_app(app)
     errors.init_app(app)
     i18n_content.init_app(app)
@@ -94,6 +102,9 @@ def load_config(app, test_config=None):
                 "before running in production."
             )
         app.config["SECRET_KEY"] = local_secret_key(app.instance_path)
+    from .urls import configure as configure_urls
+
+    configure_urls(app)
     if production:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True

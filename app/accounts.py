@@ -27,13 +27,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_fresh, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from . import limits
+from . import limits, login_throttle
 from .clock import utcnow
 from .database import begin_write
 from .extensions import db, login_manager
@@ -44,6 +44,7 @@ from .models import Interest, Member, Project, ProjectReview, User
 from .passwords import burn_verification_time, hash_password, password_problem, verify_password
 from .redirects import safe_next
 from .regions import country_choices
+from .urls import external_url
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -57,6 +58,10 @@ VERIFY_SALT = "email-verification"
 UNCONFIRMED_NOTICE = _l(
     "Confirm your email address with the link we sent you: until then you cannot "
     "propose case studies for your organisation."
+)
+MEMBERSHIP_NOTICE = _l(
+    "The secretariat has not yet confirmed that you work for your organisation: until then "
+    "you cannot propose case studies in its name."
 )
 VERIFY_MAX_AGE = 48 * 3600  # seconds a confirmation link stays valid
 VERIFY_RESEND_INTERVAL = timedelta(minutes=5)  # login re-sends a link at most this often
@@ -254,9 +259,7 @@ def queue_verification_email(user):
         render_template(
             "accounts/email/verify.txt",
             user=user,
-            verify_url=url_for(
-                "accounts.verify_email", token=make_verification_token(user), _external=True
-            ),
+            verify_url=external_url("accounts.verify_email", token=make_verification_token(user)),
             hours=VERIFY_MAX_AGE // 3600,
         ),
     )
@@ -275,19 +278,29 @@ def resend_verification(user_id):
     db.session.commit()
 
 
+def remember_duration(user):
+    """How long "keep me logged in" lasts: shorter for staff, whose sessions can do more."""
+    key = "STAFF_REMEMBER_COOKIE_DURATION" if user.is_staff else "REMEMBER_COOKIE_DURATION"
+    value = current_app.config[key]
+    return value if isinstance(value, timedelta) else timedelta(seconds=int(value))
+
+
 # Views -----------------------------------------------------------------------
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limits.login_limit_per_ip
-@limits.login_limit_per_email
 def login():
     next_url = safe_next(request.args.get("next"))
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and login_fresh():
         return redirect(next_url or url_for("accounts.index"))
+    # A session restored from the remember-me cookie may log in again here:
+    # privileged actions ask for it (see app/auth.py).
     form = LoginForm()
     if form.validate_on_submit():
-        user = find_user(form.email.data)
+        email = normalise_email(form.email.data)
+        login_throttle.wait_before_checking(email)  # unknown addresses too: no tell
+        user = find_user(email)
         if user is None:
             burn_verification_time(form.password.data)
         elif verify_password(user.password_hash, form.password.data) and user.active:
@@ -296,13 +309,12 @@ def login():
                 # Logging in is allowed; acting for the organisation waits for the link.
                 resend_verification(user.id)
             session.clear()
-            login_user(user, remember=form.remember.data)
+            login_user(user, remember=form.remember.data, duration=remember_duration(user))
             if unconfirmed:
                 flash(UNCONFIRMED_NOTICE, "info")
             return redirect(next_url or url_for("accounts.index"), code=303)
-        current_app.logger.warning(
-            "Failed login for %r from %s", normalise_email(form.email.data), request.remote_addr
-        )
+        login_throttle.record_failure(email)
+        current_app.logger.warning("Failed login for %r from %s", email, request.remote_addr)
         form.password.errors.append(_("The email or password is not right."))
     status = 400 if form.errors else 200
     return render_template("accounts/login.html", form=form, next_url=next_url), status
@@ -334,8 +346,8 @@ def register():
     email = normalise_email(form.email.data)
     existing = find_user(email)
     if existing is not None:
-        # Same answer and similar work as a new registration; tell the owner instead.
-        burn_verification_time(form.password.data)
+        # The same answer and the same work as a new registration (one Argon2
+        # hash, one queued email), so timing tells nobody the address is known.
         hash_password(form.password.data)
         queue_email(
             existing.email,
@@ -343,8 +355,8 @@ def register():
             render_template(
                 "accounts/email/already_registered.txt",
                 user=existing,
-                login_url=url_for("accounts.login", _external=True),
-                reset_url=url_for("accounts.reset_request", _external=True),
+                login_url=external_url("accounts.login"),
+                reset_url=external_url("accounts.reset_request"),
             ),
         )
     else:
@@ -369,10 +381,16 @@ def create_registration(form, email):
     mail at that address.
     """
     if form.organisation_choice.data == "existing":
+        from .memberships import claim_status
+
         member = db.session.scalar(
             db.select(Member).where(Member.slug == form.member.data, Member.status == "approved")
         )
+        # Naming a member proves nothing: staff approve the claim (or the email domain does).
+        membership_status = claim_status(email, member)
     else:
+        # A new organisation waits for staff as a whole; its registrant is its first contact.
+        membership_status = "approved"
         from .members import unique_member_slug
 
         member = Member(
@@ -389,6 +407,7 @@ def create_registration(form, email):
         password_hash=hash_password(form.password.data),
         role="member",
         member=member,
+        membership_status=membership_status,
         session_token=new_session_token(),
     )
     db.session.add(user)
@@ -401,11 +420,9 @@ def create_registration(form, email):
             "accounts/email/welcome.txt",
             user=user,
             member=member,
-            verify_url=url_for(
-                "accounts.verify_email", token=make_verification_token(user), _external=True
-            ),
+            verify_url=external_url("accounts.verify_email", token=make_verification_token(user)),
             hours=VERIFY_MAX_AGE // 3600,
-            login_url=url_for("accounts.login", _external=True),
+            login_url=external_url("accounts.login"),
         ),
     )
     return user
@@ -443,9 +460,7 @@ def reset_request():
             render_template(
                 "accounts/email/reset.txt",
                 user=user,
-                reset_url=url_for(
-                    "accounts.reset_password", token=make_reset_token(user), _external=True
-                ),
+                reset_url=external_url("accounts.reset_password", token=make_reset_token(user)),
                 hours=RESET_MAX_AGE // 3600,
             ),
         )
@@ -488,6 +503,8 @@ def reset_password(token):
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@limits.password_check_limit_per_user
+@limits.password_check_limit_per_ip
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -552,6 +569,9 @@ def propose():
 
     if current_user.email_verified_at is None:
         flash(UNCONFIRMED_NOTICE, "error")
+        return redirect(url_for("accounts.index"), code=303)
+    if current_user.member_id is not None and not current_user.acts_for_member:
+        flash(MEMBERSHIP_NOTICE, "error")
         return redirect(url_for("accounts.index"), code=303)
     form = ProjectForm()
     values = form.validated_values()

@@ -11,7 +11,7 @@ a translation exists, else the original; each object says in which language
 its text is (`language`). Without `lang`, text is the original.
 """
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
 
 from .awards.views import awards_payload
@@ -20,6 +20,7 @@ from .catalog.views import published_project_or_404, search_from_args
 from .i18n.content import TRANSLATABLE_FIELDS, configured_languages, localized, normalize_tag
 from .pagination import MAX_PAGE
 from .search import FACETS, search_projects
+from .urls import external_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -98,7 +99,7 @@ def _summary(project, lang):
         "summary": summary.text,
         "status": project.status,
         "year": project.year,
-        "url": url_for("catalog.detail", slug=project.slug, _external=True),
+        "url": external_url("catalog.detail", slug=project.slug),
         "language": title.lang,
         "machine_translation": title.is_machine,
     }
@@ -123,7 +124,7 @@ def project(slug):
         record
         | {
             "region": found.region,
-            "url": url_for("catalog.detail", slug=found.slug, _external=True),
+            "url": external_url("catalog.detail", slug=found.slug),
             "awards": awards,
         }
         | {field: text.text for field, text in texts.items()}
@@ -143,7 +144,7 @@ def awards():
 
 @bp.get("/openapi.json")
 def openapi():
-    document = OPENAPI | {"servers": [{"url": url_for("api.openapi", _external=True).rsplit("/", 1)[0]}]}
+    document = OPENAPI | {"servers": [{"url": external_url("api.openapi").rsplit("/", 1)[0]}]}
     return jsonify(document)
 
 

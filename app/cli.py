@@ -201,6 +201,50 @@ def interest_export_command(export_format):
     click.echo(export_interests(db.session.scalars(stmt), export_format), nl=False)
 
 
+@interest_group.command("follow-ups")
+@with_appcontext
+def interest_follow_ups_command():
+    """Ask both parties how it went, 30 and 90 days after they accepted an introduction (idempotent)."""
+    from .database import begin_write
+    from .extensions import db
+    from .interest.introductions import send_due_follow_ups
+
+    begin_write()
+    sent = send_due_follow_ups()
+    db.session.commit()
+    click.echo(f"Queued {sent} follow-up email(s).")
+
+
+@click.group("events")
+def events_group():
+    """Events and the list of addresses that asked to hear about them."""
+
+
+@events_group.command("announce")
+@click.argument("slug")
+@with_appcontext
+def events_announce_command(slug):
+    """Email every confirmed subscriber about the event SLUG, once (a second run sends nothing)."""
+    from .database import begin_write
+    from .events.subscriptions import announce_event, event_by_slug_for_cli
+    from .extensions import db
+
+    begin_write()
+    event = event_by_slug_for_cli(slug)
+    if event is None:
+        raise click.ClickException(f"no event {slug!r}")
+    from .events.records import today_utc
+
+    if event.date < today_utc():
+        raise click.ClickException(f"{slug} took place on {event.date}: only upcoming events are announced")
+    if event.announced_at is not None:
+        click.echo(f"{slug} was already announced on {event.announced_at:%Y-%m-%d %H:%M} UTC; nothing sent.")
+        return
+    count = announce_event(event)
+    db.session.commit()
+    click.echo(f"Queued {count} announcement email(s).")
+
+
 @click.group("users")
 def users_group():
     """Manage the people who log in."""
@@ -231,3 +275,4 @@ def register_commands(app):
     app.cli.add_command(mail_group)
     app.cli.add_command(interest_group)
     app.cli.add_command(users_group)
+    app.cli.add_command(events_group)

@@ -23,12 +23,26 @@ BABEL_DEFAULT_TIMEZONE = "UTC"
 LANGUAGES = ["en", "fr", "es", "pt", "ar", "ko", "zh-Hant"]
 
 # Security.
+# Request size limits (bytes): a larger body answers 413 before it is read.
+# MAX_CONTENT_LENGTH bounds every request body; the two form limits are
+# Werkzeug's for multipart bodies (size of one text field, number of parts).
+# The public CSRF-exempt forms have their own, smaller caps.
+MAX_CONTENT_LENGTH = 1_000_000
+MAX_FORM_MEMORY_SIZE = 500_000
+MAX_FORM_PARTS = 200
+INTEREST_MAX_CONTENT_LENGTH = 64_000  # /interest: its fields together, even in 4-byte characters
+LITE_MAX_CONTENT_LENGTH = 4_096  # /lite: two short fields
 WTF_CSRF_TIME_LIMIT = 3600 * 8
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = False  # forced on in production (see create_app)
 REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
+# "Keep me logged in" lasts this long (seconds): members, then staff and admins,
+# whose restored sessions still need a fresh login for role changes,
+# deactivation and exports.
+REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
+STAFF_REMEMBER_COOKIE_DURATION = 12 * 3600
 # "production" requires a configured SECRET_KEY and secure cookies.
 ENV_NAME = "development"
 
@@ -38,9 +52,20 @@ RATELIMIT_ENABLED = True
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 RATELIMIT_STRATEGY = "moving-window"
+# Worker processes serving the app (None: read from gunicorn's -w/--workers,
+# GUNICORN_CMD_ARGS or WEB_CONCURRENCY). With more than one and memory://
+# storage, the app logs a warning at start-up.
+SERVER_WORKERS = None
 # Limits of the public forms (app/limits.py), counted on POST only.
 LOGIN_RATE_LIMIT = "10/minute;50/hour"  # per client IP
-LOGIN_EMAIL_RATE_LIMIT = "20/hour"  # per email address typed, whatever the IP
+# Per account, no hard limit (it would let anyone lock the owner out): after
+# LOGIN_DELAY_AFTER_FAILURES failures within LOGIN_FAILURE_WINDOW seconds, each
+# attempt on that address waits 0.5 s, doubling per failure, up to the maximum.
+LOGIN_DELAY_AFTER_FAILURES = 5
+LOGIN_DELAY_MAX_SECONDS = 8
+LOGIN_FAILURE_WINDOW = 3600
+# The current-password check on /account/password, per user and per IP.
+PASSWORD_CHECK_RATE_LIMIT = "5/15 minutes;20/day"  # noqa: S105 (a limit, not a password)
 RESET_RATE_LIMIT = "5/hour"  # per IP and per email address
 FORM_RATE_LIMIT = "10/minute;100/day"  # registration, interest: per IP
 
@@ -78,9 +103,32 @@ MAIL_DEFAULT_SENDER = "Smart City Exchange <no-reply@localhost>"
 # the form (faster is kept as suspected spam, with no email; the rate limit is FORM_RATE_LIMIT),
 # and where staff are told of new ones (None: no notification email).
 INTEREST_MIN_FILL_SECONDS = 3
+# How long (seconds) a shown form's signed start time stays valid; it is also
+# bound to the session and good for one submission.
+INTEREST_FORM_MAX_AGE = 24 * 3600
+# Confirmation emails to one address per 24 hours (the address is typed by a
+# stranger: the limit keeps the form from becoming a way to flood someone).
+INTEREST_CONFIRMATIONS_PER_ADDRESS = 3
 INTEREST_NOTIFY_EMAIL = None
 # Submissions per page in the staff inbox.
 INTEREST_PER_PAGE = 25
+
+# How long the emailed links stay valid (seconds): confirming an event subscription,
+# answering an introduction, answering a follow-up.
+EVENTS_CONFIRM_MAX_AGE = 7 * 86400
+INTRODUCTION_LINK_MAX_AGE = 14 * 86400
+INTRODUCTION_FOLLOW_UP_MAX_AGE = 60 * 86400
+
+# The site's canonical external address, e.g. "https://exchange.example.org"
+# (with a path if the site is mounted under one). Every absolute URL (email
+# links, feed, sitemap, robots.txt, API) is built from it, never from the Host
+# header. Required in production; in development, unset means the request's own
+# loopback address.
+PUBLIC_URL = None
+# Hosts the site answers for (a list, or comma-separated); others get 400.
+# Unset: the PUBLIC_URL host, plus localhost/127.0.0.1/[::1] outside production.
+# A leading dot (".example.org") accepts every subdomain.
+TRUSTED_HOSTS = None
 
 # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host
 # headers are trusted (Werkzeug's ProxyFix); 0 trusts none.

@@ -31,6 +31,7 @@ from flask import (
     Response,
     current_app,
     g,
+    has_request_context,
     redirect,
     render_template,
     request,
@@ -41,6 +42,7 @@ from flask_login import current_user
 
 from .extensions import csrf
 from .redirects import safe_next
+from .request_limits import max_body
 
 bp = Blueprint("delivery", __name__)
 
@@ -50,7 +52,12 @@ PRIVATE_PREFIXES = ("/account", "/staff")
 
 
 def lite_mode():
-    """True when the visitor asked for the lite version (cookie) or saves data (header)."""
+    """True when the visitor asked for the lite version (cookie) or saves data (header).
+
+    Outside a request (an email rendered by a CLI command) there is no visitor: False.
+    """
+    if not has_request_context():
+        return False
     choice = request.cookies.get(LITE_COOKIE)
     if choice in ("0", "1"):
         return choice == "1"
@@ -64,6 +71,7 @@ def inject_lite_mode():
 
 @bp.post("/lite")
 @csrf.exempt
+@max_body("LITE_MAX_CONTENT_LENGTH")
 def switch_lite():
     """Turn lite mode on or off, then go back to the page the visitor came from.
 
@@ -72,7 +80,7 @@ def switch_lite():
     (see the module docstring).
     """
     turn_on = request.form.get("lite") == "1"
-    response = redirect(safe_next(request.form.get("next")) or url_for("main.home"), code=303)
+    response = redirect(safe_next(request.form.get("next"), url_for("main.home")), code=303)
     response.set_cookie(
         LITE_COOKIE,
         "1" if turn_on else "0",

@@ -2,7 +2,7 @@
 
 from flask import jsonify, make_response, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from .extensions import db
 from .htmx import is_htmx
@@ -15,12 +15,22 @@ def error_messages():
         403: (_("Forbidden"), _("You do not have permission to see this page.")),
         404: (_("Page not found"), _("There is no page at this address. It may have moved.")),
         405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
+        413: (_("Request too large"), _("What you sent is larger than this site accepts. Please shorten it and try again.")),
         429: (_("Too many requests"), _("You have made too many requests. Please wait a minute and try again.")),
         500: (_("Something went wrong"), _("An unexpected error occurred on our side. It has been logged; please try again later.")),
     }
 
 
+def untrusted_host_response():
+    """400 for a Host outside TRUSTED_HOSTS: plain text, since no URL can be built for it."""
+    response = make_response(_("Bad request: this site does not answer for that host name.") + "\n", 400)
+    response.mimetype = "text/plain"
+    return response
+
+
 def render_error(error: HTTPException):
+    if isinstance(error, SecurityError):
+        return untrusted_host_response()
     status = error.code or 500
     title, explanation = error_messages().get(status, (error.name, error.description))
     # A specific description given with abort(400, description=...) is more useful.

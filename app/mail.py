@@ -22,9 +22,12 @@ from .models.mail import OutboundEmail
 MAX_ATTEMPTS = 5
 
 
-def queue_email(to, subject, body):
-    """Add an email to the outbox in the caller's transaction (the caller commits)."""
-    email = OutboundEmail(to=to, subject=subject, body=body)
+def queue_email(to, subject, body, headers=None):
+    """Add an email to the outbox in the caller's transaction (the caller commits).
+
+    `headers` adds header lines (e.g. ``List-Unsubscribe``) to the message.
+    """
+    email = OutboundEmail(to=to, subject=subject, body=body, headers=headers or None)
     db.session.add(email)
     return email
 
@@ -44,6 +47,8 @@ def build_message(email, sender):
     message["From"] = sender
     message["To"] = email.to
     message["Subject"] = email.subject
+    for name, value in (email.headers or {}).items():
+        message[name] = value
     message.set_content(email.body)
     return message
 

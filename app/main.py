@@ -8,14 +8,14 @@ from flask import (
     make_response,
     render_template,
     request,
-    url_for,
 )
 from flask_babel import gettext as _
 
 from .extensions import db
 from .i18n.content import configured_languages, current_language, normalize_tag
-from .models import AwardEdition, Member, Project
+from .models import AwardEdition, Event, Member, Project
 from .search import index_status
+from .urls import external_url
 
 bp = Blueprint("main", __name__)
 
@@ -61,7 +61,7 @@ def healthz():
     except Exception as error:  # the point is to report it, whatever it is
         db.session.rollback()
         current_app.logger.warning("health check: database unavailable: %s", error)
-        database = {"ok": False, "error": type(error).__name__}
+        database = {"ok": False, "error": "database unavailable"}
     search = index_status() if database["ok"] else {}
     if not database["ok"]:
         status = "error"
@@ -82,7 +82,7 @@ def robots():
         "Disallow: /account/",
         "Disallow: /staff/",
         "Disallow: /interest",
-        f"Sitemap: {url_for('main.sitemap', _external=True)}",
+        f"Sitemap: {external_url('main.sitemap')}",
     ]
     return _text_response("\n".join(lines) + "\n", "text/plain")
 
@@ -90,18 +90,21 @@ def robots():
 @bp.get("/sitemap.xml")
 def sitemap():
     urls = [
-        url_for("main.home", _external=True),
-        url_for("catalog.index", _external=True),
-        url_for("awards.index", _external=True),
-        url_for("members.index", _external=True),
+        external_url("main.home"),
+        external_url("catalog.index"),
+        external_url("awards.index"),
+        external_url("members.index"),
     ]
     for slug in db.session.scalars(db.select(Project.slug).where(published).order_by(Project.id)):
-        urls.append(url_for("catalog.detail", slug=slug, _external=True))
+        urls.append(external_url("catalog.detail", slug=slug))
     for slug in db.session.scalars(db.select(AwardEdition.slug).order_by(AwardEdition.id)):
-        urls.append(url_for("awards.edition", slug=slug, _external=True))
+        urls.append(external_url("awards.edition", slug=slug))
     approved = Member.status == "approved"
     for slug in db.session.scalars(db.select(Member.slug).where(approved).order_by(Member.id)):
-        urls.append(url_for("members.detail", slug=slug, _external=True))
+        urls.append(external_url("members.detail", slug=slug))
+    urls.append(external_url("events.index"))
+    for slug in db.session.scalars(db.select(Event.slug).order_by(Event.id)):
+        urls.append(external_url("events.detail", slug=slug))
     return _text_response(render_template("main/sitemap.xml", urls=urls), "application/xml")
 
 

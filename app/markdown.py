@@ -2,7 +2,10 @@
 
 markdown-it-py renders CommonMark with raw HTML disabled; nh3 then keeps only
 a small set of tags and http(s)/mailto links, so imported or member-written
-text can never inject script, styles or event handlers.
+text can never inject script, styles or event handlers. nh3 keeps no
+attribute outside ALLOWED_ATTRIBUTES, so ``hx-*`` and ``data-hx-*`` never
+survive either, and the result sits in an ``hx-disable`` container: htmx
+ignores whatever is inside it, whatever the sanitiser let through.
 """
 
 import re
@@ -46,4 +49,5 @@ def render_markdown(text, top_heading=3):
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="nofollow noopener",
     )
-    return Markup(clean)  # noqa: S704 (sanitised by nh3 just above)
+    # `clean` was sanitised by nh3 just above.
+    return Markup('<div class="markdown" hx-disable>%s</div>') % Markup(clean)  # noqa: S704

@@ -1,6 +1,7 @@
 """Security headers on every response, and the strict Content-Security-Policy."""
 
 from flask import request
+from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -32,4 +33,13 @@ def init_app(app):
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+        return response
+
+    # Registered before the blueprints, so it runs after their after_request
+    # functions and has the last word.
+    @app.after_request
+    def never_store_for_signed_in_users(response):
+        """Every answer to a signed-in user (error pages too) may carry personal data or a CSRF token."""
+        if request.endpoint != "static" and current_user.is_authenticated:
+            response.headers["Cache-Control"] = "private, no-store"
         return response

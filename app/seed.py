@@ -73,9 +73,17 @@ def seed_members(path=MEMBERS_DATA):
     return len(records)
 
 
+def seed_events():
+    """Upsert the bundled demo events (after the award editions they link to)."""
+    from .events.records import seed_events as upsert_demo_events
+
+    return upsert_demo_events()
+
+
 # (name, seeder) in dependency order: awards and members link to projects.
 SEEDERS = (
     ("projects", seed_projects),
     ("awards", seed_awards),
     ("members", seed_members),
+    ("events", seed_events),
 )

@@ -16,18 +16,20 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from .accounts import EmptyForm, member_type_choices, new_session_token
-from .auth import admin_required, staff_required
+from .auth import admin_required, fresh_login_required, staff_required
 from .catalog.forms import ProjectForm
 from .database import begin_write
 from .extensions import db
 from .forms import select_choices
 from .labels import USER_ROLE_LABELS
 from .mail import queue_email
+from .memberships import pending_claims_count
 from .models import Member, Project, ProjectReview, User
 from .models.catalog import PUBLICATION_STATES
 from .pagination import paginate
 from .regions import country_choices
 from .transitions import Transition, allowed_transition, available_actions
+from .urls import external_url
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -115,6 +117,7 @@ def dashboard():
         published_projects=count(Project, Project.publication, "published"),
         pending_members=count(Member, Member.status, "pending"),
         approved_members=count(Member, Member.status, "approved"),
+        pending_claims=pending_claims_count(),
     )
 
 
@@ -199,7 +202,7 @@ def change_project(project_id, action):
             project,
             _("Your case study is published"),
             "staff/email/proposal_approved.txt",
-            url=url_for("catalog.index", _external=True),
+            url=external_url("catalog.index"),
         )
     db.session.commit()
     flash(_("%(title)s is now %(state)s.", title=project.title, state=publication), "info")
@@ -318,6 +321,7 @@ def users():
 
 @bp.post("/users/<int:user_id>/role")
 @admin_required
+@fresh_login_required
 def change_role(user_id):
     form = RoleForm()
     if not form.validate_on_submit():
@@ -334,6 +338,7 @@ def change_role(user_id):
 
 @bp.post("/users/<int:user_id>/<any(deactivate, reactivate):action>")
 @admin_required
+@fresh_login_required
 def change_active(user_id, action):
     if not EmptyForm().validate_on_submit():
         abort(400)

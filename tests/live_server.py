@@ -84,6 +84,8 @@ PAGE_TYPES = (
     "award edition",
     "members",
     "member",
+    "events",
+    "event",
     "interest form",
     "log in",
     "register",
@@ -102,6 +104,7 @@ def public_pages(app):
         project = _first_slug("Project", Project.publication == "published")
         edition = _first_slug("AwardEdition")
         member = _first_slug("Member")
+        event = _first_slug("Event")
     candidates = {
         "home": "/",
         "catalogue": "/projects",
@@ -111,6 +114,8 @@ def public_pages(app):
         "award edition": f"/awards/{edition}" if edition else None,
         "members": "/members",
         "member": f"/members/{member}" if member else None,
+        "events": "/events",
+        "event": f"/events/{event}" if event else None,
         "interest form": "/interest",
         "log in": "/account/login",
         "register": "/account/register",

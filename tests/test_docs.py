@@ -27,7 +27,7 @@ def _commands(group, prefix):
 
 
 def test_every_project_command_is_documented(app):
-    documented_groups = ("seed", "catalog", "search", "awards", "interest", "users", "mail")
+    documented_groups = ("seed", "catalog", "search", "awards", "interest", "users", "mail", "events")
     commands = [
         path
         for path in _commands(app.cli, "flask")

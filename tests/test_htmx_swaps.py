@@ -80,12 +80,25 @@ def set_up_project_inbox(app, make_project, make_user):
     return f"/staff/projects/{slug}/interest"
 
 
+def set_up_events(app, make_project, make_user):
+    import datetime as dt
+
+    from app.models import Event
+
+    with app.app_context():
+        for n in range(2):
+            db.session.add(Event(slug=f"e{n}", kind="webinar", title=f"Event {n}", date=dt.date(2024, 1, 1 + n)))
+        db.session.commit()
+    return "/events?kind=webinar"
+
+
 # (the partial a view renders for htmx, how to reach the view, who looks)
 CASES = {
     "catalog/_search_response.html": (set_up_catalog, None),
     "members/_results.html": (set_up_members, None),
     "awards/_winners.html": (set_up_awards, None),
     "interest/_form.html": (set_up_interest_form, None),
+    "events/_results.html": (set_up_events, None),
     "staff_interest/_results.html": (set_up_inbox, "staff"),
     "staff_interest/_results.html project": (set_up_project_inbox, "staff"),
 }

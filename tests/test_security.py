@@ -55,7 +55,7 @@ def test_session_cookie_flags(tmp_path, app):
     header = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in header and "SameSite=Lax" in header
 
-    production = create_app(make_test_config(tmp_path, ENV_NAME="production"))
+    production = create_app(make_test_config(tmp_path, ENV_NAME="production", PUBLIC_URL="https://localhost"))
     response = production.test_client().get("/account/login", base_url="https://localhost")
     header = response.headers["Set-Cookie"]
     assert "Secure" in header and "HttpOnly" in header and "SameSite=Lax" in header

@@ -3,7 +3,7 @@
 from itertools import groupby
 from operator import attrgetter
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -13,6 +13,7 @@ from ..i18n.content import localized
 from ..labels import REGIONS
 from ..models import AwardEdition, AwardWinner
 from ..regions import country_name
+from ..urls import external_url
 
 bp = Blueprint("awards", __name__, url_prefix="/awards")
 
@@ -139,7 +140,7 @@ def awards_payload(lang=None):
                 },
                 "number": edition.number,
                 "year": edition.year,
-                "url": url_for("awards.edition", slug=edition.slug, _external=True),
+                "url": external_url("awards.edition", slug=edition.slug),
                 "categories": [
                     {
                         "slug": category.slug,
@@ -213,7 +214,7 @@ def _api_schedule(times):
 def _api_project(project):
     if project is None or not project.is_published:
         return None
-    return {"slug": project.slug, "url": url_for("api.project", slug=project.slug, _external=True)}
+    return {"slug": project.slug, "url": external_url("api.project", slug=project.slug)}
 
 
 bp.add_app_template_global(country_name)

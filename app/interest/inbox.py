@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectField, StringField
 from wtforms.validators import Length
 
-from ..auth import staff_required
+from ..auth import fresh_login_required, staff_required
 from ..database import begin_write
 from ..extensions import db
 from ..forms import select_choices
@@ -30,6 +30,7 @@ from ..htmx import render
 from ..labels import INTEREST_STATUSES as STATUSES
 from ..labels import INTEREST_TYPES, ORGANIZATION_TYPES
 from ..models import Interest, Project
+from ..models.introductions import OUTCOMES
 from ..pagination import paginate
 from ..regions import country_choices, country_name
 from ..search import interest as interest_search
@@ -230,6 +231,7 @@ def titles_with_interest():
 
 @bp.get("/interest/export.<export_format>")
 @staff_required
+@fresh_login_required
 def export(export_format):
     if export_format not in ("csv", "json"):
         abort(404)
@@ -273,6 +275,7 @@ def render_detail(interest, status_form=None, note_form=None, status=200):
         project_suggestions=suggestions,
         member_suggestions=suggested_members(interest, projects),
         others=others,
+        outcomes=OUTCOMES,
     )
 
 

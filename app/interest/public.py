@@ -5,37 +5,56 @@ token and the rate limit all re-render it with the input kept (in place for
 htmx, as a full page without JavaScript). Spam is kept out without a CAPTCHA:
 
 - a honeypot field: filled, it is certainly a bot (a neutral page, nothing stored);
-- a signed start time: a submission sent faster than INTEREST_MIN_FILL_SECONDS
-  (or without a valid start time) may still be a person with autofill or a
+- a signed start time, bound to the visitor's session and good once for at most
+  INTEREST_FORM_MAX_AGE seconds: each showing of the form signs a fresh nonce
+  kept in the session, and a successful submission consumes it. A submission
+  sent faster than INTEREST_MIN_FILL_SECONDS, or without a valid start time
+  (missing, forged, expired, from another session or replayed), may still be
+  a person with autofill or a
   script, so it is stored like any other, with a reference and the same
   confirmation page, but marked as suspected spam: it stays out of the staff
   inbox's default list and no email goes to the address typed (that would be
   backscatter if a bot typed it) or to staff until staff mark it "not spam";
 - a per-client rate limit.
+
+The confirmation email goes to an address a stranger typed, so it carries
+none of the stranger's free text (no name, organisation or message: nothing a
+spammer could relay), and at most INTEREST_CONFIRMATIONS_PER_ADDRESS of them
+go to one address a day.
 """
 
-import re
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from itsdangerous import BadSignature, TimestampSigner
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 from sqlalchemy.exc import IntegrityError
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
+from ..clock import utcnow
 from ..database import begin_write
 from ..extensions import csrf, db, limiter
 from ..forms import select_choices
 from ..htmx import is_htmx, render
 from ..labels import INTEREST_TYPES, ORGANIZATION_TYPES
 from ..mail import queue_email
-from ..models import Interest, InterestEvent, Project
+from ..models import Event, Interest, InterestEvent, Project
 from ..regions import country_choices, country_name
+from ..request_limits import max_body
 
 bp = Blueprint("interest", __name__, url_prefix="/interest")
 
@@ -70,6 +89,7 @@ class InterestForm(FlaskForm):
         validators=[InputRequired(_l("Choose what you are interested in."))],
     )
     project = HiddenField(validators=[Length(max=120)])
+    event = HiddenField(validators=[Length(max=120)])
     message = TextAreaField(
         _l("Your message"),
         validators=[InputRequired(_l("Write a message.")), Length(max=5000)],
@@ -85,9 +105,6 @@ class InterestForm(FlaskForm):
         _l("Leave this empty"), render_kw={"tabindex": "-1", "autocomplete": "off"}
     )
     started = HiddenField()
-    # One-time id of this form, made when it is shown: sending the same form twice stores it once.
-    form_id = HiddenField()
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         choose = [("", _("Choose…"))]
@@ -100,25 +117,52 @@ def _signer():
     return TimestampSigner(current_app.config["SECRET_KEY"], salt="interest-form-started")
 
 
+#: Session key of the start-time nonces not yet used (the newest few forms shown).
+NONCES_KEY = "interest_nonces"
+MAX_OPEN_FORMS = 5
+
+
 def sign_start_time():
-    """A signed timestamp of when the form was shown (the minimum fill time starts here)."""
-    return _signer().sign("interest-form").decode()
+    """A signed timestamp of when the form was shown (the minimum fill time starts here).
+
+    It signs a fresh nonce that is remembered in the session: the value is
+    worth nothing in another session, and nothing once it has been used.
+    """
+    nonce = secrets.token_urlsafe(12)
+    session[NONCES_KEY] = (session.get(NONCES_KEY, []) + [nonce])[-MAX_OPEN_FORMS:]
+    return _signer().sign(nonce).decode()
 
 
 def fill_time_concern(started):
     """Why a submission looks automated by its timing, or None when it does not.
 
-    `started` is missing, forged, or younger than INTEREST_MIN_FILL_SECONDS.
-    The reason is kept on the row for staff, like a log line, in English.
+    `started` is missing, forged, expired, not this session's (or already
+    used), or younger than INTEREST_MIN_FILL_SECONDS. The reason is kept on
+    the row for staff, like a log line, in English.
     """
+    max_age = current_app.config["INTEREST_FORM_MAX_AGE"]
     try:
-        _value, signed_at = _signer().unsign(started or "", return_timestamp=True)
+        nonce, signed_at = _signer().unsign(started or "", max_age=max_age, return_timestamp=True)
+    except SignatureExpired:
+        return "sent with an expired start time"
     except BadSignature:
         return "sent without a valid start time" if started else "sent without a start time"
+    if nonce.decode() not in session.get(NONCES_KEY, []):
+        return "sent with a start time already used or from another session"
     elapsed = (datetime.now(UTC) - signed_at).total_seconds()
     if elapsed < current_app.config["INTEREST_MIN_FILL_SECONDS"]:
         return f"sent {max(elapsed, 0):.1f} s after the form was opened"
     return None
+
+
+def consume_start_time(started):
+    """Forget the nonce of `started`: the same value never passes twice."""
+    try:
+        nonce = _signer().unsign(started or "").decode()
+    except BadSignature:
+        return
+    remaining = [value for value in session.get(NONCES_KEY, []) if value != nonce]
+    session[NONCES_KEY] = remaining
 
 
 def published_project(slug):
@@ -127,6 +171,13 @@ def published_project(slug):
     return db.session.scalar(
         db.select(Project).where(Project.slug == slug, Project.publication == "published")
     )
+
+
+def event_named(slug):
+    """The event /interest?event=<slug> is about (every event is public), or None."""
+    if not slug:
+        return None
+    return db.session.scalar(db.select(Event).where(Event.slug == slug))
 
 
 def prefill_from_account(form):
@@ -144,7 +195,10 @@ def prefill_from_account(form):
 
 
 def render_form(form, project=None, notice=None, status=200):
-    return render(FORM_PAGE, FORM_PARTIAL, status=status, form=form, project=project, notice=notice)
+    event = event_named(form.event.data)
+    return render(
+        FORM_PAGE, FORM_PARTIAL, status=status, form=form, project=project, event=event, notice=notice
+    )
 
 
 @bp.errorhandler(429)
@@ -161,6 +215,7 @@ def rate_limit_reached(_error):
 @bp.route("", methods=["GET", "POST"], endpoint="form")
 @csrf.exempt  # the form checks its own token, so that a failure can keep the typed input
 @limiter.limit(lambda: current_app.config["FORM_RATE_LIMIT"], methods=["POST"])
+@max_body("INTEREST_MAX_CONTENT_LENGTH")
 def interest_form():
     form = InterestForm()
     if request.method == "GET":
@@ -174,6 +229,8 @@ def interest_form():
 
     project = published_project(form.project.data)
     notice = None
+    if form.event.data and event_named(form.event.data) is None:
+        form.event.data = ""
     if form.project.data and project is None:
         form.project.data = ""
         notice = _(
@@ -194,6 +251,7 @@ def interest_form():
 
     spam_reason = fill_time_concern(form.started.data)  # timed before waiting for the write lock
     form_id = form_id_of(form)
+    consume_start_time(form.started.data)
     begin_write()
     interest = already_sent(form_id)
     if interest is not None:
@@ -222,13 +280,13 @@ def interest_form():
     return thanks_response(interest)
 
 
-FORM_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
-
-
 def form_id_of(form):
-    """The submitted one-time form id, or None when it is missing or malformed (no deduplication)."""
-    value = (form.form_id.data or "").strip()
-    return value if FORM_ID.fullmatch(value) else None
+    """The one-time id of the form sent: the nonce of its signed start time, or None when that is
+    missing or forged (no deduplication then). Sending the same form twice stores it once."""
+    try:
+        return _signer().unsign(form.started.data or "").decode()
+    except BadSignature:
+        return None
 
 
 def already_sent(form_id):
@@ -256,10 +314,14 @@ def show_form(form):
         notice = _(
             "We could not find that case study. You can still send a general expression of interest."
         )
+    event_slug = request.args.get("event", "").strip()[:120]
+    event = event_named(event_slug)
+    if event_slug and event is None:
+        notice = _("We could not find that event. You can still send a general expression of interest.")
     prefill_from_account(form)
     form.project.data = project.slug if project else ""
+    form.event.data = event.slug if event else ""
     form.started.data = sign_start_time()
-    form.form_id.data = secrets.token_urlsafe(24)
     return render_form(form, project, notice)
 
 
@@ -281,6 +343,7 @@ def submit_interest(form, spam_reason=None, form_id=None):
         country=form.country.data,
         interest_type=form.interest_type.data,
         project=project,
+        event=event_named(form.event.data),
         message=form.message.data.strip(),
         consent=True,
         status="received",
@@ -294,13 +357,31 @@ def submit_interest(form, spam_reason=None, form_id=None):
     db.session.flush()  # assigns the id the reference is made of
 
     if not interest.suspected_spam:
-        queue_email(
-            interest.email,
-            _("Your expression of interest %(reference)s", reference=interest.reference),
-            render_template("interest/email_confirmation.txt", **email_context(interest)),
-        )
+        if confirmations_sent_today(interest) < current_app.config[
+            "INTEREST_CONFIRMATIONS_PER_ADDRESS"
+        ]:
+            queue_email(
+                interest.email,
+                _("Your expression of interest %(reference)s", reference=interest.reference),
+                render_template("interest/email_confirmation.txt", **email_context(interest)),
+            )
         notify_staff(interest)
     return interest
+
+
+def confirmations_sent_today(interest):
+    """Earlier submissions from the last 24 hours that emailed `interest`'s address (any case)."""
+    since = utcnow() - timedelta(days=1)
+    return db.session.scalar(
+        db.select(db.func.count())
+        .select_from(Interest)
+        .where(
+            db.func.lower(Interest.email) == interest.email.lower(),
+            Interest.created_at >= since,
+            Interest.suspected_spam.is_(False),
+            Interest.id != interest.id,
+        )
+    )
 
 
 def email_context(interest):

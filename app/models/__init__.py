@@ -10,7 +10,9 @@ from .awards import (
     AwardWinner,
 )
 from .catalog import Project, ProjectReview
+from .events import Event, EventSession, EventSpeaker, EventSubscription
 from .interest import Interest, InterestEvent
+from .introductions import Introduction, IntroductionFollowUp, IntroductionParty
 from .mail import OutboundEmail
 from .search import SearchOutbox, SearchState
 
@@ -21,8 +23,15 @@ __all__ = [
     "AwardProgramme",
     "AwardSession",
     "AwardWinner",
+    "Event",
+    "EventSession",
+    "EventSpeaker",
+    "EventSubscription",
     "Interest",
     "InterestEvent",
+    "Introduction",
+    "IntroductionFollowUp",
+    "IntroductionParty",
     "Member",
     "OutboundEmail",
     "Project",

@@ -59,6 +59,12 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(20), default="member")
     member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"), index=True)
+    # Whether the person may act for `member` (propose under its name): "pending"
+    # until staff approve the claim (or the email domain is the member's website's),
+    # "approved", or "rejected". See app/memberships.py.
+    membership_status: Mapped[str] = mapped_column(
+        sa.String(20), default="approved", server_default="approved"
+    )
     active: Mapped[bool] = mapped_column(default=True)
     # Changing it ends every session of the user (logout, password change).
     session_token: Mapped[str] = mapped_column(sa.String(64))
@@ -79,6 +85,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self):
         return self.active
+
+    @property
+    def acts_for_member(self):
+        """True when the person's claim to belong to their member organisation is approved."""
+        return self.member_id is not None and self.membership_status == "approved"
 
     @property
     def is_staff(self):

@@ -31,6 +31,10 @@ class Interest(db.Model):
     project_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("project.id", ondelete="SET NULL"), index=True
     )
+    # The event the interest is about (/interest?event=<slug>), if any.
+    event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("event.id", ondelete="SET NULL"), index=True
+    )
     message: Mapped[str] = mapped_column(sa.Text)
     consent: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(sa.String(20), default="received", index=True)
@@ -45,6 +49,7 @@ class Interest(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     project = relationship("Project")
+    event = relationship("Event")
     user = relationship("User")
     events = relationship(
         "InterestEvent",
