@@ -2,6 +2,8 @@
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
+from .urls import public_base_url
+
 bp = Blueprint("pages", __name__)
 
 
@@ -22,14 +24,8 @@ def contact():
 
 @bp.app_template_global()
 def canonical_url():
-    """This page's absolute URL (without the query string), on PUBLIC_URL when it is configured.
-
-    PUBLIC_URL (the site's public origin) keeps a spoofed Host header out of link previews.
-    """
-    public = current_app.config.get("PUBLIC_URL")
-    if public:
-        return public.rstrip("/") + request.path
-    return request.base_url
+    """This page's absolute URL (without the query string) on PUBLIC_URL, for link previews."""
+    return public_base_url() + request.path  # PUBLIC_URL includes the mount point
 
 
 @bp.app_template_global()
