@@ -28,7 +28,7 @@ CONTROLS = """() => {
     .filter(el => !el.closest('.honeypot, .visually-hidden, .skip-link'))
     .map(el => { const r = el.getBoundingClientRect(); return {
       what: el.outerHTML.slice(0, 90), width: r.width, height: r.height,
-      main: el.matches('main button[type=submit], a.button, .site-header a, .site-header button'),
+      main: el.matches('main button[type=submit], a.button, .site-header a.brand'),
       shown: r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden' }; })
     .filter(c => c.shown);
 }"""
