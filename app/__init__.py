@@ -41,9 +41,20 @@ def create_app(test_config=None):
     )
     load_config(app, test_config)
 
-    from . import assets, database, errors, htmx, labels, limits, request_limits, security, urls
+    from . import (
+        assets,
+        database,
+        errors,
+        htmx,
+        i18n,
+        labels,
+        limits,
+        request_limits,
+        security,
+        urls,
+    )
     from .cli import register_commands
-    from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+    from .extensions import compress, csrf, db, limiter, login_manager, migrate
     from .i18n import content as i18n_content
 
     db.init_app(app)
@@ -51,7 +62,7 @@ def create_app(test_config=None):
     migrate.init_app(app, db, directory=str(root / "migrations"), render_as_batch=True)
     request_limits.init_app(app)  # before CSRF reads a form
     csrf.init_app(app)
-    babel.init_app(app)
+    i18n.init_app(app)  # languages, then Flask-Babel with the URL's locale
     compress.init_app(app)
     limiter.init_app(app)
     limits.warn_if_limits_are_per_worker(app)
@@ -69,6 +80,7 @@ def create_app(test_config=None):
 
     init_search(app)
     register_blueprints(app)
+    i18n.register_language_routes(app)  # /<lang>/ twins of every page rule
     register_commands(app)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -84,7 +84,12 @@ def projects():
         suggestion=result.suggestion,
         corrected=result.corrected,
         degraded=result.degraded,
-        notices=search.notices,
+        notices=search.notices + [notice.text for notice in result.notices],
+        see_also=[
+            {"label": label, "url": external_url(endpoint, **params)}
+            for notice in result.notices
+            for label, endpoint, params in notice.links
+        ],
     )
 
 
@@ -166,7 +171,8 @@ _LANG_PARAMETER = {
     "required": False,
     "description": "Show translatable text in this configured language (BCP 47, e.g. fr, zh-Hant) "
     "where a translation exists, else the original; an unknown language is a 400. "
-    "Without it, text is the original.",
+    "Without it, text is the original. In a search, text in this language ranks higher "
+    "(a query matches text in every language).",
     "schema": {"type": "string"},
 }
 _LANGUAGE = {"type": "string", "description": "BCP 47 tag of the language of the text shown"}
@@ -233,6 +239,8 @@ OPENAPI = {
                     {"name": "per_page", "in": "query",
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
                     _LANG_PARAMETER,
+                    {"name": "nocorrect", "in": "query", "schema": {"type": "string", "enum": ["1"]},
+                     "description": "Never replace a misspelt word (a suggestion is still given)."},
                 ],
                 "responses": {
                     "200": {
@@ -249,12 +257,21 @@ OPENAPI = {
                                             "items": {"$ref": "#/components/schemas/ProjectSummary"}},
                                 "facets": {"type": "object", "additionalProperties": {
                                     "type": "object", "additionalProperties": {"type": "integer"}}},
-                                "suggestion": {"type": ["string", "null"]},
+                                "suggestion": {"type": ["string", "null"],
+                                               "description": "The corrected query when `corrected`, "
+                                                              "else a \"did you mean\" offer."},
                                 "corrected": {"type": "boolean",
                                               "description": "True when results are for the suggestion."},
                                 "degraded": {"type": "boolean",
                                              "description": "True when the search index was unavailable."},
-                                "notices": {"type": "array", "items": {"type": "string"}},
+                                "notices": {"type": "array", "items": {"type": "string"},
+                                            "description": "What was changed in the request, and "
+                                                           "places or members named with no case studies."},
+                                "see_also": {"type": "array", "description": "Where those places and "
+                                             "members have something: their projects, the member page.",
+                                             "items": {"type": "object", "properties": {
+                                                 "label": {"type": "string"},
+                                                 "url": {"type": "string", "format": "uri"}}}},
                             },
                         }}},
                     },

@@ -16,11 +16,12 @@ SEARCH_SYNC_ON_COMMIT = True
 # Search results per page on /projects and the API.
 PROJECTS_PER_PAGE = 20
 
-# Babel: every string marked for translation.
-BABEL_DEFAULT_LOCALE = "en"
-BABEL_DEFAULT_TIMEZONE = "UTC"
-# The languages of the interface and of content translations (BCP 47); the first is the default.
+# Languages (app/i18n/): BCP 47 tags, the first is the default language (unprefixed
+# URLs); every other one is served under /<tag in lower case>/. Each needs a catalogue
+# in translations/<Babel locale id>/ (see README, "Languages"). Content translations
+# (app/i18n/content.py) use the same list. The Babel default locale is the first one.
 LANGUAGES = ["en", "fr", "es", "pt", "ar", "ko", "zh-Hant"]
+BABEL_DEFAULT_TIMEZONE = "UTC"
 
 # Security.
 # Request size limits (bytes): a larger body answers 413 before it is read.

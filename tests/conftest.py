@@ -20,6 +20,14 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "correct horse battery"  # make_user's default
 
 
+def pytest_sessionstart(session):
+    """The .mo files are built at setup (make translations); a bare pytest builds stale ones."""
+    from app.i18n import TRANSLATIONS_DIR
+    from app.i18n.catalogues import compile_stale_catalogues
+
+    compile_stale_catalogues(TRANSLATIONS_DIR)
+
+
 def make_test_config(tmp_path, **overrides):
     config = {
         "TESTING": True,

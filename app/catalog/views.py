@@ -11,12 +11,14 @@ import re
 from dataclasses import dataclass, field
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..htmx import render
+from ..i18n.countries import collation_key
 from ..labels import (
     REGIONS,
     STATUS_LABELS,
@@ -49,6 +51,7 @@ MAX_VALUES_PER_FACET = 20
 FACET_TOP = 10  # values shown before "show all"
 FACET_MAX = 60  # values listed at most
 SLUG_VALUE = re.compile(r"[a-z0-9-]{1,120}")
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,2}")
 
 
 def _facet_value_is_valid(facet, value):
@@ -115,7 +118,20 @@ def search_from_args(args, per_page):
         notices.append(_("There is no page “%(page)s”: showing page 1.", page=page_arg[:12]))
         page = 1
     query = ProjectQuery(text=text, filters=filters, sort=sort, page=page, per_page=per_page)
+    query.lang = _search_language(args.get("lang", "").strip(), notices)
+    # "Search instead for" the typed words: never replace a misspelt word.
+    query.correct = args.get("nocorrect", "") not in ("1", "true", "on")
     return SearchRequest(query, notices)
+
+
+def _search_language(tag, notices):
+    """The language whose text ranks first: `lang=` when it is a language, else the page's."""
+    if tag:
+        if LANGUAGE_TAG.fullmatch(tag):
+            return tag
+        notices.append(_("Unknown language “%(lang)s”: ranking for the page language.", lang=tag[:20]))
+    locale = get_locale()
+    return str(locale) if locale else None
 
 
 def search_params(query, **changes):
@@ -123,6 +139,8 @@ def search_params(query, **changes):
     params = {"q": query.text or None, **{f: list(v) for f, v in query.filters.items()}}
     if query.sort != "relevance":
         params["sort"] = query.sort
+    if not query.correct:
+        params["nocorrect"] = 1
     params.update(changes)
     return {key: value for key, value in params.items() if value not in (None, "", [])}
 
@@ -179,7 +197,10 @@ def facet_panel(result):
         ]
         if options:
             cut = max(FACET_TOP, len(selected))
-            panel[facet] = (options[:cut], options[cut:])
+            more = options[cut:]
+            if facet == "country":  # the long list is read by name, in the page's collation
+                more.sort(key=lambda option: collation_key(option.label))
+            panel[facet] = (options[:cut], more)
     return panel
 
 

@@ -14,7 +14,7 @@ The interface the rest of the app uses (see the module docstrings for how):
 """
 
 from ..models import Project
-from . import interest, projects
+from . import interest, projects, vocabulary
 from .engine import FACETS, Hit, ProjectQuery, SearchPage, related_projects, search_projects
 from .indexer import check_index, index_status, prune_outbox, rebuild_index, sync_pending
 from .outbox import enqueue, track
@@ -26,6 +26,9 @@ def init_app(app):
     track(Project, projects.INDEX_NAME)
     register_index(projects.DEFINITION)
     interest.init_app(app)
+    if not app.testing:
+        # Built before traffic: the vocabulary takes about a second.
+        vocabulary.static_table()
 
 
 __all__ = [

@@ -37,10 +37,19 @@ from whoosh import index as whoosh_index
 from ..extensions import db
 from ..models import Project
 from ..pagination import page_count
-from . import postings
+from . import matching, notices, postings
 from . import query as parsing
+from .analysis import ANALYSIS_OF, analyze, field_language, fields_for
+from .correction import correct as correct_spelling
 from .fallback import search_database
-from .projects import DEFINITION, FACET_FIELDS, TEXT_FIELDS, facet_values, normalize
+from .projects import (
+    DEFINITION,
+    FACET_FIELDS,
+    LANGUAGE_FIELDS,
+    TEXT_FIELDS,
+    facet_values,
+    normalize,
+)
 from .registry import current_generation, generation_token, index_root
 from .results import Answer, Hit, ProjectQuery, SearchPage
 
@@ -57,7 +66,7 @@ EXACT_TITLE_BONUS = 1000.0
 EXACT_CITY_BONUS = 300.0
 TITLE_PHRASE_BONUS = 50.0
 # Related projects: the best title/summary match counts 10, each shared technology 4.
-RELATED_FIELDS = {"title": TEXT_FIELDS["title"], "summary": TEXT_FIELDS["summary"]}
+RELATED_FIELDS = {"title": LANGUAGE_FIELDS["title"], "summary": LANGUAGE_FIELDS["summary"]}
 RELATED_TEXT_WEIGHT = 10.0
 RELATED_TECHNOLOGY_WEIGHT = 4.0
 RELATED_REGION_WEIGHT = 2.0
@@ -191,8 +200,12 @@ class _Generation:
         if found is not None:
             self.terms.move_to_end(clause)
             return found
-        kind, value = clause
-        if kind == "term":
+        kind, value = clause[0], clause[1]
+        if kind == "concept":
+            docnums, scores = matching.concept_scores(self, clause)
+        elif kind == "terms":  # ("terms", analysis, stem, visitor's language[, neutral])
+            docnums, scores = self.term_scores(clause[2], matching.term_fields(clause))
+        elif kind == "term":
             docnums, scores = self.term_scores(value, TEXT_FIELDS)
         elif kind == "phrase":
             docnums = self.phrase_docs(value, TEXT_FIELDS)
@@ -202,7 +215,7 @@ class _Generation:
                 total[term_docnums] += term_scores
             scores = total[docnums]
         elif kind == "title-phrase":
-            docnums = self.phrase_docs(value, ("title",))
+            docnums = self.phrase_docs(value, ("title_en",))
             scores = np.full(len(docnums), TITLE_PHRASE_BONUS, dtype=np.float32)
         else:  # an exact key: ("title_key" | "city_key", normalized text)
             bonus = EXACT_TITLE_BONUS if kind == "title_key" else EXACT_CITY_BONUS
@@ -219,6 +232,12 @@ class _Generation:
         if len(self.terms) > TERM_CACHE_SIZE:
             self.terms.popitem(last=False)
         return found
+
+    def keyword_docs(self, fieldname, value):
+        """Document numbers holding one keyword (a member id, say), sorted."""
+        if not self.reader.doc_frequency(fieldname, value):
+            return np.zeros(0, dtype=np.int64)
+        return np.array(sorted(self.reader.postings(fieldname, value).all_ids()), dtype=np.int64)
 
     def pair_docs(self, stems):
         """Documents holding every adjacent pair of `stems` in some text field."""
@@ -338,8 +357,9 @@ def search_projects(query: ProjectQuery) -> SearchPage:
     """Search published projects; answers from the database when the index is unavailable."""
     filters = _clean_filters(query.filters)
     sort, page, per_page = _bounds(query)
+    lang = query.lang or None
     try:
-        answer = _cached_answer(query.text, filters, sort, page, per_page)
+        answer = _cached_answer(query.text, filters, sort, page, per_page, lang, query.correct)
         degraded = False
     except Exception as error:
         log.warning("search index unavailable, answering from the database: %s", repr(error))
@@ -370,10 +390,12 @@ def search_projects(query: ProjectQuery) -> SearchPage:
         page=answer.page,
         per_page=per_page,
         total_pages=answer.total_pages,
+        notices=notices.render(answer.notices, lang),
+        terms=answer.stems,
     )
 
 
-def _cached_answer(text, filters, sort, page, per_page):
+def _cached_answer(text, filters, sort, page, per_page, lang=None, correct=True):
     with warnings.catch_warnings():
         # Whoosh leaves files open when it fails to read a damaged index.
         warnings.simplefilter("ignore", ResourceWarning)
@@ -395,11 +417,15 @@ def _cached_answer(text, filters, sort, page, per_page):
         sort,
         page,
         per_page,
+        lang,
+        correct,
     )
     with generation.lock:
         answer = generation.cache.get(key)
         if answer is None:
-            answer = _search_index(generation, text, filters, sort, page, per_page)
+            answer = _search_index(
+                generation, text, filters, sort, page, per_page, lang, correct
+            )
             generation.remember(key, answer)
         else:
             generation.cache.move_to_end(key)
@@ -446,35 +472,47 @@ def _and_all(base, masks):
     return base
 
 
-def _search_index(generation, text, filters, sort, page, per_page):
+def _search_index(generation, text, filters, sort, page, per_page, lang=None, correct=True):
     filter_masks = _filter_masks(generation, filters)
     parsed = parsing.parse(text)
     suggestion = None
     corrected = False
     matched = generation.live
     scored = None
+    found = []
     if parsed:
-        corrected_text = parsing.suggest(
-            parsed, generation.searcher, lambda word: _matches(generation, word)
-        )
-        suggestion = corrected_text.text() if corrected_text else None
-        attempts = [(parsed, True, False), (corrected_text, True, True)]
-        attempts += [(parsed, False, False), (corrected_text, False, True)]
+        found = matching.concepts(parsed, lang, db.session)
+        # A word that matches something is never corrected: when every
+        # concept matches together, there is nothing to correct.
+        correction = None
+        masks = [generation.clause(c[0])[0] for c in found]
+        if not masks or not _and_all(masks[0], masks[1:]) & generation.live:
+            correction = correct_spelling(
+                parsed, generation.reader, lambda word: _matches(generation, word, lang)
+            )
+        suggestion = correction.parsed.text() if correction else None
+        attempts = [(parsed, found, True, False)]
+        if correction and correction.confident and correct:
+            fixed = matching.concepts(correction.parsed, lang, db.session)
+            attempts += [(correction.parsed, fixed, True, True)]
+            attempts += [(parsed, found, False, False), (correction.parsed, fixed, False, True)]
+        else:
+            attempts += [(parsed, found, False, False)]
         matched = 0
-        for candidate, require_all, is_correction in attempts:
-            if candidate is None:
-                continue
-            clauses = [generation.clause(c) for c in parsing.clauses(candidate)]
+        for candidate, candidate_concepts, require_all, is_correction in attempts:
+            clauses = [generation.clause(c[0]) for c in candidate_concepts]
             if not clauses:
                 continue
             masks = [mask for mask, _docnums, _scores in clauses]
-            found = _and_all(masks[0], masks[1:]) if require_all else _or(masks)
-            found &= generation.live
-            if scored is None or _and_all(found, filter_masks.values()):
-                parsed, corrected, matched = candidate, is_correction, found
+            hits = _and_all(masks[0], masks[1:]) if require_all else _or(masks)
+            hits &= generation.live
+            if scored is None or _and_all(hits, filter_masks.values()):
+                parsed, corrected, matched = candidate, is_correction, hits
                 scored = [(docnums, scores) for _mask, docnums, scores in clauses]
-            if _and_all(found, filter_masks.values()):
+                highlighted = candidate_concepts
+            if _and_all(hits, filter_masks.values()):
                 break
+        found = highlighted if scored is not None else found
     selected = _and_all(matched, filter_masks.values())
     total = selected.bit_count()
     total_pages = page_count(total, per_page)
@@ -493,18 +531,19 @@ def _search_index(generation, text, filters, sort, page, per_page):
         facets=facets,
         suggestion=suggestion,
         corrected=corrected,
-        stems=parsed.stems() if parsed else [],
+        stems=matching.highlight_terms(found),
         page=page,
         total_pages=total_pages,
+        notices=notices.find(generation, found, db.session),
     )
 
 
-def _matches(generation, word):
-    """Whether the word (stemmed and folded as indexed) is in some live document, or is a stop word."""
-    stems = parsing.analyze(word)
-    return not stems or any(
-        generation.clause(("term", stem))[0] & generation.live for stem in stems
-    )
+def _matches(generation, word, lang=None):
+    """Whether the word, analysed in every language (and as vocabulary), is in some live document."""
+    if not parsing.analyze(word):
+        return True  # a stop word
+    found = matching.concepts(parsing.ParsedText([word]), lang, db.session)
+    return any(generation.clause(c[0])[0] & generation.live for c in found)
 
 
 def _top(generation, parsed, scored, selected, count):
@@ -584,8 +623,11 @@ def _related_ids(generation, project, limit):
     size = generation.size
     text = np.zeros(size, dtype=np.float64)
     shared = np.zeros(size, dtype=bool)
-    for stem in list(dict.fromkeys(parsing.analyze(f"{project.title} {project.summary}")))[:24]:
-        docnums, scores = generation.term_scores(stem, RELATED_FIELDS)
+    analysis = ANALYSIS_OF[field_language(project.language)]
+    fields = fields_for(RELATED_FIELDS, analysis)
+    text_stems = analyze(f"{project.title} {project.summary}", analysis)
+    for stem in list(dict.fromkeys(text_stems))[:24]:
+        docnums, scores = generation.term_scores(stem, fields)
         text[docnums] += scores
         shared[docnums] = True
     own = str(project.id)

@@ -13,13 +13,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from whoosh import index as whoosh_index
 from whoosh import query as q
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
-from whoosh.support.charset import accent_map
 
 from ..extensions import db
 from ..models import Interest
-from ..regions import country_name
+from ..regions import english_country_name
+from .analysis import ANALYSES, NAME_ANALYZER, MultilingualTokenizer, analyze
 from .outbox import track
 from .query import Phrase, parse
 from .registry import IndexDefinition, current_generation, index_root, register_index
@@ -27,18 +26,17 @@ from .registry import IndexDefinition, current_generation, index_root, register_
 log = logging.getLogger(__name__)
 
 INDEX_NAME = "interest"
-# Names and email addresses are not words: fold case and accents, no stemming.
-ANALYZER = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
-TEXT_FIELDS = (
-    "reference",
-    "name",
-    "email",
-    "organization",
-    "country",
-    "project",
-    "message",
-    "notes",
-)
+# Names and email addresses are not words: folded (case, accents, Arabic
+# forms), CJK split into bigrams, never stemmed, and matched as prefixes.
+NAME_FIELDS = ("reference", "name", "email", "organization", "country")
+# Free text in any language: indexed once per analysis ("message_en",
+# "message_fr", ... "message_xx"), a query word analysed the same way for each.
+PROSE_FIELDS = ("project", "message", "notes")
+FIELD_ANALYSES = {
+    **{name: "xx" for name in NAME_FIELDS},
+    **{f"{name}_{analysis}": analysis for name in PROSE_FIELDS for analysis in ANALYSES},
+}
+TEXT_FIELDS = tuple(FIELD_ANALYSES)
 MAX_RESULTS = 10000
 
 
@@ -46,25 +44,36 @@ def build_schema():
     return Schema(
         id=ID(stored=True, unique=True),
         entity=NUMERIC(stored=True, bits=64, signed=False),
-        **{name: TEXT(analyzer=ANALYZER, phrase=True) for name in TEXT_FIELDS},
+        **{name: TEXT(analyzer=NAME_ANALYZER, phrase=True) for name in NAME_FIELDS},
+        **{
+            name: TEXT(analyzer=MultilingualTokenizer(analysis), phrase=True)
+            for name, analysis in FIELD_ANALYSES.items()
+            if name not in NAME_FIELDS
+        },
     )
 
 
 def interest_document(interest):
     """The search document of one submission (staff notes included)."""
     notes = " ".join(event.text for event in interest.events if event.kind == "note")
-    return {
+    prose = {
+        "project": interest.project.title if interest.project else "",
+        "message": interest.message,
+        "notes": notes,
+    }
+    document = {
         "id": str(interest.id),
         "entity": interest.id,
         "reference": interest.reference,
         "name": interest.name,
         "email": interest.email,
         "organization": interest.organization,
-        "country": f"{interest.country} {country_name(interest.country)}",
-        "project": interest.project.title if interest.project else "",
-        "message": interest.message,
-        "notes": notes,
+        "country": f"{interest.country} {english_country_name(interest.country)}",
     }
+    for name in FIELD_ANALYSES:
+        if name not in NAME_FIELDS:
+            document[name] = prose[name.rsplit("_", 1)[0]] or ""
+    return document
 
 
 def load_documents(ids):
@@ -98,21 +107,25 @@ def init_app(app):
     register_index(DEFINITION)
 
 
-def _word_query(word):
-    """Any field containing the word; words of three letters or more also match as a prefix."""
-    terms = [token.text for token in ANALYZER(word)]
+def _field_query(name, terms, phrase):
+    if phrase and len(terms) > 1:
+        return q.Phrase(name, terms)
+    make = q.Prefix if name in NAME_FIELDS else q.Term
+    return q.And([make(name, t) if len(t) >= 3 else q.Term(name, t) for t in terms])
+
+
+def _word_query(word, phrase=False):
+    """Any field containing the word, analysed as that field is; names also match as a prefix."""
     clauses = []
-    for term in terms:
-        make = q.Prefix if len(term) >= 3 else q.Term
-        clauses.append(q.Or([make(name, term) for name in TEXT_FIELDS]))
-    return q.And(clauses) if clauses else None
+    for name, analysis in FIELD_ANALYSES.items():
+        terms = analyze(word, analysis)
+        if terms:
+            clauses.append(_field_query(name, terms, phrase))
+    return q.Or(clauses) if clauses else None
 
 
 def _phrase_query(words):
-    terms = [token.text for token in ANALYZER(" ".join(words))]
-    if len(terms) < 2:
-        return _word_query(" ".join(words))
-    return q.Or([q.Phrase(name, terms) for name in TEXT_FIELDS])
+    return _word_query(" ".join(words), phrase=True)
 
 
 def search_interest_ids(text):

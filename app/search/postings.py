@@ -158,3 +158,34 @@ def from_mask(mask, size):
     """A bitset as a bool array of `size` documents."""
     raw = np.frombuffer(mask.to_bytes((size >> 3) + 1, "little"), dtype=np.uint8)
     return np.unpackbits(raw, bitorder="little", count=size).view(bool)
+
+
+def _remember_missing_columns():
+    """Whoosh 3's per-document reader remembers which fields have no length column.
+
+    Whoosh looks for the length column of a field at every posting it
+    writes; for fields without one (unscored keyword fields such as the
+    phrase pairs) it asked the file system each time, which was most of
+    the time spent flushing a segment. Segments are immutable, so the
+    answer is kept per reader.
+    """
+    from whoosh.codec.whoosh3 import W3PerDocReader
+
+    original = W3PerDocReader._cached_reader
+    if getattr(original, "remembers_missing", False):
+        return
+
+    def _cached_reader(self, fieldname, column):
+        missing = self.__dict__.setdefault("_missing_columns", set())
+        if fieldname in missing:
+            return None
+        reader = original(self, fieldname, column)
+        if reader is None:
+            missing.add(fieldname)
+        return reader
+
+    _cached_reader.remembers_missing = True
+    W3PerDocReader._cached_reader = _cached_reader
+
+
+_remember_missing_columns()

@@ -4,77 +4,50 @@ import re
 import unicodedata
 
 import sqlalchemy as sa
-from whoosh.analysis import (
-    CharsetFilter,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-)
+from sqlalchemy.orm import selectinload
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
-from whoosh.lang.porter import stem as porter_stem
-from whoosh.support.charset import accent_map
 
 from ..extensions import db
-from ..models import Project
-from ..regions import country_name
+from ..models import AwardWinner, Project
+from ..regions import english_country_name
+from .analysis import (
+    FIELD_LANGUAGES,
+    PREANALYZED,
+    analyze,
+    field_name,
+    multilingual_fields,
+    schema_fields,
+    stem_word,
+)
 from .registry import IndexDefinition
 
 INDEX_NAME = "projects"
 
-# Words (with inner dots, as in "e.g." or "5.2"). Whoosh-reloaded's default
-# pattern also keeps "*" inside tokens, which would glue Markdown emphasis to words.
+# Words (with inner dots, as in "e.g." or "5.2").
 WORD_PATTERN = r"\w+(?:\.?\w+)*"
-# Plurals of the few "-u" nouns that end in "us" (not singulars like "bus").
-U_PLURALS = {"emus": "emu", "gurus": "guru", "haikus": "haiku", "menus": "menu", "tofus": "tofu"}
-AS_WORDS = {"gas", "gases", "bias", "biases", "atlas", "atlases", "canvas", "canvases"}
 
+__all__ = ["stem_word"]
 
-def stem_word(word):
-    """The Porter stem, except that singulars in "-us" keep their "s" and meet their "-uses" plural.
+# BM25F weights of the translatable fields and of the language-neutral ones.
+LANGUAGE_FIELDS = {"title": 6.0, "summary": 2.0, "body": 1.0}
+NEUTRAL_FIELDS = {"city": 4.0, "country": 2.0, "technologies": 1.5, "organizations": 1.5}
 
-    Porter cuts the final "s" of any word, so "bus" became "bu" while
-    "buses" became "buse", and neither found the other (the same for
-    status/statuses, campus/campuses, bonus/bonuses, gas/gases). Words in
-    "-us" (not the "-ous" adjectives, which Porter handles) are kept whole
-    and "-uses" loses its "es"; "causes", "houses" and "uses" still meet
-    "cause", "house" and "use" because Porter drops their final "e". A few
-    nouns in "-use" with a short stem ("fuse") no longer meet their plural.
-    """
-    if word in U_PLURALS:
-        return porter_stem(U_PLURALS[word])
-    if word in AS_WORDS:
-        return word[:-2] if word.endswith("ses") else word
-    if len(word) >= 3 and not word.endswith("ous"):
-        if word.endswith("us"):
-            return word
-        if word.endswith("uses") and not word.endswith("ouses"):
-            return word[:-2]
-    return porter_stem(word)
-
-
-# Accents are folded before stemming, so "Medellín" and "Medellin" share one stem.
-TEXT_ANALYZER = (
-    RegexTokenizer(WORD_PATTERN)
-    | LowercaseFilter()
-    | CharsetFilter(accent_map)
-    | StopFilter()
-    | StemFilter(stemfn=stem_word)
-)
-# Whole words, folded but not stemmed: what "did you mean" suggests from.
-SPELLING_ANALYZER = RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
-
-# Field -> BM25F weight. The title matters most; a place name in the city
-# field beats the same word in a description.
+# Field -> BM25F weight: the translatable fields once per field language
+# ("title_en", "title_fr", ... "title_xx"; "body" is the description, outcomes
+# and lessons), then the language-neutral ones (analysed as English). The
+# title matters most; a place name in the city field beats the same word in a
+# description.
 TEXT_FIELDS = {
-    "title": 6.0,
-    "city": 4.0,
-    "country": 2.0,
-    "summary": 2.0,
-    "technologies": 1.5,
-    "organizations": 1.5,
-    "description": 1.0,
+    **{
+        field_name(name, lang): boost
+        for name, boost in LANGUAGE_FIELDS.items()
+        for lang in FIELD_LANGUAGES
+    },
+    **NEUTRAL_FIELDS,
 }
+TITLE_FIELDS = tuple(field_name("title", lang) for lang in FIELD_LANGUAGES)
+# The original-language body: the texts a translation may carry.
+BODY_PARTS = ("description", "outcomes", "lessons")
 
 FACET_FIELDS = {
     "theme": "f_theme",
@@ -92,18 +65,22 @@ def _facet_field():
 
 
 def build_schema():
-    fields = {
-        name: TEXT(analyzer=TEXT_ANALYZER, field_boost=boost, phrase=True)
-        for name, boost in TEXT_FIELDS.items()
-    }
+    fields = schema_fields(LANGUAGE_FIELDS)
+    fields.update(
+        {
+            name: TEXT(analyzer=PREANALYZED, field_boost=boost, phrase=True)
+            for name, boost in NEUTRAL_FIELDS.items()
+        }
+    )
     fields.update({field: _facet_field() for field in FACET_FIELDS.values()})
     return Schema(
         id=ID(stored=True, unique=True),
         entity=NUMERIC(sortable=True, bits=64, signed=False),
-        title_key=ID,
+        title_key=KEYWORD(commas=True, lowercase=False, scorable=False),
         city_key=ID,
-        spelling=TEXT(analyzer=SPELLING_ANALYZER, phrase=False),
+        spelling=TEXT(analyzer=PREANALYZED, phrase=False),
         pairs=KEYWORD(lowercase=False, scorable=False),
+        f_member=KEYWORD(lowercase=False, scorable=False),
         year=NUMERIC(sortable=True),
         created=NUMERIC(sortable=True, bits=64),
         title_sort=ID(sortable=True),
@@ -141,41 +118,66 @@ def facet_values(project):
     }
 
 
-def word_pairs(text):
+def word_pairs(text, analysis="en"):
     """Each pair of adjacent stems of `text` as one token ("smart|park"): a phrase lookup is then one term."""
-    stems = [token.text for token in TEXT_ANALYZER(text)]
+    stems = analyze(text, analysis)
     return [f"{first}|{second}" for first, second in zip(stems, stems[1:], strict=False)]
 
 
+def _body(values):
+    return "\n\n".join(str(values.get(part) or "") for part in BODY_PARTS if values.get(part))
+
+
 def project_document(project):
-    """The search document of one published project."""
+    """The search document of one published project: every text analysed once, in its language."""
     organizations = " ".join(
         str(org.get("name", "")) for org in (project.organizations or []) if isinstance(org, dict)
     )
     technologies = " ".join(str(t) for t in (project.technologies or []))
-    country = f"{project.country} {country_name(project.country)}"
-    document = {
-        "id": str(project.id),
-        "entity": project.id,
-        "title": project.title,
-        "city": project.city,
-        "country": country,
-        "summary": project.summary,
-        "technologies": technologies,
-        "organizations": organizations,
-        "description": project.description or "",
-        "title_key": normalize(project.title),
-        "city_key": normalize(project.city),
-        "spelling": " ".join(
-            [project.title, project.city, country, project.summary, technologies, organizations]
-        ),
-        "year": project.year or 0,
-        "created": int(project.created_at.timestamp()) if project.created_at else 0,
-        "title_sort": normalize(project.title),
+    country = f"{project.country} {english_country_name(project.country)}"
+    own = {
+        "description": project.description,
+        "outcomes": project.outcomes,
+        "lessons": project.lessons,
     }
-    document["pairs"] = " ".join(
-        pair for fieldname in TEXT_FIELDS for pair in word_pairs(document[fieldname])
+    translations = {
+        lang: {"title": values.get("title"), "summary": values.get("summary"), "body": _body(values)}
+        for lang, values in (project.translations or {}).items()
+        if isinstance(values, dict)
+    }
+    analysed = multilingual_fields(
+        {"title": project.title, "summary": project.summary, "body": _body(own)},
+        project.language,
+        translations,
     )
+    for name, text in (
+        ("city", project.city),
+        ("country", country),
+        ("technologies", technologies),
+        ("organizations", organizations),
+    ):
+        analysed.add(name, text, "en")
+    document = analysed.document()
+    document.update(
+        {
+            "id": str(project.id),
+            "entity": project.id,
+            "title_key": ",".join(
+                dict.fromkeys(
+                    normalize(title)
+                    for title in [project.title]
+                    + [values.get("title") for values in translations.values()]
+                    if isinstance(title, str) and normalize(title)
+                )
+            ),
+            "city_key": normalize(project.city),
+            "year": project.year or 0,
+            "created": int(project.created_at.timestamp()) if project.created_at else 0,
+            "title_sort": normalize(project.title),
+        }
+    )
+    if project.member_id:
+        document["f_member"] = str(project.member_id)
     for facet, values in facet_values(project).items():
         document[FACET_FIELDS[facet]] = ",".join(values)
     return document
@@ -190,7 +192,9 @@ def load_documents(ids):
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         rows = session.scalars(
-            sa.select(Project).where(Project.id.in_(chunk), Project.publication == "published")
+            sa.select(Project)
+            .where(Project.id.in_(chunk), Project.publication == "published")
+            .options(selectinload(Project.award_wins).joinedload(AwardWinner.edition))
         )
         for project in rows:
             documents[project.id] = project_document(project)

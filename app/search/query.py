@@ -13,7 +13,10 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from .projects import SPELLING_ANALYZER, TEXT_ANALYZER, WORD_PATTERN
+from . import analysis
+from .analysis import ANALYSES
+
+WORD_PATTERN = r"\w+(?:\.?\w+)*"
 
 MAX_CHARS = 500
 MAX_TERMS = 32
@@ -55,11 +58,13 @@ class ParsedText:
 
 
 def analyze(text):
-    return [token.text for token in TEXT_ANALYZER(text)]
+    """English analysis (the default language's, and the language-neutral fields')."""
+    return analysis.analyze(text, "en")
 
 
 def fold(word):
-    return [token.text for token in SPELLING_ANALYZER(word)]
+    """The folded words of `word`, unstemmed (what spelling correction compares)."""
+    return analysis.words(word)
 
 
 def parse(text):
@@ -78,10 +83,11 @@ def parse(text):
             count += len(words)
         else:
             word = _FIELD_PREFIX.sub("", word)
-            for piece in re.findall(r"\w+", word):
+            # A hyphenated compound stays one word: "e-government" is one concept.
+            for piece in re.findall(r"\w+(?:-\w+)*", word):
                 if piece.casefold() not in OPERATOR_WORDS:
                     parsed.parts.append(piece)
-                    count += 1
+                    count += piece.count("-") + 1
         if count >= MAX_TERMS:
             break
     return parsed
@@ -146,7 +152,7 @@ def highlight(text, stems):
     pieces = []
     position = 0
     for match in _WORD.finditer(text):
-        if _stem(match.group()) in wanted:
+        if _terms(match.group()) & wanted:
             pieces.append(escape(text[position : match.start()]))
             pieces.append(Markup("<mark>%s</mark>") % match.group())
             position = match.end()
@@ -155,7 +161,6 @@ def highlight(text, stems):
 
 
 @lru_cache(maxsize=65536)
-def _stem(word):
-    """The analyzed form of one word as the tokenizer cuts it (None for a stop word)."""
-    stems = analyze(word)
-    return stems[0] if stems else None
+def _terms(word):
+    """The analysed forms of one word as the tokenizer cuts it, under every analysis."""
+    return frozenset(t for name in ANALYSES for t in analysis.analyze(word, name))

@@ -19,6 +19,8 @@ class ProjectQuery:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    lang: str | None = None  # the visitor's language: its text ranks higher
+    correct: bool = True  # False: never replace a misspelt word (only suggest)
 
 
 @dataclass
@@ -40,6 +42,8 @@ class SearchPage:
     page: int
     per_page: int
     total_pages: int
+    notices: list = field(default_factory=list)  # notices.Notice: places and members with no projects
+    terms: list = field(default_factory=list)  # what to highlight in any text: query.highlight(text, terms)
 
 
 @dataclass
@@ -55,3 +59,4 @@ class Answer:
     stems: list[str]
     page: int
     total_pages: int
+    notices: list = field(default_factory=list)  # (kind, name, payload) for notices.render

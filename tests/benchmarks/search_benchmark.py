@@ -238,6 +238,71 @@ ORGANIZATIONS = [
 ]
 
 
+# Translations: a third of the projects carry three of these languages
+# (title, summary and a short description), built from small word lists.
+TRANSLATION_WORDS = {
+    "fr": (
+        ["stationnement", "déchets", "mobilité", "éclairage", "eau", "énergie", "sécurité",
+         "transports", "inondations", "santé", "écoles", "logement", "tourisme", "vélo"],
+        ["plateforme", "système", "service", "réseau", "tableau de bord", "portail", "carte"],
+        ["intelligent", "intégré", "ouvert", "numérique", "vert", "citoyen", "connecté"],
+    ),
+    "es": (
+        ["estacionamiento", "residuos", "movilidad", "alumbrado", "agua", "energía",
+         "seguridad", "transporte", "inundaciones", "salud", "escuelas", "vivienda", "bicicleta"],
+        ["plataforma", "sistema", "servicio", "red", "tablero", "portal", "mapa"],
+        ["inteligente", "integrado", "abierto", "digital", "verde", "ciudadano", "conectado"],
+    ),
+    "pt": (
+        ["estacionamento", "resíduos", "mobilidade", "iluminação", "água", "energia",
+         "segurança", "transporte", "enchentes", "saúde", "escolas", "habitação"],
+        ["plataforma", "sistema", "serviço", "rede", "painel", "portal", "mapa"],
+        ["inteligente", "integrado", "aberto", "digital", "verde", "cidadão", "conectado"],
+    ),
+    "ar": (
+        ["مواقف", "النفايات", "التنقل", "الإنارة", "المياه", "الطاقة", "السلامة", "النقل",
+         "الفيضانات", "الصحة", "المدارس", "الإسكان"],
+        ["منصة", "نظام", "خدمة", "شبكة", "لوحة", "بوابة", "خريطة"],
+        ["الذكية", "المتكاملة", "المفتوحة", "الرقمية", "الخضراء"],
+    ),
+    "ko": (
+        ["주차", "쓰레기", "교통", "가로등", "수자원", "에너지", "안전", "대중교통", "홍수",
+         "보건", "학교", "주택", "관광", "자전거"],
+        ["플랫폼", "시스템", "서비스", "네트워크", "대시보드", "포털", "지도"],
+        ["스마트", "통합", "개방형", "디지털", "친환경", "시민"],
+    ),
+    "zh-Hant": (
+        ["停車", "垃圾", "交通", "路燈", "水資源", "能源", "安全", "公共運輸", "淹水", "醫療",
+         "學校", "住宅", "觀光", "自行車"],
+        ["平台", "系統", "服務", "網絡", "儀表板", "入口網站", "地圖"],
+        ["智慧", "整合", "開放", "數位", "綠色", "市民"],
+    ),
+}
+
+
+def translated_text(rng, lang, words):
+    subjects, nouns, adjectives = TRANSLATION_WORDS[lang]
+    parts = [rng.choice(subjects), rng.choice(nouns), rng.choice(adjectives)]
+    if lang in ("ko", "zh-Hant"):
+        # Compounds, as these languages write them: a word inside must still match.
+        return "".join(parts[::-1]) + " " + " ".join(rng.choice(subjects) for _ in range(words))
+    return " ".join(parts + [rng.choice(subjects + nouns) for _ in range(words)])
+
+
+def translations(rng):
+    languages = rng.sample(sorted(TRANSLATION_WORDS), 3)
+    return {
+        lang: {
+            "title": translated_text(rng, lang, 0),
+            "summary": translated_text(rng, lang, 8),
+            "description": translated_text(rng, lang, 30),
+            "source": "machine",
+            "reviewed": False,
+        }
+        for lang in languages
+    }
+
+
 def sentence(rng):
     return (
         f"The {rng.choice(ADJECTIVES)} {rng.choice(SUBJECTS)} {rng.choice(NOUNS)} "
@@ -251,7 +316,7 @@ def make_record(rng, number):
     title = f"{rng.choice(ADJECTIVES).capitalize()} {subject} {rng.choice(NOUNS)}"
     if rng.random() < 0.3:
         title = f"{city} {title}"
-    return {
+    record = {
         "slug": f"bench-{number}",
         "title": title,
         "city": city,
@@ -264,13 +329,26 @@ def make_record(rng, number):
         "year": rng.randint(2005, 2025),
         "organizations": [{"name": rng.choice(ORGANIZATIONS), "role": "provider"}],
     }
+    if number % 3 == 0:
+        record["translations"] = translations(rng)
+    return record
+
+
+# What visitors type in other languages, and vocabulary names.
+OTHER_QUERIES = [
+    "déchets", "movilidad", "residuos", "mobilité", "stationnement", "resíduos", "주차",
+    "쓰레기", "交通", "垃圾", "النفايات", "نفايات", "Africa", "Middle East", "Latin America",
+    "Europe", "Korea", "South Korea", "Türkiye", "rubbish", "trash", "egovernment",
+    "e-government", "car park", "Seoul", "Dakar", "Dhaka", "Lagos", "Asia Pacific",
+    "smart waste Africa", "parking Korea", "movilidad sostenible",
+]
 
 
 def make_queries(rng, count):
     """A mix of what people type: words, pairs, phrases, typos, places, facet-only browsing."""
     queries = []
     for number in range(count):
-        kind = number % 8
+        kind = number % 10
         filters = {}
         if rng.random() < 0.35:
             filters["theme"] = [rng.choice(THEMES)]
@@ -295,12 +373,21 @@ def make_queries(rng, count):
             filters.setdefault("year", [str(rng.randint(2005, 2025))])
         elif kind == 6:
             text = f"{rng.choice(TECHNOLOGIES)} {rng.choice(SUBJECTS)} {rng.choice(OBJECTS)}"
-        else:
+        elif kind == 7:
             text = rng.choice(NOUNS)
+        elif kind == 8:
+            text = rng.choice(OTHER_QUERIES)
+        else:
+            lang = rng.choice(sorted(TRANSLATION_WORDS))
+            text = translated_text(rng, lang, 0).split()[0]
         sort = rng.choice(["relevance"] * 6 + ["newest", "title"])
         page = 1 if rng.random() < 0.8 else 2
-        queries.append(ProjectQuery(text=text, filters=filters, sort=sort, page=page))
+        lang = rng.choice(["en", "en", "fr", "es", "pt", "ar", "ko", "zh-Hant"])
+        queries.append(
+            ProjectQuery(text=text, filters=filters, sort=sort, page=page, lang=lang)
+        )
     return queries
+
 
 
 def percentile(values, fraction):
@@ -318,7 +405,10 @@ def build(size, workdir):
     }
     app = create_app(config)
     rng = random.Random(size)
-    records = [SourceRecord(number, make_record(rng, number)) for number in range(1, size + 1)]
+    generated = [make_record(rng, number) for number in range(1, size + 1)]
+    # Translations are set on the rows directly: the import may not read them yet.
+    extra = {r["slug"]: r.pop("translations") for r in generated if "translations" in r}
+    records = [SourceRecord(number, record) for number, record in enumerate(generated, 1)]
     with app.app_context():
         db.create_all()
         # An empty index first, as a running site has one.
@@ -331,6 +421,7 @@ def build(size, workdir):
         assert not problems, problems[:3]
         begin_write()
         app.config["SEARCH_SYNC_ON_COMMIT"] = False
+        _add_translations(valid, extra)
         upsert_projects(valid)
         db.session.commit()
         imported = time.perf_counter()
@@ -340,6 +431,13 @@ def build(size, workdir):
         indexed = time.perf_counter()
         app.config["SEARCH_SYNC_ON_COMMIT"] = True
     return app, config, imported - started, indexed - imported
+
+
+def _add_translations(valid, wanted):
+    """Add the generated translations ({slug: translations}) to the validated values."""
+    for _number, values in valid:
+        if values["slug"] in wanted:
+            values["translations"] = wanted[values["slug"]]
 
 
 def time_searches(app, queries):
