@@ -30,7 +30,8 @@ def canonical_url():
 
 @bp.app_template_global()
 def site_url(endpoint, fallback):
-    """url_for(endpoint) when the endpoint exists (an area another branch adds), else `fallback`."""
+    """url_for(endpoint) when the endpoint exists (an area another branch adds), else the path
+    `fallback` under the page's language prefix (the home page's URL: "/" or "/fr/")."""
     if endpoint in current_app.view_functions:
         return url_for(endpoint)
-    return fallback
+    return url_for("main.home").rstrip("/") + fallback
