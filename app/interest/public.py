@@ -118,6 +118,7 @@ def _signer():
 
 
 #: Session key of the start-time nonces not yet used (the newest few forms shown).
+SENT_KEY = "interest_form_sent"
 NONCES_KEY = "interest_nonces"
 MAX_OPEN_FORMS = 5
 
@@ -252,6 +253,7 @@ def interest_form():
     spam_reason = fill_time_concern(form.started.data)  # timed before waiting for the write lock
     form_id = form_id_of(form)
     consume_start_time(form.started.data)
+    remember_sent(form_id)
     begin_write()
     interest = already_sent(form_id)
     if interest is not None:
@@ -281,12 +283,25 @@ def interest_form():
 
 
 def form_id_of(form):
-    """The one-time id of the form sent: the nonce of its signed start time, or None when that is
-    missing or forged (no deduplication then). Sending the same form twice stores it once."""
+    """The one-time id of the form sent: the nonce of its signed start time, when this session
+    was given it (still open, or already sent from here); else None (no deduplication).
+
+    Sending the same form twice from one browser stores it once; a start time replayed from
+    another session is never matched to the first submission (its reference stays private).
+    """
     try:
-        return _signer().unsign(form.started.data or "").decode()
+        nonce = _signer().unsign(form.started.data or "").decode()
     except BadSignature:
         return None
+    if nonce in session.get(NONCES_KEY, []) or nonce in session.get(SENT_KEY, []):
+        return nonce
+    return None
+
+
+def remember_sent(form_id):
+    """Keep the ids of the forms this session sent, so that a resend finds its submission."""
+    if form_id:
+        session[SENT_KEY] = (session.get(SENT_KEY, []) + [form_id])[-MAX_OPEN_FORMS:]
 
 
 def already_sent(form_id):
