@@ -25,6 +25,7 @@ BLUEPRINT_MODULES = (
     "events.subscriptions",
     "events.api",
     "interest.introductions",
+    "privacy",
     "pages",
 )
 
@@ -65,6 +66,7 @@ def create_app(test_config=None):
     i18n.init_app(app)  # languages, then Flask-Babel with the URL's locale
     compress.init_app(app)
     limiter.init_app(app)
+    limits.require_reachable_storage(app)
     limits.warn_if_limits_are_per_worker(app)
     login_manager.init_app(app)
     security.init_app(app)
@@ -103,6 +105,11 @@ def load_config(app, test_config=None):
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"] or (
         "sqlite:///" + os.path.join(app.instance_path, "portal.sqlite3")
     )
+    # Database errors (and so error logs) show no bound values: they hold addresses and names.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "hide_parameters": True,
+        **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+    }
     app.config["SEARCH_INDEX_DIR"] = app.config["SEARCH_INDEX_DIR"] or os.path.join(
         app.instance_path, "search-index"
     )

@@ -15,7 +15,7 @@ from .extensions import db
 from .i18n import configured_languages, localized_url_for
 from .i18n.content import current_language, normalize_tag
 from .models import AwardEdition, Event, Member, Project
-from .search import index_status
+from .search.health import search_health
 from .urls import external_url
 
 bp = Blueprint("main", __name__)
@@ -55,7 +55,10 @@ def home():
 
 @bp.get("/healthz")
 def healthz():
-    """Database and search index status: 200 while the database answers, 503 when it does not."""
+    """Database and search index status: 200 while the database answers, 503 when it does not.
+
+    The JSON shape is documented in docs/deployment.md ("Health check").
+    """
     try:
         db.session.execute(db.select(1))
         database = {"ok": True, "error": None}
@@ -63,14 +66,16 @@ def healthz():
         db.session.rollback()
         current_app.logger.warning("health check: database unavailable: %s", error)
         database = {"ok": False, "error": "database unavailable"}
-    search = index_status() if database["ok"] else {}
+    search, follower, warnings = search_health() if database["ok"] else ({}, None, [])
     if not database["ok"]:
         status = "error"
-    elif all(entry["ok"] for entry in search.values()):
+    elif all(entry["ok"] and not entry["lagging"] for entry in search.values()):
         status = "ok"
     else:
         status = "degraded"
-    response = jsonify(status=status, database=database, search=search)
+    response = jsonify(
+        status=status, database=database, search=search, follower=follower, warnings=warnings
+    )
     response.status_code = 200 if database["ok"] else 503
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -38,6 +38,8 @@ def make_test_config(tmp_path, **overrides):
         "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": NullPool} if TEST_DATABASE_URL else {},
         "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
         "RATELIMIT_ENABLED": False,
+        # No catch-up thread per test app (tests/test_scale.py turns it on).
+        "SEARCH_CATCH_UP": False,
         "SERVER_NAME": None,
     }
     config.update(overrides)

@@ -53,6 +53,7 @@ from ..htmx import is_htmx, render
 from ..labels import INTEREST_TYPES, ORGANIZATION_TYPES
 from ..mail import queue_email
 from ..models import Event, Interest, InterestEvent, Project
+from ..privacy.consent import consent_fields
 from ..regions import country_choices, country_name
 from ..request_limits import max_body
 
@@ -361,6 +362,7 @@ def submit_interest(form, spam_reason=None, form_id=None):
         event=event_named(form.event.data),
         message=form.message.data.strip(),
         consent=True,
+        **consent_fields(form.consent.label.text),
         status="received",
         suspected_spam=spam_reason is not None,
         spam_reason=spam_reason or "",

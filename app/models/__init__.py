@@ -14,6 +14,7 @@ from .events import Event, EventSession, EventSpeaker, EventSubscription
 from .interest import Interest, InterestEvent
 from .introductions import Introduction, IntroductionFollowUp, IntroductionParty
 from .mail import OutboundEmail
+from .privacy import PrivacyLogEntry
 from .search import SearchOutbox, SearchState
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "IntroductionParty",
     "Member",
     "OutboundEmail",
+    "PrivacyLogEntry",
     "Project",
     "ProjectReview",
     "SearchOutbox",

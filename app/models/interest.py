@@ -37,6 +37,13 @@ class Interest(db.Model):
     )
     message: Mapped[str] = mapped_column(sa.Text)
     consent: Mapped[bool] = mapped_column(default=False)
+    # The consent wording exactly as shown, in the language shown, with its hash and time.
+    consent_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    consent_language: Mapped[str] = mapped_column(sa.String(16), default="", server_default="")
+    consent_version: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    consent_at: Mapped[datetime | None] = mapped_column()
+    # Set when the person was removed (retention or erasure); the statistics stay.
+    anonymised_at: Mapped[datetime | None] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(sa.String(20), default="received", index=True)
     # Sent faster than a person fills the form (or without a valid start time):
     # kept, but out of the default inbox and with no email to the address typed.

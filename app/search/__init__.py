@@ -8,13 +8,14 @@ The interface the rest of the app uses (see the module docstrings for how):
 - the staff-only interest index (interest.py), registered here with the
   projects one;
 - ``sync_pending``, ``rebuild_index``, ``check_index``, ``index_status``
-  (indexer.py), driven by the outbox (outbox.py);
+  (indexer.py), driven by the outbox (outbox.py), and kept up to date on
+  every node by catchup.py; /healthz's lag and follower figures (health.py);
 - ``register_index`` (registry.py) for other indexes, which live in
   subdirectories of ``SEARCH_INDEX_DIR``.
 """
 
 from ..models import Project
-from . import interest, projects, vocabulary
+from . import catchup, interest, projects, vocabulary
 from .engine import FACETS, Hit, ProjectQuery, SearchPage, related_projects, search_projects
 from .indexer import check_index, index_status, prune_outbox, rebuild_index, sync_pending
 from .outbox import enqueue, track
@@ -29,6 +30,7 @@ def init_app(app):
     if not app.testing:
         # Built before traffic: the vocabulary takes about a second.
         vocabulary.static_table()
+    catchup.init_app(app)
 
 
 __all__ = [
