@@ -1,7 +1,7 @@
 """interest.form_id: the one-time id of the form a submission came from (idempotent resubmits)
 
 Revision ID: mobile_interest_form_id
-Revises: events_introductions
+Revises: privacy_consent_log
 Create Date: 2026-12-02 17:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'mobile_interest_form_id'
-down_revision = 'events_introductions'
+down_revision = 'privacy_consent_log'
 branch_labels = None
 depends_on = None
 
