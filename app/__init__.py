@@ -31,6 +31,7 @@ BLUEPRINT_MODULES = (
     "events.api",
     "interest.introductions",
     "privacy",
+    "pages",
 )
 
 

@@ -165,6 +165,8 @@ DEFAULT_LICENCE = "CC-BY-4.0"
 REVIEW_AFTER_DAYS = 365
 EXPORT_MAX_ROWS = 10000
 
+# Address shown on the contact page (the secretariat); unset: the page offers the interest form only.
+CONTACT_EMAIL = None
 # Privacy (app/privacy/): who runs the portal, named on /privacy, and how long
 # personal data is kept; `flask privacy purge` applies these periods (days).
 PRIVACY_OPERATOR_NAME = "The Smart City Exchange secretariat"

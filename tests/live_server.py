@@ -91,6 +91,9 @@ PAGE_TYPES = (
     "register",
     "privacy notice",
     "offline",
+    "about",
+    "accessibility",
+    "contact",
 )
 
 
@@ -119,6 +122,9 @@ def public_pages(app):
         "register": "/account/register",
         "privacy notice": "/privacy",
         "offline": "/offline",
+        "about": "/about",
+        "accessibility": "/accessibility",
+        "contact": "/contact",
     }
     adapter = app.url_map.bind("localhost")
     pages = {}

@@ -178,8 +178,10 @@ def test_the_form_is_wired_for_htmx_and_works_without_it(client, catalogue):
     assert form["hx-get"] == "/projects" and form["hx-target"] == "#results"
     assert form["hx-push-url"] == "true"
     assert "submit" in form["hx-trigger"] and "delay:400ms" in form["hx-trigger"]
-    events = [trigger.split()[0] for trigger in form["hx-trigger"].split(",")]
-    assert "change" not in events  # the sort select waits for the submit button
+    triggers = [" ".join(trigger.split()) for trigger in form["hx-trigger"].split(",")]
+    # Sorting applies at once, like the filters; a bare "change" would also fire for every checkbox
+    # (the facet panel sends those itself).
+    assert "change from:#sort" in triggers and "change" not in triggers
     facets = page.find(id="facets")
     assert facets["hx-trigger"] == "change" and facets["hx-include"] == "#search-form"
     assert not page.find_all(attrs={"onclick": True}) and not page.find_all("script", src=False)
@@ -357,7 +359,33 @@ def test_award_winners_carry_a_badge_and_an_award_facet(client, runner):
     assert "4th WeGO Awards" in detail.select_one(".badge").get_text()
 
 
-def test_narrow_screens_can_skip_the_filters_to_the_results(client, catalogue):
+def test_the_filters_are_a_closed_disclosure_counting_the_applied_filters(client, catalogue):
+    # Results first on small screens: the 58 checkboxes wait behind one "Filters (n)" control that
+    # works without JavaScript (site.js opens it on wide screens, where it is a sidebar).
     page = html(client.get("/projects"))
-    link = page.select_one(".jump-to-results a")
-    assert link["href"] == "#results" and page.find(id="results") is not None
+    panel = page.select_one("form#search-form details.filter-panel")
+    assert "open" not in panel.attrs and panel.find(id="facets") is not None
+    assert panel.summary.get_text(" ", strip=True) == "Filters (0)"
+    assert not page.select(".jump-to-results")
+    page = html(client.get("/projects?theme=mobility&region=asia-pacific&country=KR"))
+    assert page.select_one("details.filter-panel summary").get_text(" ", strip=True) == "Filters (3)"
+    chips = page.select("#results ul.chips a")
+    assert len(chips) == 4  # one per filter, and "Clear all filters"
+    assert "theme=" not in chips[0]["href"] and "region=asia-pacific" in chips[0]["href"]
+    # The htmx answer brings the count along, out of band.
+    fragment = html(client.get("/projects?theme=mobility", headers={"HX-Request": "true"}))
+    count = fragment.find(id="filter-count")
+    assert count["hx-swap-oob"] == "true" and count.get_text() == "(1)"
+
+
+def test_the_region_map_links_each_region_to_its_filter(client, catalogue):
+    page = html(client.get("/projects?theme=mobility"))
+    links = page.select("#results figure.world-map svg a")
+    assert links, "no region on the map"
+    for link in links:
+        assert "theme=mobility" in link["href"] and "region=" in link["href"]
+        # The accessible name is the <title> (SVG-AAM), e.g. "Europe: 3 projects".
+        name = link.title.get_text()
+        count = int(link.select_one("text.count").get_text())
+        assert name.endswith(f": {count} project" + ("s" if count != 1 else ""))
+    assert page.select_one("figure.world-map svg")["aria-labelledby"] == "world-map-caption"

@@ -564,3 +564,34 @@ def test_exports_carry_the_spam_mark(app, staff, runner, submit):
         ("Real Org", False),
         ("Fast Org", True),
     }
+
+
+def test_inbox_on_phones_reads_in_words_and_filters_by_title(staff, submit, make_project):
+    slug = make_project(title="Smart Parking 100%")
+    make_project(title="Flood Sensors")
+    submit(organization="Alpha", country="UG", project=slug)
+    submit(organization="Beta", country="KR")
+    page = html(staff.get("/staff/interest"))
+    # Every cell names its column for the stacked layout; countries and statuses in words.
+    rows = page.select("table.inbox.stack tbody tr")
+    assert len(rows) == 2
+    headers = [th.get_text() for th in page.select("table.inbox thead th")]
+    for row in rows:
+        assert [cell["data-label"] for cell in row.find_all(["th", "td"])] == headers
+    countries = {row.select_one("[data-label=Country]").get_text() for row in rows}
+    assert "Uganda" in countries and "UG" not in countries and "KR" not in countries
+    assert {row.select_one("[data-label=Status]").get_text(strip=True) for row in rows} == {"Received"}
+    # The case-study filter is a search with suggestions of titles, not a slug to type.
+    field = page.find("input", attrs={"name": "project"})
+    assert field["type"] == "search"
+    options = [o["value"] for o in page.find("datalist", id=field["list"]).find_all("option")]
+    assert options == ["Smart Parking 100%"]
+
+    def orgs(**query):
+        found = html(staff.get("/staff/interest", query_string=query))
+        return [span.get_text().split(" · ")[0] for span in found.select("table.inbox tbody td .meta")]
+
+    assert orgs(project="parking 100") == ["Alpha"]
+    assert orgs(project=slug) == ["Alpha"]  # links by slug still work
+    assert orgs(project="Smart_Parking") == []  # a wildcard is a character, not "any one"
+    assert orgs(project="Flood") == []

@@ -68,7 +68,9 @@ class InboxFilterForm(FlaskForm):
     interest_type = SelectField(_l("Interest"))
     organization_type = SelectField(_l("Type of organisation"))
     country = SelectField(_l("Country"))
-    project = StringField(_l("Case study (slug)"), validators=[Length(max=120)])
+    project = StringField(
+        _l("Case study"), validators=[Length(max=120)], render_kw={"list": "project-titles"}
+    )
     spam = SelectField(_l("Suspected spam"), choices=select_choices(SPAM_FILTERS.items()))
     sort = SelectField(_l("Sort by"), choices=select_choices(SORTS.items()), default="newest")
 
@@ -141,7 +143,11 @@ def filtered_interests(inbox_filter):
         if value:
             stmt = stmt.where(getattr(Interest, name) == value)
     if inbox_filter.project:
-        stmt = stmt.join(Interest.project).where(Project.slug == inbox_filter.project)
+        # A title typed (or picked from the suggestions), or a slug from a link.
+        text = inbox_filter.project
+        stmt = stmt.join(Interest.project).where(
+            sa.or_(Project.slug == text, Project.title.ilike(like_pattern(text), escape="\\"))
+        )
     order = {
         "newest": [Interest.created_at.desc(), Interest.id.desc()],
         "oldest": [Interest.created_at, Interest.id],
@@ -150,11 +156,16 @@ def filtered_interests(inbox_filter):
     return stmt.order_by(*order), degraded
 
 
+def like_pattern(text):
+    """A LIKE pattern matching `text` anywhere, its wildcards escaped (with backslash)."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def _database_text_clauses(text):
     """Every word in one of the text columns (the fallback when the index is unusable)."""
     clauses = []
     for word in re.findall(r"\w+", text)[:32]:
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = like_pattern(word)
         clauses.append(
             sa.or_(
                 *(
@@ -207,7 +218,16 @@ def inbox():
         page=inbox_page(stmt),
         page_url=lambda n: url_for(".inbox", **inbox_filter.args(), page=n),
         degraded=degraded,
+        project_titles=titles_with_interest(),
     )
+
+
+def titles_with_interest():
+    """The titles of the case studies that have expressions of interest (the filter's suggestions)."""
+    return db.session.scalars(
+        sa.select(Project.title).join(Interest, Interest.project_id == Project.id)
+        .distinct().order_by(Project.title).limit(300)
+    ).all()
 
 
 @bp.get("/interest/export.<export_format>")

@@ -41,6 +41,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
+from sqlalchemy.exc import IntegrityError
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
@@ -108,7 +109,6 @@ class InterestForm(FlaskForm):
         _l("Leave this empty"), render_kw={"tabindex": "-1", "autocomplete": "off"}
     )
     started = HiddenField()
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         choose = [("", _("Choose…"))]
@@ -122,6 +122,7 @@ def _signer():
 
 
 #: Session key of the start-time nonces not yet used (the newest few forms shown).
+SENT_KEY = "interest_form_sent"
 NONCES_KEY = "interest_nonces"
 MAX_OPEN_FORMS = 5
 
@@ -262,10 +263,26 @@ def interest_form():
         return render_form(form, project, notice, status=status)
 
     spam_reason = fill_time_concern(form.started.data)  # timed before waiting for the write lock
+    form_id = form_id_of(form)
     consume_start_time(form.started.data)
+    remember_sent(form_id)
     begin_write()
-    interest = submit_interest(form, spam_reason=spam_reason)
-    db.session.commit()
+    interest = already_sent(form_id)
+    if interest is not None:
+        db.session.rollback()
+        current_app.logger.info("Interest form sent again: %s", interest.reference)
+        return thanks_response(interest)
+    try:
+        interest = submit_interest(form, spam_reason=spam_reason, form_id=form_id)
+        db.session.commit()
+    except IntegrityError:
+        # The same form, sent again while the first request was being stored: the unique form id
+        # kept the second row out; answer with the first.
+        db.session.rollback()
+        interest = already_sent(form_id)
+        if interest is None:
+            raise
+        return thanks_response(interest)
     if interest.suspected_spam:
         current_app.logger.warning(
             "Interest form from %s stored as suspected spam (%s): %s; no email queued",
@@ -274,6 +291,40 @@ def interest_form():
             interest.reference,
         )
 
+    return thanks_response(interest)
+
+
+def form_id_of(form):
+    """The one-time id of the form sent: the nonce of its signed start time, when this session
+    was given it (still open, or already sent from here); else None (no deduplication).
+
+    Sending the same form twice from one browser stores it once; a start time replayed from
+    another session is never matched to the first submission (its reference stays private).
+    """
+    try:
+        nonce = _signer().unsign(form.started.data or "").decode()
+    except BadSignature:
+        return None
+    if nonce in session.get(NONCES_KEY, []) or nonce in session.get(SENT_KEY, []):
+        return nonce
+    return None
+
+
+def remember_sent(form_id):
+    """Keep the ids of the forms this session sent, so that a resend finds its submission."""
+    if form_id:
+        session[SENT_KEY] = (session.get(SENT_KEY, []) + [form_id])[-MAX_OPEN_FORMS:]
+
+
+def already_sent(form_id):
+    """The submission stored earlier from this very form, if any."""
+    if form_id is None:
+        return None
+    return db.session.scalar(db.select(Interest).where(Interest.form_id == form_id))
+
+
+def thanks_response(interest):
+    """Send the browser to the confirmation page (an htmx redirect, or 303 See Other)."""
     thanks_url = url_for("interest.thanks", token=interest.token)
     if is_htmx():
         response = current_app.response_class(status=204)
@@ -302,7 +353,7 @@ def show_form(form):
     return render_form(form, project, notice)
 
 
-def submit_interest(form, spam_reason=None):
+def submit_interest(form, spam_reason=None, form_id=None):
     """Store a submission, its first timeline entry and its emails (the caller commits).
 
     Everything goes into one transaction, so a submission and the emails about
@@ -329,6 +380,7 @@ def submit_interest(form, spam_reason=None):
         spam_reason=spam_reason or "",
         user_id=current_user.id if current_user.is_authenticated else None,
         **interest_targets.targets_of(form),
+        form_id=form_id,
     )
     interest.events.append(InterestEvent(kind="status", to_status="received"))
     db.session.add(interest)

@@ -19,6 +19,9 @@ class Interest(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Unguessable; names the confirmation page so that no personal data goes in a URL.
     token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The one-time id of the form it was sent from: a repeated POST of the same form
+    # (a double tap, a resend on a slow link) finds this row instead of storing another.
+    form_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     email: Mapped[str] = mapped_column(sa.String(254))
     organization: Mapped[str] = mapped_column(sa.String(200))

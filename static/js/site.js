@@ -30,9 +30,80 @@
       announce(source.getAttribute("data-announce"));
     }
   });
+  // Feedback while waiting: the region being replaced is aria-busy (dimmed by the CSS) until the answer.
+  var offline = document.getElementById("offline-notice");
+  function regionOf(event) {
+    var target = event.detail.target;
+    return target && target.id && !target.isConnected ? document.getElementById(target.id) : target;
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var region = regionOf(event);
+    if (region) region.setAttribute("aria-busy", "true");
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var region = regionOf(event);
+    if (region) region.removeAttribute("aria-busy");
+    if (event.detail.successful && offline) offline.hidden = true;
+    var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form");
+    var leaving = event.detail.xhr && event.detail.xhr.getResponseHeader("HX-Redirect");
+    if (form && !leaving) sent(form);
+  });
+  // A request that never reached the server: a visible notice, not only an announcement.
   document.addEventListener("htmx:sendError", function () {
+    if (offline) offline.hidden = false;
     announce(live && live.getAttribute("data-offline-message"));
   });
+
+  // Double submission: a form being sent says "Sending…" and ignores further submits.
+  // (Without JavaScript the server makes a repeated POST idempotent.)
+  function sent(form) {
+    form.classList.remove("is-sending");
+    form.querySelectorAll("button[type=submit][data-sending]").forEach(function (button) {
+      button.disabled = false;
+    });
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var button = form.querySelector("button[type=submit][data-sending]");
+    if (!button) return;
+    if (form.classList.contains("is-sending")) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      return;
+    }
+    form.classList.add("is-sending");
+    window.setTimeout(function () { button.disabled = true; }, 0);
+  }, true);
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form.is-sending").forEach(sent);
+  });
+
+  // Focus after a swap: to the error summary of an invalid form (GOV.UK), or to the results heading
+  // after paging, filtering or sorting (not while typing a search), scrolled to the top of the view.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var region = regionOf(event);
+    if (!region || !region.querySelector) return;
+    var summary = region.querySelector(".error-summary");
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    var heading = region.matches("[data-focus-after-swap]") ? region : region.querySelector("[data-focus-after-swap]");
+    var focus = summary || (trigger && trigger.type !== "input" && heading);
+    if (focus) {
+      focus.focus({ preventScroll: true });
+      focus.scrollIntoView({ block: "start" });
+    }
+  });
+
+  // The catalogue's filters: a closed disclosure on small screens, an open sidebar on wide ones.
+  var wide = window.matchMedia && window.matchMedia("(min-width: 48rem)");
+  function openWide() {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (details) {
+      details.open = wide.matches;
+    });
+  }
+  if (wide) {
+    openWide();
+    if (wide.addEventListener) wide.addEventListener("change", openWide);
+  }
 
   function afterLoadAndPaint(callback) {
     window.addEventListener("load", function () {
