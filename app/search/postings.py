@@ -141,8 +141,14 @@ def _read_lengths(reader, fieldname):
 
 def bm25f(weights, lengths, idf, average_length, boost):
     """Whoosh's BM25F for arrays of term weights and field lengths, times the field's boost."""
+    first, second = bm25f_parts(weights, lengths, average_length)
+    return (boost * idf) * first / second
+
+
+def bm25f_parts(weights, lengths, average_length):
+    """The two arrays of BM25F that do not depend on idf or boost: score = (boost * idf) * first / second."""
     norm = K1 * ((1 - B) + B * lengths / average_length)
-    return (boost * idf) * (weights * (K1 + 1)) / (weights + norm)
+    return weights * (K1 + 1), weights + norm
 
 
 def idf(document_frequency, document_count):
