@@ -106,9 +106,11 @@ def _read_postings(reader, fieldname, text, positions):
     ids, weights, values = [], [], []
     if isinstance(matcher, W3LeafMatcher):
         while matcher.is_active():
-            matcher._read_ids()
+            # The block's ids as stored (deltas unless byte-sized), decoded below with numpy.
+            if matcher._data is None:
+                matcher._read_data()
+            ids.append((matcher._data[0], matcher._byteids))
             matcher._read_weights()
-            ids.extend(matcher._ids)
             weights.extend(matcher._weights)
             if positions:
                 matcher._read_values()
@@ -121,8 +123,14 @@ def _read_postings(reader, fieldname, text, positions):
             if positions:
                 values.append(matcher.value())
             matcher.next()
+        ids = [(ids, True)]
+    # Whoosh's delta_decode is a running sum: one numpy cumsum per block.
+    ids = [
+        np.array(raw, dtype=np.int64) if plain else np.cumsum(raw, dtype=np.int64)
+        for raw, plain in ids
+    ] or [_EMPTY_IDS]
     return (
-        np.array(ids, dtype=np.int64),
+        np.concatenate(ids) if len(ids) > 1 else ids[0],
         np.array(weights, dtype=np.float32),
         values if positions else None,
     )
