@@ -354,13 +354,16 @@ class _Generation:
                 continue
             decode = self.reader.schema[fieldname].format.decode_positions
             for reader, offset, key in self.leaves:
-                lists = [_postings.terms(key, reader, fieldname, stem, True) for stem in stems]
                 common = candidates[
                     (candidates >= offset) & (candidates < offset + reader.doc_count_all())
                 ]
                 common = common - offset
-                for docnums, _weights, _positions in lists:
-                    common = np.intersect1d(common, docnums, assume_unique=True)
+                lists = []
+                for stem in stems:
+                    if not len(common):
+                        break  # no candidate in this segment: its positions are not read
+                    lists.append(_postings.terms(key, reader, fieldname, stem, True))
+                    common = np.intersect1d(common, lists[-1][0], assume_unique=True)
                 if not len(common):
                     continue
                 rows = [np.searchsorted(docnums, common).tolist() for docnums, _w, _p in lists]

@@ -22,6 +22,7 @@ from math import log
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 B = 0.75
@@ -100,9 +101,11 @@ def _leaf(matcher):
 
 
 def _read_postings(reader, fieldname, text, positions):
-    if not reader.doc_frequency(fieldname, text):
+    try:  # one term-table lookup (asking doc_frequency first made it two)
+        matcher = reader.postings(fieldname, text)
+    except TermNotFound:
         return _EMPTY_IDS, _EMPTY_WEIGHTS, [] if positions else None
-    matcher = _leaf(reader.postings(fieldname, text))
+    matcher = _leaf(matcher)
     ids, weights, values = [], [], []
     if isinstance(matcher, W3LeafMatcher):
         while matcher.is_active():
