@@ -7,7 +7,7 @@ export FLASK_APP := wsgi.py
 PG_SERVER_URL ?= postgresql://postgres@127.0.0.1:5432
 PG_ADMIN_URL := $(PG_SERVER_URL)/postgres
 
-.PHONY: install install-dev vendor db run test test-sqlite test-postgres lint bench bench-pages clean
+.PHONY: install install-dev vendor messages translations db run test test-sqlite test-postgres lint bench bench-pages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,23 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+# Installing also compiles the catalogues: the .mo files are built, never committed.
+install: $(VENV)/.installed translations
+install-dev: $(VENV)/.installed-dev translations
+
+# Translations (Babel). `make messages` extracts every marked string into the template
+# and merges it into each language's catalogue (new strings arrive untranslated, changed
+# ones fuzzy); `make translations` compiles the catalogues (fails on a broken one).
+TRANSLATIONS := translations
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+		--sort-by-file --project "Smart City Exchange" --copyright-holder "Smart City Exchange" \
+		-o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS) 2>&1 | grep -v '^compiling catalog'; \
+		exit $${PIPESTATUS[0]}
 
 # htmx (and axe-core for the browser tests) from npm, pinned by package-lock.json.
 vendor:

@@ -20,11 +20,16 @@ BLUEPRINT_MODULES = (
     "memberships",
     "api",
     "delivery",
+    "matchmaking.views",
+    "matchmaking.api",
+    "matchmaking.staff",
+    "matchmaking.proposals",
     "i18n.content_staff",
     "events.views",
     "events.subscriptions",
     "events.api",
     "interest.introductions",
+    "privacy",
 )
 
 
@@ -40,9 +45,20 @@ def create_app(test_config=None):
     )
     load_config(app, test_config)
 
-    from . import assets, database, errors, htmx, labels, limits, request_limits, security, urls
+    from . import (
+        assets,
+        database,
+        errors,
+        htmx,
+        i18n,
+        labels,
+        limits,
+        request_limits,
+        security,
+        urls,
+    )
     from .cli import register_commands
-    from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+    from .extensions import compress, csrf, db, limiter, login_manager, migrate
     from .i18n import content as i18n_content
 
     db.init_app(app)
@@ -50,9 +66,10 @@ def create_app(test_config=None):
     migrate.init_app(app, db, directory=str(root / "migrations"), render_as_batch=True)
     request_limits.init_app(app)  # before CSRF reads a form
     csrf.init_app(app)
-    babel.init_app(app)
+    i18n.init_app(app)  # languages, then Flask-Babel with the URL's locale
     compress.init_app(app)
     limiter.init_app(app)
+    limits.require_reachable_storage(app)
     limits.warn_if_limits_are_per_worker(app)
     login_manager.init_app(app)
     security.init_app(app)
@@ -68,6 +85,7 @@ def create_app(test_config=None):
 
     init_search(app)
     register_blueprints(app)
+    i18n.register_language_routes(app)  # /<lang>/ twins of every page rule
     register_commands(app)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -90,6 +108,11 @@ def load_config(app, test_config=None):
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"] or (
         "sqlite:///" + os.path.join(app.instance_path, "portal.sqlite3")
     )
+    # Database errors (and so error logs) show no bound values: they hold addresses and names.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "hide_parameters": True,
+        **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+    }
     app.config["SEARCH_INDEX_DIR"] = app.config["SEARCH_INDEX_DIR"] or os.path.join(
         app.instance_path, "search-index"
     )

@@ -140,7 +140,11 @@ def search_rebuild_command():
 @with_appcontext
 def search_sync_command(follow, interval):
     """Apply pending changes (the outbox) to every index."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .extensions import db
     from .search import prune_outbox, sync_pending
+    from .search.health import HEARTBEAT_SECONDS, record_heartbeat
 
     if not follow:
         click.echo(f"Applied {sync_pending()} change(s).")
@@ -148,15 +152,24 @@ def search_sync_command(follow, interval):
     import time
 
     click.echo("Following the search outbox (Ctrl-C to stop).")
-    last_prune = 0.0
+    last_prune = last_beat = 0.0
     try:
         while True:
-            applied = sync_pending()
-            if applied:
-                click.echo(f"Applied {applied} change(s).")
-            if time.monotonic() - last_prune > 60:
-                prune_outbox()
-                last_prune = time.monotonic()
+            try:
+                if time.monotonic() - last_beat > HEARTBEAT_SECONDS:
+                    record_heartbeat()
+                    last_beat = time.monotonic()
+                applied = sync_pending()
+                if applied:
+                    click.echo(f"Applied {applied} change(s).")
+                if time.monotonic() - last_prune > 60:
+                    prune_outbox()
+                    last_prune = time.monotonic()
+            except SQLAlchemyError as error:
+                # The database restarting: keep following once it is back.
+                db.session.rollback()
+                click.echo(f"Database unavailable ({type(error).__name__}); retrying.", err=True)
+                time.sleep(2.0)
             time.sleep(min(max(interval, 0.05), 5.0))
     except KeyboardInterrupt:
         click.echo("Stopped.")
@@ -276,3 +289,7 @@ def register_commands(app):
     app.cli.add_command(interest_group)
     app.cli.add_command(users_group)
     app.cli.add_command(events_group)
+
+    from .privacy.cli import privacy_group
+
+    app.cli.add_command(privacy_group)

@@ -13,14 +13,28 @@ SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 SEARCH_INDEX_DIR = None
 # Apply pending index changes in the web process right after a commit.
 SEARCH_SYNC_ON_COMMIT = True
+# Catch-up (app/search/catchup.py): each web process notices outbox rows
+# written by other nodes and applies them itself, checking every
+# SEARCH_CATCH_UP_INTERVAL seconds (and woken by PostgreSQL's NOTIFY when
+# SEARCH_CATCH_UP_LISTEN). False: run `flask search sync --follow` instead.
+SEARCH_CATCH_UP = True
+SEARCH_CATCH_UP_INTERVAL = 0.5
+SEARCH_CATCH_UP_LISTEN = True
+# /healthz: an index behind the outbox for longer than this (seconds) is degraded.
+SEARCH_LAG_DEGRADED_SECONDS = 10
+# Whether `flask search sync --follow` is meant to run beside this node;
+# /healthz warns when its heartbeat is older than SEARCH_FOLLOWER_STALE_SECONDS.
+SEARCH_FOLLOWER_EXPECTED = False
+SEARCH_FOLLOWER_STALE_SECONDS = 30
 # Search results per page on /projects and the API.
 PROJECTS_PER_PAGE = 20
 
-# Babel: every string marked for translation.
-BABEL_DEFAULT_LOCALE = "en"
-BABEL_DEFAULT_TIMEZONE = "UTC"
-# The languages of the interface and of content translations (BCP 47); the first is the default.
+# Languages (app/i18n/): BCP 47 tags, the first is the default language (unprefixed
+# URLs); every other one is served under /<tag in lower case>/. Each needs a catalogue
+# in translations/<Babel locale id>/ (see README, "Languages"). Content translations
+# (app/i18n/content.py) use the same list. The Babel default locale is the first one.
 LANGUAGES = ["en", "fr", "es", "pt", "ar", "ko", "zh-Hant"]
+BABEL_DEFAULT_TIMEZONE = "UTC"
 
 # Security.
 # Request size limits (bytes): a larger body answers 413 before it is read.
@@ -136,3 +150,12 @@ PROXY_COUNT = 0
 
 # Name shown in the header and in emails.
 SITE_NAME = "Smart City Exchange"
+
+# Privacy (app/privacy/): who runs the portal, named on /privacy, and how long
+# personal data is kept; `flask privacy purge` applies these periods (days).
+PRIVACY_OPERATOR_NAME = "The Smart City Exchange secretariat"
+PRIVACY_CONTACT_EMAIL = "privacy@localhost"
+RETENTION_CLOSED_INTEREST_DAYS = 730  # closed expressions of interest are then anonymised
+RETENTION_SPAM_DAYS = 30  # suspected spam is then deleted
+RETENTION_EMAIL_BODY_DAYS = 90  # sent (or abandoned) emails then lose their address and body
+RETENTION_UNCONFIRMED_ACCOUNT_DAYS = 7  # accounts whose address was never confirmed are then deleted

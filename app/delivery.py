@@ -41,6 +41,7 @@ from flask import (
 from flask_login import current_user
 
 from .extensions import csrf
+from .i18n import unprefixed_path
 from .redirects import safe_next
 from .request_limits import max_body
 
@@ -129,7 +130,7 @@ def cache_headers(response):
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
     if "Cache-Control" not in response.headers:
-        if current_user.is_authenticated or request.path.startswith(PRIVATE_PREFIXES):
+        if current_user.is_authenticated or unprefixed_path().startswith(PRIVATE_PREFIXES):
             response.headers["Cache-Control"] = "private, no-store"
         elif session.modified or g.get(current_app.config["WTF_CSRF_FIELD_NAME"]):
             response.headers["Cache-Control"] = "private, no-cache"

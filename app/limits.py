@@ -7,6 +7,7 @@ Flask-Limiter itself is configured by the ``RATELIMIT_*`` keys: storage
 and ``RATELIMIT_ENABLED``. Only POST requests count: reading a form is free.
 """
 
+import hashlib
 import os
 import shlex
 import sys
@@ -21,8 +22,12 @@ def _configured(key):
 
 
 def _submitted_email():
-    """Key for per-account limits: the email typed into the form (any case)."""
-    return "email:" + request.form.get("email", "").strip().lower()
+    """Key for per-account limits: a hash of the email typed into the form (any case).
+
+    Hashed so that the limiter's storage (Redis in production) holds no addresses.
+    """
+    address = request.form.get("email", "").strip().lower()
+    return "email:" + hashlib.sha256(address.encode()).hexdigest()[:32]
 
 
 def _post_only():
@@ -95,4 +100,35 @@ def warn_if_limits_are_per_worker(app):
             "on its own, so every limit is %d times weaker. Set RATELIMIT_STORAGE_URI=redis://...",
             workers,
             workers,
+        )
+
+
+class StorageUnreachable(SystemExit):
+    """Raised at start-up: the configured rate-limit storage does not answer (a one-line exit)."""
+
+
+def require_reachable_storage(app):
+    """Fail fast when a networked rate-limit store (redis://...) is configured but does not answer.
+
+    Without this the first limited request would fail with a traceback; a
+    worker that cannot share its counts must not start. The message names
+    the host and port only, never a password in the URI.
+    """
+    from urllib.parse import urlsplit
+
+    from .extensions import limiter
+
+    uri = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
+    if not app.config.get("RATELIMIT_ENABLED") or uri.startswith("memory://"):
+        return
+    try:
+        reachable = limiter.storage.check()
+    except Exception:  # any failure to answer counts as unreachable
+        reachable = False
+    if not reachable:
+        parts = urlsplit(uri)
+        where = f"{parts.scheme}://{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
+        raise StorageUnreachable(
+            f"Rate-limit storage {where} (RATELIMIT_STORAGE_URI) is unreachable: "
+            "start it or fix the setting."
         )

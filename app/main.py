@@ -12,9 +12,10 @@ from flask import (
 from flask_babel import gettext as _
 
 from .extensions import db
-from .i18n.content import configured_languages, current_language, normalize_tag
+from .i18n import configured_languages, localized_url_for
+from .i18n.content import current_language, normalize_tag
 from .models import AwardEdition, Event, Member, Project
-from .search import index_status
+from .search.health import search_health
 from .urls import external_url
 
 bp = Blueprint("main", __name__)
@@ -54,7 +55,10 @@ def home():
 
 @bp.get("/healthz")
 def healthz():
-    """Database and search index status: 200 while the database answers, 503 when it does not."""
+    """Database and search index status: 200 while the database answers, 503 when it does not.
+
+    The JSON shape is documented in docs/deployment.md ("Health check").
+    """
     try:
         db.session.execute(db.select(1))
         database = {"ok": True, "error": None}
@@ -62,14 +66,16 @@ def healthz():
         db.session.rollback()
         current_app.logger.warning("health check: database unavailable: %s", error)
         database = {"ok": False, "error": "database unavailable"}
-    search = index_status() if database["ok"] else {}
+    search, follower, warnings = search_health() if database["ok"] else ({}, None, [])
     if not database["ok"]:
         status = "error"
-    elif all(entry["ok"] for entry in search.values()):
+    elif all(entry["ok"] and not entry["lagging"] for entry in search.values()):
         status = "ok"
     else:
         status = "degraded"
-    response = jsonify(status=status, database=database, search=search)
+    response = jsonify(
+        status=status, database=database, search=search, follower=follower, warnings=warnings
+    )
     response.status_code = 200 if database["ok"] else 503
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -77,35 +83,39 @@ def healthz():
 
 @bp.get("/robots.txt")
 def robots():
-    lines = [
-        "User-agent: *",
-        "Disallow: /account/",
-        "Disallow: /staff/",
-        "Disallow: /interest",
-        f"Sitemap: {external_url('main.sitemap')}",
-    ]
+    private = ["/account/", "/staff/", "/interest"]
+    prefixes = [""] + [f"/{language.prefix}" for language in configured_languages() if language.prefix]
+    lines = ["User-agent: *"]
+    lines += [f"Disallow: {prefix}{path}" for prefix in prefixes for path in private]
+    lines.append(f"Sitemap: {external_url('main.sitemap')}")
     return _text_response("\n".join(lines) + "\n", "text/plain")
 
 
 @bp.get("/sitemap.xml")
 def sitemap():
-    urls = [
-        external_url("main.home"),
-        external_url("catalog.index"),
-        external_url("awards.index"),
-        external_url("members.index"),
-    ]
+    """Every public page, once per language, each listing its versions in the others (hreflang)."""
+    pages = [("main.home", {}), ("catalog.index", {}), ("awards.index", {}), ("members.index", {})]
     for slug in db.session.scalars(db.select(Project.slug).where(published).order_by(Project.id)):
-        urls.append(external_url("catalog.detail", slug=slug))
+        pages.append(("catalog.detail", {"slug": slug}))
     for slug in db.session.scalars(db.select(AwardEdition.slug).order_by(AwardEdition.id)):
-        urls.append(external_url("awards.edition", slug=slug))
+        pages.append(("awards.edition", {"slug": slug}))
     approved = Member.status == "approved"
     for slug in db.session.scalars(db.select(Member.slug).where(approved).order_by(Member.id)):
-        urls.append(external_url("members.detail", slug=slug))
-    urls.append(external_url("events.index"))
+        pages.append(("members.detail", {"slug": slug}))
+    from .matchmaking.outcomes import sitemap_pages
+
+    pages.extend(sitemap_pages())
+    pages.append(("events.index", {}))
     for slug in db.session.scalars(db.select(Event.slug).order_by(Event.id)):
-        urls.append(external_url("events.detail", slug=slug))
-    return _text_response(render_template("main/sitemap.xml", urls=urls), "application/xml")
+        pages.append(("events.detail", {"slug": slug}))
+    entries = []
+    for endpoint, values in pages:
+        versions = [
+            (language, localized_url_for(endpoint, language, external=True, **values))
+            for language in configured_languages()
+        ]
+        entries += [{"loc": url, "alternates": versions} for _language, url in versions]
+    return _text_response(render_template("main/sitemap.xml", entries=entries), "application/xml")
 
 
 @bp.get("/feeds/projects.atom")
@@ -116,7 +126,7 @@ def projects_feed():
         lang = normalize_tag(request.args["lang"])
         if lang is None:
             abort(400, description=_("“lang” must be one of %(languages)s.",
-                                     languages=", ".join(configured_languages())))
+                                     languages=", ".join(language.tag for language in configured_languages())))
     projects = db.session.scalars(
         db.select(Project).where(published).order_by(Project.created_at.desc(), Project.id.desc()).limit(FEED_SIZE)
     ).all()

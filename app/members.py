@@ -10,6 +10,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from .extensions import db
 from .htmx import render
+from .i18n.countries import sorted_by_name
 from .labels import MEMBER_TYPE_LABELS, MEMBER_TYPES, REGIONS
 from .models import Member, Project
 from .pagination import paginate
@@ -64,7 +65,7 @@ def index():
         total_pages=listing.pages,
         filters=filters,
         member_types=list(MEMBER_TYPE_LABELS.items()),
-        countries=sorted((code, country_name(code)) for code in countries),
+        countries=sorted_by_name((code, country_name(code)) for code in countries),
         page_url=lambda n: url_for("members.index", **filters, page=n),
     )
 
@@ -81,8 +82,11 @@ def detail(slug):
         .where(Project.member_id == member.id, Project.publication == "published")
         .order_by(Project.title)
     ).all()
+    from .matchmaking.outcomes import member_listings
+
     return render_template(
         "members/detail.html",
         member=member,
         projects=projects,
+        **member_listings(member),
     )

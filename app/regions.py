@@ -3,12 +3,15 @@
 Regions follow the UN M49 continents, with Western Asia plus Iran as the
 "Middle East" and Asia with Oceania as "Asia-Pacific", the split smart-city
 networks such as WeGO use for their regional offices. Country names come
-from the CLDR data that Babel ships.
+from the CLDR data that Babel ships, in the page's language (app/i18n/countries.py);
+search documents and lookups by name use the English ones.
 """
 
 from functools import lru_cache
 
 from babel import Locale
+
+from .i18n.countries import localized_country_name, sorted_by_name
 
 _COUNTRIES_BY_REGION = {
     "africa": """DZ AO BJ BW BF BI CV CM CF TD KM CG CD CI DJ EG GQ ER SZ ET GA GM GH GN GW KE
@@ -36,9 +39,16 @@ def _english_names():
     return {code: territories.get(code, code) for code in COUNTRY_REGION}
 
 
-def country_name(code):
+def english_country_name(code):
     """The English name of an ISO alpha-2 code ('' for an unknown one)."""
     return _english_names().get((code or "").upper(), "")
+
+
+def country_name(code):
+    """The name of an ISO alpha-2 code in the page's language ('' for an unknown one)."""
+    if (code or "").upper() not in COUNTRY_REGION:
+        return ""
+    return localized_country_name(code) or english_country_name(code)
 
 
 def region_of(country_code):
@@ -47,8 +57,8 @@ def region_of(country_code):
 
 
 def country_choices():
-    """(code, name) pairs sorted by name, for selects."""
-    return sorted(_english_names().items(), key=lambda item: item[1])
+    """(code, name) pairs in the page's language, sorted by that language's collation, for selects."""
+    return sorted_by_name((code, country_name(code)) for code in COUNTRY_REGION)
 
 
 def country_code_for_name(name):

@@ -20,6 +20,14 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "correct horse battery"  # make_user's default
 
 
+def pytest_sessionstart(session):
+    """The .mo files are built at setup (make translations); a bare pytest builds stale ones."""
+    from app.i18n import TRANSLATIONS_DIR
+    from app.i18n.catalogues import compile_stale_catalogues
+
+    compile_stale_catalogues(TRANSLATIONS_DIR)
+
+
 def make_test_config(tmp_path, **overrides):
     config = {
         "TESTING": True,
@@ -30,6 +38,8 @@ def make_test_config(tmp_path, **overrides):
         "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": NullPool} if TEST_DATABASE_URL else {},
         "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
         "RATELIMIT_ENABLED": False,
+        # No catch-up thread per test app (tests/test_scale.py turns it on).
+        "SEARCH_CATCH_UP": False,
         "SERVER_NAME": None,
     }
     config.update(overrides)

@@ -30,6 +30,18 @@ def page_language(app):
 
 
 @pytest.fixture
+def t(app):
+    """The interface's text for `msgid` in language `tag`, as the catalogues translate it."""
+    from flask_babel import force_locale, gettext
+
+    def translate(tag, msgid, **variables):
+        with app.test_request_context(), force_locale(babel_locale(tag)):
+            return gettext(msgid, **variables)
+
+    return translate
+
+
+@pytest.fixture
 def parking(make_project):
     return make_project(
         slug="kampala-parking",
@@ -82,7 +94,7 @@ def test_language_tags_are_normalised_in_one_place(app):
 # Pages
 
 
-def test_a_translated_page_shows_the_translation_labelled_as_machine_made(client, parking, page_language):
+def test_a_translated_page_shows_the_translation_labelled_as_machine_made(client, parking, page_language, t):
     page_language("fr")
     page = html(client.get("/projects/kampala-parking"))
     title = page.find("h1", id="project-title")
@@ -91,7 +103,7 @@ def test_a_translated_page_shows_the_translation_labelled_as_machine_made(client
     lead = page.find("p", class_="lead")
     assert lead.get_text(strip=True) == FRENCH["summary"]
     notes = page.select("article .content-note")
-    assert "Machine translation" in notes[0].get_text()
+    assert t("fr", "Machine translation.") in notes[0].get_text()
     link = notes[0].find("a")
     assert link["href"] == "/projects/kampala-parking?original=1"
     assert link["hreflang"] == "en"
@@ -100,10 +112,10 @@ def test_a_translated_page_shows_the_translation_labelled_as_machine_made(client
     assert description["lang"] == "en"
     assert description.find("h3").get_text() == "How it works"
     assert description.find_next_sibling("p", class_="content-note").get_text(strip=True) == (
-        "Original in anglais")
+        t("fr", "Original in %(language)s", language="anglais"))
 
 
-def test_the_original_link_shows_the_original_marked_with_its_language(client, parking, page_language):
+def test_the_original_link_shows_the_original_marked_with_its_language(client, parking, page_language, t):
     page_language("fr")
     page = html(client.get("/projects/kampala-parking?original=1"))
     title = page.find("h1", id="project-title")
@@ -111,17 +123,19 @@ def test_the_original_link_shows_the_original_marked_with_its_language(client, p
     assert page.find("p", class_="lead")["lang"] == "en"
     # One note for the title, not one per field saying the same, with the way back.
     notes = page.select("article .content-note")
-    assert [note.get_text(" ", strip=True) for note in notes] == ["Original in anglais Show the translation"]
+    assert [note.get_text(" ", strip=True) for note in notes] == [
+        t("fr", "Original in %(language)s", language="anglais") + " " + t("fr", "Show the translation")]
     assert notes[0].find("a")["href"] == "/projects/kampala-parking"
 
 
-def test_an_untranslated_page_marks_the_original(client, parking, page_language):
+def test_an_untranslated_page_marks_the_original(client, parking, page_language, t):
     page_language("ko")
     page = html(client.get("/projects/kampala-parking"))
     title = page.find("h1", id="project-title")
     assert (title.get_text(strip=True), title["lang"]) == ("Smart Parking", "en")
-    assert title.find_next_sibling("p", class_="content-note").get_text(strip=True) == "Original in 영어"
-    assert "Machine translation" not in page.get_text()
+    assert title.find_next_sibling("p", class_="content-note").get_text(strip=True) == t(
+        "ko", "Original in %(language)s", language="영어")
+    assert t("ko", "Machine translation.") not in page.get_text()
 
 
 def test_text_in_the_other_direction_says_so(client, parking, make_project, page_language):
@@ -142,7 +156,7 @@ def test_the_default_language_shows_the_original_without_notes(client, parking):
     assert page.select(".content-note") == []
 
 
-def test_a_human_translation_in_traditional_chinese_has_no_machine_label(client, make_project, page_language):
+def test_a_human_translation_in_traditional_chinese_has_no_machine_label(client, make_project, page_language, t):
     make_project(slug="taipei", title="Taipei Smart Bus", translations={
         "zh-Hant": {"title": "臺北智慧公車", "source": "human", "reviewed": True}})
     page_language("zh-Hant")
@@ -150,7 +164,7 @@ def test_a_human_translation_in_traditional_chinese_has_no_machine_label(client,
     assert page.find("h1", id="project-title").get_text(strip=True) == "臺北智慧公車"
     assert page.find("h1", id="project-title").get("lang") is None
     assert page.find("p", class_="lead")["lang"] == "en"  # the summary is not translated
-    assert "Machine translation" not in page.get_text()
+    assert t("zh-Hant", "Machine translation.") not in page.get_text()
 
 
 def test_a_record_in_another_language_is_marked_on_default_language_pages(client, make_project):
@@ -161,7 +175,7 @@ def test_a_record_in_another_language_is_marked_on_default_language_pages(client
     assert title.find_next_sibling("p", class_="content-note").get_text(strip=True) == "Original in French"
 
 
-def test_catalogue_cards_show_the_translation(client, parking, make_project, page_language):
+def test_catalogue_cards_show_the_translation(client, parking, make_project, page_language, t):
     make_project(slug="other", title="Smart Lights", summary="Lamps.")
     page_language("fr")
     page = html(client.get("/projects"))
@@ -173,10 +187,11 @@ def test_catalogue_cards_show_the_translation(client, parking, make_project, pag
     original = cards["Smart Lights"]
     assert original.find("h3")["lang"] == "en"
     assert original.find_all("p", attrs={"lang": "en"})[0].get_text(strip=True) == "Lamps."
-    assert [n.get_text(strip=True) for n in original.select(".content-note")] == ["Original in anglais"]
+    assert [n.get_text(strip=True) for n in original.select(".content-note")] == [
+        t("fr", "Original in %(language)s", language="anglais")]
 
 
-def test_award_and_member_pages_show_translations(app, client, page_language):
+def test_award_and_member_pages_show_translations(app, client, page_language, t):
     with app.app_context():
         from app.models import AwardProgramme
 
@@ -202,7 +217,7 @@ def test_award_and_member_pages_show_translations(app, client, page_language):
     assert description["lang"] == "en"
     category = page.find("h3", id="category-mobility")
     assert category.get_text(strip=True) == "Movilidad"
-    assert "Machine translation, reviewed by staff." in category.find_next_sibling("p").get_text()
+    assert t("es", "Machine translation, reviewed by staff.") in category.find_next_sibling("p").get_text()
     assert page.find("option", value="mobility").get_text() == "Movilidad"
     assert html(client.get("/awards")).find("h2").get_text(strip=True) == "4.º Premios WeGO"
     member_page = html(client.get("/members/qlue"))

@@ -190,6 +190,8 @@ def test_no_third_party_requests_and_nothing_inline(web, page_path):
             url = urlsplit(element[attribute])
             assert not url.scheme and not url.netloc, str(element)[:120]
     for link in page.find_all("link", href=True):
+        if link.get("rel") == ["alternate"] and link.get("hreflang"):
+            continue  # this page in another language: absolute by rule, never fetched
         url = urlsplit(link["href"])
         assert not url.scheme and not url.netloc, str(link)[:120]
     assert not page.find_all("script", src=False)
@@ -308,3 +310,29 @@ def test_base_layout_landmarks_and_live_region(web, page_path):
     assert len(page.find_all("h1")) == 1
     live = page.find(id="live-region")
     assert live and live["aria-live"] == "polite"
+
+
+@pytest.fixture(params=["fr", "es", "pt", "ar", "ko", "zh-Hant"])
+def language(request, demo_app):
+    languages = {language.tag: language for language in demo_app.extensions["i18n"].languages}
+    if request.param not in languages:
+        pytest.skip(f"{request.param} is not configured")
+    return languages[request.param]
+
+
+def test_every_language_stays_within_the_budgets(web, pages, language):
+    """The budgets hold in every language: each page type under its /<lang>/ prefix."""
+    for path in pages.values():
+        localized = f"/{language.prefix}{path}"
+        response = web.get(localized, headers={"Accept-Encoding": "br"})
+        assert response.status_code == 200, localized
+        page = parse(response)
+        assert page.find("html")["lang"] == language.tag, localized
+        total = len(response.get_data())
+        assert total <= HTML_BUDGET, (localized, total)
+        for url in page_assets(page):
+            assert urlsplit(url).path.startswith("/static/"), url  # one copy for every language
+            total += len(web.get(url, headers={"Accept-Encoding": "br"}).get_data())
+        assert total <= FIRST_VISIT_BUDGET, (localized, total)
+        gzipped = web.get(localized, headers={"Accept-Encoding": "gzip"})
+        assert len(gzipped.get_data()) <= HTML_BUDGET, localized

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..htmx import render
+from ..i18n.countries import collation_key
 from ..labels import (
     REGIONS,
     STATUS_LABELS,
@@ -196,7 +197,10 @@ def facet_panel(result):
         ]
         if options:
             cut = max(FACET_TOP, len(selected))
-            panel[facet] = (options[:cut], options[cut:])
+            more = options[cut:]
+            if facet == "country":  # the long list is read by name, in the page's collation
+                more.sort(key=lambda option: collation_key(option.label))
+            panel[facet] = (options[:cut], more)
     return panel
 
 

@@ -17,7 +17,7 @@ from whoosh.fields import ID, NUMERIC, TEXT, Schema
 
 from ..extensions import db
 from ..models import Interest
-from ..regions import country_name
+from ..regions import english_country_name
 from .analysis import ANALYSES, NAME_ANALYZER, MultilingualTokenizer, analyze
 from .outbox import track
 from .query import Phrase, parse
@@ -68,7 +68,7 @@ def interest_document(interest):
         "name": interest.name,
         "email": interest.email,
         "organization": interest.organization,
-        "country": f"{interest.country} {country_name(interest.country)}",
+        "country": f"{interest.country} {english_country_name(interest.country)}",
     }
     for name in FIELD_ANALYSES:
         if name not in NAME_FIELDS:

@@ -5,6 +5,10 @@ per inserted, changed or deleted tracked object is written through the same
 connection, so it commits or rolls back with the change itself. This sees
 autoflushed changes too; bulk ``update()``/``delete()`` statements bypass the
 ORM and must call :func:`enqueue` themselves.
+
+On PostgreSQL the same transaction also NOTIFYs the ``search_outbox``
+channel, so the catch-up threads of other nodes (catchup.py) wake when it
+commits (a rolled-back transaction notifies nobody).
 """
 
 import sqlalchemy as sa
@@ -13,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from ..clock import utcnow
 from ..models.search import SearchOutbox
+
+CHANNEL = "search_outbox"
 
 _tracked: dict[type, str] = {}
 
@@ -29,7 +35,10 @@ def enqueue(session, index_name, entity_ids):
         for entity_id in entity_ids
     ]
     if rows:
-        session.connection().execute(sa.insert(SearchOutbox), rows)
+        connection = session.connection()
+        connection.execute(sa.insert(SearchOutbox), rows)
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
         session.info["search_changed"] = True
 
 

@@ -9,7 +9,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from ..extensions import db
 from ..models import AwardWinner, Project
-from ..regions import country_name
+from ..regions import english_country_name
 from .analysis import (
     FIELD_LANGUAGES,
     PREANALYZED,
@@ -134,7 +134,7 @@ def project_document(project):
         str(org.get("name", "")) for org in (project.organizations or []) if isinstance(org, dict)
     )
     technologies = " ".join(str(t) for t in (project.technologies or []))
-    country = f"{project.country} {country_name(project.country)}"
+    country = f"{project.country} {english_country_name(project.country)}"
     own = {
         "description": project.description,
         "outcomes": project.outcomes,

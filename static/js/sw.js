@@ -15,7 +15,8 @@ var ASSETS = "assets-" + VERSION;
 var OFFLINE_URL = "/offline";
 var MAX_PAGES = 40;
 var MAX_ASSETS = 12;
-var PRIVATE_PATH = /^\/(account|staff)(\/|$)/;
+// Also under a language prefix (/fr/account, /zh-hant/staff).
+var PRIVATE_PATH = /^\/(?:[a-z]{2,3}(?:-[a-z0-9]{2,8})*\/)?(account|staff)(\/|$)/;
 var ASSET_IN_HTML = /(?:href|src)="(\/static\/[^"]+\?v=[^"]+)"/g;
 
 function trim(cache, max) {

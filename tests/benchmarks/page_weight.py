@@ -2,6 +2,7 @@
 
     make bench-pages            # npm ci (lighthouse), then this script
     .venv/bin/python tests/benchmarks/page_weight.py [--no-lighthouse] [--only home,catalogue]
+                                                     [--languages en,ar]  (default: every language)
 
 Starts the app on a seeded temporary instance (demo data, search index) in a
 local HTTP server, then for each page type prints:
@@ -116,6 +117,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-lighthouse", action="store_true", help="weigh pages only")
     parser.add_argument("--only", help="comma-separated page types")
+    parser.add_argument("--languages", help="comma-separated language tags (default: all configured)")
     args = parser.parse_args(argv)
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
@@ -132,17 +134,26 @@ def main(argv=None):
         if args.only:
             wanted = {name.strip() for name in args.only.split(",")}
             pages = {name: path for name, path in pages.items() if name in wanted}
+        languages = app.extensions["i18n"].languages
+        if args.languages:
+            wanted = {tag.strip().lower() for tag in args.languages.split(",")}
+            languages = [language for language in languages if language.tag.lower() in wanted]
         with LiveServer(app) as server:
-            header = (f"{'page type':<20} {'HTML br':>8} {'HTML gz':>8} {'1st visit':>10} "
+            header = (f"{'lang':<8} {'page type':<20} {'HTML br':>8} {'HTML gz':>8} {'1st visit':>10} "
                       f"{'cached 1y':>9} {'FCP':>7} {'score':>6}")
             print(header)
             print("-" * len(header))
-            for name, path in pages.items():
+            for language, name, path in (
+                (language, name, f"/{language.prefix}{path}" if language.prefix else path)
+                for language in languages
+                for name, path in pages.items()
+            ):
                 weight = weigh(server.url, path)
                 fcp = score = None
                 if run_lighthouse:
                     fcp, score = lighthouse(server.url + path)
-                print(f"{name:<20} {weight['html_br']:>8,} {weight['html_gzip']:>8,} "
+                name = f"{name} ({language.tag})"
+                print(f"{language.tag:<8} {name.rsplit(' (', 1)[0]:<20} {weight['html_br']:>8,} {weight['html_gzip']:>8,} "
                       f"{weight['first_visit']:>10,} {'yes' if weight['cached_long'] else 'NO':>9} "
                       f"{f'{fcp / 1000:.2f} s' if fcp is not None else '-':>7} "
                       f"{score if score is not None else '-':>6}", flush=True)
