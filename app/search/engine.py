@@ -61,6 +61,11 @@ MAX_PER_PAGE = 100
 CACHE_SIZE = 256
 TERM_CACHE_SIZE = 512
 RELATED_CACHE_SIZE = 1024
+FREQUENCY_CACHE_SIZE = 200_000
+# Per generation, the postings of (field, stem) kept ready to score (16 bytes each): ~32 MB.
+FIELD_TERM_POSTINGS = 2_000_000
+_NO_DOCS = np.zeros(0, dtype=np.int64)
+_NO_WEIGHTS = np.zeros(0, dtype=np.float32)
 # Bonuses that lift an exact title or city match, then a title phrase, to the top.
 EXACT_TITLE_BONUS = 1000.0
 EXACT_CITY_BONUS = 300.0
@@ -159,6 +164,9 @@ class _Generation:
         self.terms: OrderedDict = OrderedDict()
         self.related: OrderedDict = OrderedDict()
         self.lengths: dict[str, np.ndarray] = {}
+        self.frequencies: dict[tuple, int] = {}
+        self.field_terms: OrderedDict = OrderedDict()
+        self.field_terms_size = 0
         self.reader = reader = self.searcher.reader()
         self.size = reader.doc_count_all()
         self.values: dict[str, dict[str, int]] = {facet: {} for facet in FACET_FIELDS}
@@ -220,7 +228,7 @@ class _Generation:
         else:  # an exact key: ("title_key" | "city_key", normalized text)
             bonus = EXACT_TITLE_BONUS if kind == "title_key" else EXACT_CITY_BONUS
             docnums = np.zeros(0, dtype=np.int64)
-            if value and self.reader.doc_frequency(kind, value):
+            if value and self.frequency(kind, value):
                 docnums = np.array(
                     sorted(self.reader.postings(kind, value).all_ids()), dtype=np.int64
                 )
@@ -235,7 +243,7 @@ class _Generation:
 
     def keyword_docs(self, fieldname, value):
         """Document numbers holding one keyword (a member id, say), sorted."""
-        if not self.reader.doc_frequency(fieldname, value):
+        if not self.frequency(fieldname, value):
             return np.zeros(0, dtype=np.int64)
         return np.array(sorted(self.reader.postings(fieldname, value).all_ids()), dtype=np.int64)
 
@@ -262,22 +270,71 @@ class _Generation:
             self.lengths[fieldname] = lengths
         return lengths
 
+    def frequency(self, fieldname, text):
+        """The document frequency of a term in this generation, remembered.
+
+        Whoosh answers it by a hash-table lookup in every segment; a query
+        word asks it for every field of every analysis, most of them absent.
+        """
+        key = (fieldname, text)
+        found = self.frequencies.get(key)
+        if found is None:
+            if len(self.frequencies) >= FREQUENCY_CACHE_SIZE:
+                self.frequencies.clear()
+            found = self.frequencies[key] = self.reader.doc_frequency(fieldname, text)
+        return found
+
+    def field_term(self, fieldname, stem):
+        """(docnums, weights * (K1 + 1), weights + length norm) of a stem in one field, cached.
+
+        The parts of BM25F that do not depend on the field's boost, so one
+        entry serves every visitor language and every analysis reading the
+        field; the scores are ``(boost * idf) * first / second`` as in
+        ``postings.bm25f``.
+        """
+        key = (fieldname, stem)
+        found = self.field_terms.get(key)
+        if found is not None:
+            self.field_terms.move_to_end(key)
+            return found
+        average = self.reader.field_length(fieldname) / self.size or 1.0
+        lengths = self.field_lengths(fieldname)
+        parts = []
+        for reader, offset, segment in self.leaves:
+            docnums, weights, _positions = _postings.terms(segment, reader, fieldname, stem)
+            if len(docnums):
+                parts.append((docnums + offset, weights))
+        if len(parts) == 1:
+            docnums, weights = parts[0]
+        elif parts:
+            docnums = np.concatenate([d for d, _w in parts])
+            weights = np.concatenate([w for _d, w in parts])
+        else:
+            docnums, weights = _NO_DOCS, _NO_WEIGHTS
+        first, second = postings.bm25f_parts(weights, lengths[docnums], average)
+        found = self.field_terms[key] = (docnums, first, second)
+        self.field_terms_size += len(docnums)
+        while self.field_terms_size > FIELD_TERM_POSTINGS and len(self.field_terms) > 1:
+            _key, evicted = self.field_terms.popitem(last=False)
+            self.field_terms_size -= len(evicted[0])
+        return found
+
     def term_scores(self, stem, fields):
-        """(docnums, BM25F scores) of a stem over `fields` (name -> boost), from cached segment postings."""
+        """(docnums, BM25F scores) of a stem over `fields` (name -> boost), from cached postings."""
+        found = []
+        for fieldname, boost in fields.items():
+            frequency = self.frequency(fieldname, stem)
+            if frequency:
+                found.append((fieldname, boost, frequency))
+        if not found:
+            return _NO_DOCS, _NO_WEIGHTS
         total = np.zeros(self.size, dtype=np.float32)
         present = np.zeros(self.size, dtype=bool)
-        for fieldname, boost in fields.items():
-            frequency = self.reader.doc_frequency(fieldname, stem)
-            if not frequency:
-                continue
+        for fieldname, boost, frequency in found:
             weight = postings.idf(frequency, self.size)
-            average = self.reader.field_length(fieldname) / self.size or 1.0
-            lengths = self.field_lengths(fieldname)
-            for reader, offset, key in self.leaves:
-                docnums, weights, _positions = _postings.terms(key, reader, fieldname, stem)
-                docnums = docnums + offset
-                total[docnums] += postings.bm25f(weights, lengths[docnums], weight, average, boost)
-                present[docnums] = True
+            docnums, first, second = self.field_term(fieldname, stem)
+            total[docnums] += (boost * weight) * first / second
+            present[docnums] = True
         docnums = np.flatnonzero(present)
         return docnums, total[docnums]
 
@@ -293,17 +350,20 @@ class _Generation:
             return candidates
         found = []
         for fieldname in fieldnames:
-            if not all(self.reader.doc_frequency(fieldname, stem) for stem in stems):
+            if not all(self.frequency(fieldname, stem) for stem in stems):
                 continue
             decode = self.reader.schema[fieldname].format.decode_positions
             for reader, offset, key in self.leaves:
-                lists = [_postings.terms(key, reader, fieldname, stem, True) for stem in stems]
                 common = candidates[
                     (candidates >= offset) & (candidates < offset + reader.doc_count_all())
                 ]
                 common = common - offset
-                for docnums, _weights, _positions in lists:
-                    common = np.intersect1d(common, docnums, assume_unique=True)
+                lists = []
+                for stem in stems:
+                    if not len(common):
+                        break  # no candidate in this segment: its positions are not read
+                    lists.append(_postings.terms(key, reader, fieldname, stem, True))
+                    common = np.intersect1d(common, lists[-1][0], assume_unique=True)
                 if not len(common):
                     continue
                 rows = [np.searchsorted(docnums, common).tolist() for docnums, _w, _p in lists]
@@ -367,13 +427,14 @@ def search_projects(query: ProjectQuery) -> SearchPage:
     if degraded:
         answer = search_database(query.text, filters, sort, page, per_page)
     projects = _published(answer.ids)
+    stems = frozenset(answer.stems)
     hits = [
         Hit(
             project=projects[project_id],
             score=score,
             highlights={
-                "title": parsing.highlight(projects[project_id].title, answer.stems),
-                "summary": parsing.highlight(projects[project_id].summary, answer.stems),
+                "title": parsing.highlight(projects[project_id].title, stems),
+                "summary": parsing.highlight(projects[project_id].summary, stems),
             },
         )
         for project_id, score in zip(answer.ids, answer.scores, strict=True)

@@ -55,7 +55,7 @@ def find(generation, found, session):
                 result.append(("region", kinds["region"], {}))
         elif "city" in kinds:
             key = normalize(text)
-            if key and not generation.reader.doc_frequency("city_key", key):
+            if key and not generation.frequency("city_key", key):
                 result.append(("city", text, _pointers(generation, kinds["city"])))
     return result
 

@@ -22,6 +22,7 @@ from math import log
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 B = 0.75
@@ -100,15 +101,19 @@ def _leaf(matcher):
 
 
 def _read_postings(reader, fieldname, text, positions):
-    if not reader.doc_frequency(fieldname, text):
+    try:  # one term-table lookup (asking doc_frequency first made it two)
+        matcher = reader.postings(fieldname, text)
+    except TermNotFound:
         return _EMPTY_IDS, _EMPTY_WEIGHTS, [] if positions else None
-    matcher = _leaf(reader.postings(fieldname, text))
+    matcher = _leaf(matcher)
     ids, weights, values = [], [], []
     if isinstance(matcher, W3LeafMatcher):
         while matcher.is_active():
-            matcher._read_ids()
+            # The block's ids as stored (deltas unless byte-sized), decoded below with numpy.
+            if matcher._data is None:
+                matcher._read_data()
+            ids.append((matcher._data[0], matcher._byteids))
             matcher._read_weights()
-            ids.extend(matcher._ids)
             weights.extend(matcher._weights)
             if positions:
                 matcher._read_values()
@@ -121,8 +126,14 @@ def _read_postings(reader, fieldname, text, positions):
             if positions:
                 values.append(matcher.value())
             matcher.next()
+        ids = [(ids, True)]
+    # Whoosh's delta_decode is a running sum: one numpy cumsum per block.
+    ids = [
+        np.array(raw, dtype=np.int64) if plain else np.cumsum(raw, dtype=np.int64)
+        for raw, plain in ids
+    ] or [_EMPTY_IDS]
     return (
-        np.array(ids, dtype=np.int64),
+        np.concatenate(ids) if len(ids) > 1 else ids[0],
         np.array(weights, dtype=np.float32),
         values if positions else None,
     )
@@ -141,8 +152,14 @@ def _read_lengths(reader, fieldname):
 
 def bm25f(weights, lengths, idf, average_length, boost):
     """Whoosh's BM25F for arrays of term weights and field lengths, times the field's boost."""
+    first, second = bm25f_parts(weights, lengths, average_length)
+    return (boost * idf) * first / second
+
+
+def bm25f_parts(weights, lengths, average_length):
+    """The two arrays of BM25F that do not depend on idf or boost: score = (boost * idf) * first / second."""
     norm = K1 * ((1 - B) + B * lengths / average_length)
-    return (boost * idf) * (weights * (K1 + 1)) / (weights + norm)
+    return weights * (K1 + 1), weights + norm
 
 
 def idf(document_frequency, document_count):

@@ -26,6 +26,7 @@ OPERATOR_WORDS = {"and", "or", "not"}
 _PART = re.compile(r'"([^"]*)"|([^\s"]+)')
 _FIELD_PREFIX = re.compile(r"^\w+:(?=\S)")
 _WORD = re.compile(WORD_PATTERN)
+_MARK = Markup("<mark>%s</mark>")
 
 
 @dataclass
@@ -148,14 +149,16 @@ def highlight(text, stems):
     text = text or ""
     if not stems:
         return escape(text)
-    wanted = set(stems)
+    wanted = stems if isinstance(stems, frozenset) else frozenset(stems)
     pieces = []
     position = 0
     for match in _WORD.finditer(text):
-        if _terms(match.group()) & wanted:
+        if not _terms(match.group()).isdisjoint(wanted):
             pieces.append(escape(text[position : match.start()]))
-            pieces.append(Markup("<mark>%s</mark>") % match.group())
+            pieces.append(_MARK % match.group())
             position = match.end()
+    if not pieces:
+        return escape(text)
     pieces.append(escape(text[position:]))
     return Markup("").join(pieces)
 

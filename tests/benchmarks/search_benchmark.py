@@ -395,14 +395,24 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def build(size, workdir):
-    """Import `size` projects; returns (app, import seconds, index seconds)."""
-    config = {
+def bench_config(workdir):
+    return {
         "SECRET_KEY": "benchmark",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.sqlite3'}",
         "SEARCH_INDEX_DIR": str(workdir / "search-index"),
         "RATELIMIT_ENABLED": False,
     }
+
+
+def reopen(workdir):
+    """The app over a database and index that an earlier `--keep` run built."""
+    config = bench_config(workdir)
+    return create_app(config), config
+
+
+def build(size, workdir):
+    """Import `size` projects; returns (app, import seconds, index seconds)."""
+    config = bench_config(workdir)
     app = create_app(config)
     rng = random.Random(size)
     generated = [make_record(rng, number) for number in range(1, size + 1)]
@@ -440,19 +450,51 @@ def _add_translations(valid, wanted):
             values["translations"] = wanted[values["slug"]]
 
 
-def time_searches(app, queries):
+def time_searches(app, queries, cpu=None):
+    """Wall-clock milliseconds per query; with `cpu` (a list), this process's CPU ms too.
+
+    On a shared machine the wall clock counts the time other processes hold
+    the cores; the CPU time is what the search itself costs.
+    """
     timings = []
     with app.app_context():
         search_projects(ProjectQuery())  # opens the index generation once
         for query in queries:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             page = search_projects(query)
             for hit in page.hits:
                 hit.highlights["title"]
             timings.append((time.perf_counter() - started) * 1000)
+            if cpu is not None:
+                cpu.append((time.process_time() - cpu_started) * 1000)
             assert not page.degraded
             db.session.rollback()
     return timings
+
+
+def dump_answers(app, queries, path):
+    """One JSON line per query: what a visitor would see, to diff two versions' results."""
+    import json
+
+    with app.app_context(), open(path, "w", encoding="utf-8") as out:
+        for query in queries:
+            page = search_projects(query)
+            record = {
+                "query": [query.text, query.filters, query.sort, query.page, query.lang],
+                "total": page.total,
+                "hits": [
+                    [hit.project.id, hit.score, str(hit.highlights["title"]),
+                     str(hit.highlights["summary"])]
+                    for hit in page.hits
+                ],
+                "facets": page.facets,
+                "suggestion": page.suggestion,
+                "corrected": page.corrected,
+                "terms": page.terms,
+                "notices": [[n.text, n.links] for n in page.notices],
+            }
+            out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+            db.session.rollback()
 
 
 def time_commit_to_searchable(app, rounds=5):
@@ -566,28 +608,74 @@ def main():
     parser.add_argument("--quick", action="store_true", help="1,000 projects, 100 queries")
     parser.add_argument("--http-seconds", type=float, default=10.0)
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="build each size into DIR/<size> and keep it; a later run with the same DIR "
+        "reuses the database and index (searches only, in a fresh process)",
+    )
+    parser.add_argument(
+        "--profile", metavar="FILE", help="cProfile the searches into FILE (<size> appended)"
+    )
+    parser.add_argument(
+        "--dump",
+        metavar="FILE",
+        help="write every query's answer (ids, scores, totals, facets, highlights) to FILE "
+        "(<size> appended), to compare two versions' results",
+    )
+    parser.add_argument(
+        "--no-commit", action="store_true", help="skip the commit-to-searchable rounds"
+    )
     args = parser.parse_args()
     sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",")]
     query_count = 100 if args.quick else args.queries
 
     for size in sizes:
-        workdir = Path(tempfile.mkdtemp(prefix=f"search-bench-{size}-"))
+        if args.keep:
+            workdir = Path(args.keep) / str(size)
+            reuse = (workdir / "bench.sqlite3").exists()
+            workdir.mkdir(parents=True, exist_ok=True)
+        else:
+            workdir = Path(tempfile.mkdtemp(prefix=f"search-bench-{size}-"))
+            reuse = False
         try:
-            app, config, import_seconds, index_seconds = build(size, workdir)
             print(f"== {size} projects")
-            print(f"import (validate + insert + outbox): {import_seconds:.1f} s")
-            print(f"index (outbox sync, one batch):      {index_seconds:.1f} s")
-            timings = time_searches(app, make_queries(random.Random(7), query_count))
+            if reuse:
+                app, config = reopen(workdir)
+                print(f"reusing the database and index in {workdir}")
+            else:
+                app, config, import_seconds, index_seconds = build(size, workdir)
+                print(f"import (validate + insert + outbox): {import_seconds:.1f} s")
+                print(f"index (outbox sync, one batch):      {index_seconds:.1f} s")
+            queries = make_queries(random.Random(7), query_count)
+            if args.profile:
+                import cProfile
+
+                profiler = cProfile.Profile()
+                profiler.enable()
+                timings = time_searches(app, queries)
+                profiler.disable()
+                profiler.dump_stats(f"{args.profile}.{size}")
+            else:
+                cpu = []
+                timings = time_searches(app, queries, cpu)
+                print(
+                    f"search CPU time (this process): p50 {statistics.median(cpu):.1f} ms, "
+                    f"p95 {percentile(cpu, 0.95):.1f} ms, max {max(cpu):.1f} ms"
+                )
             print(
                 f"search ({len(timings)} queries, facets + highlights): "
                 f"p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms, "
                 f"max {max(timings):.1f} ms (load average {os.getloadavg()[0]:.1f})"
             )
-            delays = time_commit_to_searchable(app)
-            print(
-                f"commit to searchable: median {statistics.median(delays):.0f} ms, "
-                f"max {max(delays):.0f} ms"
-            )
+            if args.dump:
+                dump_answers(app, queries, f"{args.dump}.{size}")
+            if not args.no_commit:
+                delays = time_commit_to_searchable(app)
+                print(
+                    f"commit to searchable: median {statistics.median(delays):.0f} ms, "
+                    f"max {max(delays):.0f} ms"
+                )
             if not args.no_http and size == sizes[-1]:
                 with app.app_context():
                     db.engine.dispose()
@@ -598,7 +686,8 @@ def main():
                         print(f"http {name}: {rate:.0f} req/s ({errors} errors)")
             sys.stdout.flush()
         finally:
-            shutil.rmtree(workdir, ignore_errors=True)
+            if not args.keep:
+                shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
