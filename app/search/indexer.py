@@ -37,6 +37,7 @@ from ..clock import utcnow
 from ..database import begin_write
 from ..extensions import db
 from ..models.search import SearchOutbox, SearchState
+from .bulkwrite import add_document, fast_flush
 from .engine import release_leaked_files
 from .registry import (
     LOCK_FILE,
@@ -236,7 +237,7 @@ def _apply(ix, definition, entity_ids):
     Whoosh's update_document() opens a searcher per call, which makes a
     10,000-row batch take minutes instead of seconds.
     """
-    writer = ix.writer(timeout=0, **WRITER_OPTIONS)
+    writer = fast_flush(ix.writer(timeout=0, **WRITER_OPTIONS))
     try:
         with writer.reader() as reader:
             for start in range(0, len(entity_ids), LOAD_CHUNK):
@@ -250,7 +251,7 @@ def _apply(ix, definition, entity_ids):
                             writer.delete_document(docnum)
                     document = documents.get(entity_id)
                     if document is not None:
-                        writer.add_document(**document)
+                        add_document(writer, document)
     except BaseException:
         writer.cancel()
         raise
@@ -292,14 +293,14 @@ def _rebuild_locked(definition, root):
     ids = list(definition.all_ids())
     generation = new_generation(root)
     ix = whoosh_index.create_in(str(generation), definition.schema)
-    writer = ix.writer(**WRITER_OPTIONS)
+    writer = fast_flush(ix.writer(**WRITER_OPTIONS))
     count = 0
     try:
         for start in range(0, len(ids), LOAD_CHUNK):
             documents = definition.load_documents(ids[start : start + LOAD_CHUNK])
             for document in documents.values():
                 if document is not None:
-                    writer.add_document(**document)
+                    add_document(writer, document)
                     count += 1
             session.expunge_all()
     except BaseException:
