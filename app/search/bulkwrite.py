@@ -26,6 +26,7 @@ This reads internals of whoosh-reloaded 2.7.5 (pinned in pyproject.toml),
 as app/search/postings.py does on the read side.
 """
 
+import heapq
 import re
 from itertools import groupby
 from operator import itemgetter
@@ -42,7 +43,8 @@ from .analysis import PREANALYZED
 _SPACE_WORDS = re.compile(r"[^ \t\r\n]+")
 _LENGTHS = [0] + [byte_to_length(code) for code in range(1, 256)]
 _POSITIONS_CACHE_SIZE = 200_000
-_term_key = itemgetter(1)
+_field_term = itemgetter(0, 1)
+_first_two = itemgetter(0, 1)
 
 
 def _fast_kind(field):
@@ -142,8 +144,7 @@ def add_document(writer, document):
     schema = writer.schema
     plan = _plan(schema)
     perdocwriter = writer.perdocwriter
-    pool = writer.pool
-    current = pool.current
+    bulk = writer._bulk_postings
     docnum = writer.docnum
     docboost = writer._doc_boost(document)
     fieldnames = sorted(name for name in document if not name.startswith("_"))
@@ -162,22 +163,19 @@ def add_document(writer, document):
                 items = _fast_postings(plan, kind, field, value)
                 length = sum(item[1] for item in items) if field.scorable else 0
                 if items:
-                    pool.fieldnames.add(fieldname)
-                    size = 0
-                    fixed = 150 + len(fieldname)
-                    posts = []
+                    terms = bulk.get(fieldname)
+                    if terms is None:
+                        terms = bulk[fieldname] = {}
                     for tbytes, _freq, weight, vbytes in items:
-                        size += fixed + 2 * len(tbytes) + len(vbytes)
-                        posts.append((fieldname, tbytes, docnum, weight * fieldboost, vbytes))
-                    current.extend(posts)
-                    pool.currentsize += size
-                    if pool.currentsize > pool.limit:
-                        pool.save()
-                        current = pool.current
+                        posting = (docnum, weight * fieldboost, vbytes)
+                        found = terms.get(tbytes)
+                        if found is None:
+                            terms[tbytes] = [posting]
+                        else:
+                            found.append(posting)
                 perdocwriter.add_field(fieldname, field, None, length)
                 continue
             _add_field(writer, document, fieldname, value, docnum, docboost)
-            current = pool.current
     except Exception:
         perdocwriter.cancel_doc()
         raise
@@ -209,7 +207,7 @@ def _add_field(writer, fields, fieldname, value, docnum, docboost):
         vitems = vformat.word_values(value, field.analyzer, mode="index")
         vitems = sorted((text, weight, vbytes) for text, _, weight, vbytes in vitems)
         perdocwriter.add_vector_items(fieldname, field, vitems)
-    customval = fields.get("_stored_%s" % fieldname, value)
+    customval = fields.get(f"_stored_{fieldname}", value)
     perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
     column = field.column_type
     if column and customval is not None:
@@ -230,44 +228,76 @@ def _field_lengths(lengths, fieldname, doccount):
     return [_LENGTHS[column[docnum]] for docnum in range(stored)]
 
 
-def add_postings(fieldwriter, schema, lengths, items, doccount):
-    """``FieldWriter.add_postings`` (sorted postings -> segment), a block at a time."""
+def _pool_terms(items):
+    """(fieldname, btext, [(docnum, weight, vbytes)]) from the pool's sorted postings."""
+    for (fieldname, btext), group in groupby(items, key=_field_term):
+        postings = [(p[2], p[3], p[4]) for p in group if p[2] != -1]
+        if postings:
+            yield fieldname, btext, postings
+
+
+def _bulk_terms(bulk):
+    """The same from the fast path's field -> term -> postings (each list already in docnum order)."""
+    for fieldname in sorted(bulk):
+        terms = bulk[fieldname]
+        for btext in sorted(terms):
+            yield fieldname, btext, terms[btext]
+
+
+def _merged_terms(pool_items, bulk):
+    """Both streams in (field, term) order; a term found in both gets its postings merged."""
+    previous = None
+    for fieldname, btext, postings in heapq.merge(
+        _pool_terms(pool_items), _bulk_terms(bulk), key=_first_two
+    ):
+        if previous is not None and previous[:2] == (fieldname, btext):
+            previous = (fieldname, btext, sorted(previous[2] + postings))
+            continue
+        if previous is not None:
+            yield previous
+        previous = (fieldname, btext, postings)
+    if previous is not None:
+        yield previous
+
+
+def add_postings(fieldwriter, schema, lengths, terms, doccount):
+    """``FieldWriter.add_postings`` for (field, term, postings) in order, a block at a time."""
     lastfn = None
-    for fieldname, postings in groupby(items, key=itemgetter(0)):
-        if lastfn is not None and fieldname < lastfn:
-            raise ValueError(f"postings out of order: field {lastfn!r} .. {fieldname!r}")
-        lastfn = fieldname
-        fieldwriter.start_field(fieldname, schema[fieldname])
-        field_lengths = _field_lengths(lengths, fieldname, doccount)
-        known = len(field_lengths) if field_lengths is not None else 0
-        for btext, group in groupby(postings, key=_term_key):
-            group = [posting for posting in group if posting[2] != -1]
-            if not group:
-                continue
-            fieldwriter.start_term(btext)
-            writer = fieldwriter._postwriter
-            limit = writer._blocklimit
-            for start in range(0, len(group), limit):
-                if start:
-                    writer._write_block()
-                block = group[start : start + limit]
-                ids = [posting[2] for posting in block]
-                weights = [posting[3] for posting in block]
-                writer._ids.extend(ids)
-                writer._weights.extend(weights)
-                writer._values.extend(posting[4] for posting in block if posting[4])
-                top = max(weights)
-                if top > writer._maxweight:
-                    writer._maxweight = top
-                if field_lengths is not None:
-                    found = [field_lengths[d] for d in ids if d < known and field_lengths[d]]
-                    if found:
-                        low, high = min(found), max(found)
-                        if writer._minlength is None or low < writer._minlength:
-                            writer._minlength = low
-                        if high > writer._maxlength:
-                            writer._maxlength = high
-            fieldwriter.finish_term()
+    field_lengths = None
+    known = 0
+    for fieldname, btext, group in terms:
+        if fieldname != lastfn:
+            if lastfn is not None:
+                fieldwriter.finish_field()
+            lastfn = fieldname
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            field_lengths = _field_lengths(lengths, fieldname, doccount)
+            known = len(field_lengths) if field_lengths is not None else 0
+        fieldwriter.start_term(btext)
+        writer = fieldwriter._postwriter
+        limit = writer._blocklimit
+        for start in range(0, len(group), limit):
+            if start:
+                writer._write_block()
+            block = group[start : start + limit] if len(group) > limit else group
+            ids = [posting[0] for posting in block]
+            weights = [posting[1] for posting in block]
+            writer._ids.extend(ids)
+            writer._weights.extend(weights)
+            writer._values.extend(posting[2] for posting in block if posting[2])
+            top = max(weights)
+            if top > writer._maxweight:
+                writer._maxweight = top
+            if field_lengths is not None:
+                found = [field_lengths[d] for d in ids if d < known and field_lengths[d]]
+                if found:
+                    low, high = min(found), max(found)
+                    if writer._minlength is None or low < writer._minlength:
+                        writer._minlength = low
+                    if high > writer._maxlength:
+                        writer._maxlength = high
+        fieldwriter.finish_term()
+    if lastfn is not None:
         fieldwriter.finish_field()
 
 
@@ -277,13 +307,13 @@ def fast_flush(writer):
     def _flush_segment():
         writer.perdocwriter.close()
         pdr = writer.per_document_reader() if writer.codec.length_stats else None
-        add_postings(
-            writer.fieldwriter, writer.schema, pdr, writer.pool.iter_postings(), writer.docnum
-        )
+        terms = _merged_terms(writer.pool.iter_postings(), writer._bulk_postings)
+        add_postings(writer.fieldwriter, writer.schema, pdr, terms, writer.docnum)
         writer.fieldwriter.close()
         if pdr:
             pdr.close()
 
+    writer._bulk_postings = {}
     writer._flush_segment = _flush_segment
     return writer
 

@@ -55,9 +55,11 @@ log = logging.getLogger(__name__)
 SETTLE_SECONDS = 5
 # Rounds of sync_pending after the lock is released and new rows are found.
 SYNC_ROUNDS = 5
-BATCH_ROWS = 5000
+BATCH_ROWS = 10000
 LOAD_CHUNK = 1000
-WRITER_OPTIONS = {"limitmb": 256, "procs": 1}
+# limitmb is Whoosh's estimate of the postings kept in memory before it sorts them to a
+# temporary file: 10,000 projects make about 2.6 million postings (~450 MB by its count).
+WRITER_OPTIONS = {"limitmb": 1024, "procs": 1}
 # Outbox rows applied by every known index copy are deleted once this old.
 PRUNE_AFTER = timedelta(hours=1)
 
