@@ -20,11 +20,16 @@ BLUEPRINT_MODULES = (
     "memberships",
     "api",
     "delivery",
+    "matchmaking.views",
+    "matchmaking.api",
+    "matchmaking.staff",
+    "matchmaking.proposals",
     "i18n.content_staff",
     "events.views",
     "events.subscriptions",
     "events.api",
     "interest.introductions",
+    "privacy",
 )
 
 
@@ -103,6 +108,11 @@ def load_config(app, test_config=None):
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"] or (
         "sqlite:///" + os.path.join(app.instance_path, "portal.sqlite3")
     )
+    # Database errors (and so error logs) show no bound values: they hold addresses and names.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "hide_parameters": True,
+        **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+    }
     app.config["SEARCH_INDEX_DIR"] = app.config["SEARCH_INDEX_DIR"] or os.path.join(
         app.instance_path, "search-index"
     )

@@ -42,6 +42,7 @@ from .labels import MEMBER_TYPE_LABELS
 from .mail import queue_email
 from .models import Interest, Member, Project, ProjectReview, User
 from .passwords import burn_verification_time, hash_password, password_problem, verify_password
+from .privacy.consent import consent_fields
 from .redirects import safe_next
 from .regions import country_choices
 from .urls import external_url
@@ -85,6 +86,12 @@ def new_session_token():
 
 def normalise_email(email):
     return (email or "").strip().lower()
+
+
+def address_fingerprint(email):
+    """A short keyed hash of an address: lets logs correlate attempts without holding the address."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, normalise_email(email).encode(), hashlib.sha256).hexdigest()[:12]
 
 
 def find_user(email):
@@ -132,6 +139,10 @@ class RegistrationForm(FlaskForm):
     new_member_name = StringField(_l("Organisation name"), validators=[Optional(), Length(max=200)])
     new_member_type = SelectField(_l("Organisation type"), validators=[Optional()])
     new_member_country = SelectField(_l("Country"), validators=[Optional()])
+    consent = BooleanField(
+        _l("I agree that the portal keeps my name, email address and organisation to run my account"),
+        validators=[DataRequired(_l("Tick the box to create an account."))],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -314,7 +325,9 @@ def login():
                 flash(UNCONFIRMED_NOTICE, "info")
             return redirect(next_url or url_for("accounts.index"), code=303)
         login_throttle.record_failure(email)
-        current_app.logger.warning("Failed login for %r from %s", email, request.remote_addr)
+        current_app.logger.warning(
+            "Failed login for address #%s from %s", address_fingerprint(email), request.remote_addr
+        )
         form.password.errors.append(_("The email or password is not right."))
     status = 400 if form.errors else 200
     return render_template("accounts/login.html", form=form, next_url=next_url), status
@@ -409,6 +422,7 @@ def create_registration(form, email):
         member=member,
         membership_status=membership_status,
         session_token=new_session_token(),
+        **consent_fields(form.consent.label.text),
     )
     db.session.add(user)
     db.session.flush()  # the confirmation token names the user's id

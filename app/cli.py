@@ -289,3 +289,7 @@ def register_commands(app):
     app.cli.add_command(interest_group)
     app.cli.add_command(users_group)
     app.cli.add_command(events_group)
+
+    from .privacy.cli import privacy_group
+
+    app.cli.add_command(privacy_group)

@@ -150,3 +150,12 @@ PROXY_COUNT = 0
 
 # Name shown in the header and in emails.
 SITE_NAME = "Smart City Exchange"
+
+# Privacy (app/privacy/): who runs the portal, named on /privacy, and how long
+# personal data is kept; `flask privacy purge` applies these periods (days).
+PRIVACY_OPERATOR_NAME = "The Smart City Exchange secretariat"
+PRIVACY_CONTACT_EMAIL = "privacy@localhost"
+RETENTION_CLOSED_INTEREST_DAYS = 730  # closed expressions of interest are then anonymised
+RETENTION_SPAM_DAYS = 30  # suspected spam is then deleted
+RETENTION_EMAIL_BODY_DAYS = 90  # sent (or abandoned) emails then lose their address and body
+RETENTION_UNCONFIRMED_ACCOUNT_DAYS = 7  # accounts whose address was never confirmed are then deleted

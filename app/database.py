@@ -36,6 +36,8 @@ def _configure_sqlite(engine: Engine):
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        # Deleted or overwritten content is zeroed, not left in free pages (erasure: app/privacy).
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

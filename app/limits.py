@@ -7,6 +7,7 @@ Flask-Limiter itself is configured by the ``RATELIMIT_*`` keys: storage
 and ``RATELIMIT_ENABLED``. Only POST requests count: reading a form is free.
 """
 
+import hashlib
 import os
 import shlex
 import sys
@@ -21,8 +22,12 @@ def _configured(key):
 
 
 def _submitted_email():
-    """Key for per-account limits: the email typed into the form (any case)."""
-    return "email:" + request.form.get("email", "").strip().lower()
+    """Key for per-account limits: a hash of the email typed into the form (any case).
+
+    Hashed so that the limiter's storage (Redis in production) holds no addresses.
+    """
+    address = request.form.get("email", "").strip().lower()
+    return "email:" + hashlib.sha256(address.encode()).hexdigest()[:32]
 
 
 def _post_only():

@@ -83,7 +83,8 @@ def send_pending(limit=100):
         try:
             deliver(email)
         except (OSError, smtplib.SMTPException) as error:
-            current_app.logger.warning("Email %s to %s failed: %s", email.id, email.to, error)
+            # The email's id, not its address: logs must not collect personal data.
+            current_app.logger.warning("Email %s failed: %s", email.id, error)
             record_attempt(email.id, error=f"{type(error).__name__}: {error}"[:2000])
             failed += 1
         else:

@@ -102,6 +102,9 @@ def sitemap():
     approved = Member.status == "approved"
     for slug in db.session.scalars(db.select(Member.slug).where(approved).order_by(Member.id)):
         pages.append(("members.detail", {"slug": slug}))
+    from .matchmaking.outcomes import sitemap_pages
+
+    pages.extend(sitemap_pages())
     pages.append(("events.index", {}))
     for slug in db.session.scalars(db.select(Event.slug).order_by(Event.id)):
         pages.append(("events.detail", {"slug": slug}))

@@ -82,8 +82,11 @@ def detail(slug):
         .where(Project.member_id == member.id, Project.publication == "published")
         .order_by(Project.title)
     ).all()
+    from .matchmaking.outcomes import member_listings
+
     return render_template(
         "members/detail.html",
         member=member,
         projects=projects,
+        **member_listings(member),
     )

@@ -1,4 +1,4 @@
-"""The bundled demo data (`flask seed`): projects, award editions and members.
+"""The bundled demo data (`flask seed`): projects, award editions, members, challenges, solutions, matches.
 
 Every seeder runs inside the caller's transaction, returns something
 printable and never commits. They go through the same paths as real data
@@ -80,10 +80,32 @@ def seed_events():
     return upsert_demo_events()
 
 
-# (name, seeder) in dependency order: awards and members link to projects.
+def seed_challenges():
+    from .matchmaking.records import seed_challenges as seed
+
+    return seed()
+
+
+def seed_solutions():
+    from .matchmaking.records import seed_solutions as seed
+
+    return seed()
+
+
+def seed_matches():
+    from .matchmaking.records import seed_matches as seed
+
+    return seed()
+
+
+# (name, seeder) in dependency order: awards and members link to projects;
+# challenges, solutions and matches link to members and projects.
 SEEDERS = (
     ("projects", seed_projects),
     ("awards", seed_awards),
     ("members", seed_members),
     ("events", seed_events),
+    ("challenges", seed_challenges),
+    ("solutions", seed_solutions),
+    ("matches", seed_matches),
 )

@@ -89,6 +89,7 @@ PAGE_TYPES = (
     "interest form",
     "log in",
     "register",
+    "privacy notice",
     "offline",
 )
 
@@ -116,6 +117,7 @@ def public_pages(app):
         "interest form": "/interest",
         "log in": "/account/login",
         "register": "/account/register",
+        "privacy notice": "/privacy",
         "offline": "/offline",
     }
     adapter = app.url_map.bind("localhost")

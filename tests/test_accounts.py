@@ -49,6 +49,7 @@ def register(client, **fields):
         "new_member_name": "Kampala Capital City Authority",
         "new_member_type": "local-government",
         "new_member_country": "UG",
+        "consent": "y",
         "csrf_token": form_token(client.get("/account/register")),
     }
     data.update(fields)
@@ -111,11 +112,16 @@ def test_wrong_password_and_unknown_email_answer_the_same(client, make_user):
     assert messages[0] == messages[1] == ["The email or password is not right."]
 
 
-def test_failed_login_is_logged_without_the_password(client, make_user, caplog):
+def test_failed_login_is_logged_without_the_password_or_the_address(app, client, make_user, caplog):
+    from app.accounts import address_fingerprint
+
     email = make_user()
     login(client, email, password="my-secret-guess")
-    assert email in caplog.text
     assert "my-secret-guess" not in caplog.text
+    # The log correlates attempts on one address by a keyed hash, never the address itself.
+    assert email not in caplog.text and email.split("@")[0] not in caplog.text
+    with app.test_request_context():
+        assert f"#{address_fingerprint(email)}" in caplog.text
 
 
 def test_deactivated_user_cannot_log_in(app, client, make_user):

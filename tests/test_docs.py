@@ -27,7 +27,9 @@ def _commands(group, prefix):
 
 
 def test_every_project_command_is_documented(app):
-    documented_groups = ("seed", "catalog", "search", "awards", "interest", "users", "mail", "events")
+    documented_groups = (
+        "seed", "catalog", "search", "awards", "interest", "users", "mail", "events", "privacy"
+    )
     commands = [
         path
         for path in _commands(app.cli, "flask")

@@ -80,6 +80,17 @@ def set_up_project_inbox(app, make_project, make_user):
     return f"/staff/projects/{slug}/interest"
 
 
+def set_up_challenges(app, make_project, make_user):
+    from app.seed import seed_challenges, seed_members
+
+    with app.app_context():
+        seed_projects()
+        seed_members()
+        seed_challenges()
+        db.session.commit()
+    return "/challenges?region=asia-pacific"
+
+
 def set_up_events(app, make_project, make_user):
     import datetime as dt
 
@@ -98,6 +109,7 @@ CASES = {
     "members/_results.html": (set_up_members, None),
     "awards/_winners.html": (set_up_awards, None),
     "interest/_form.html": (set_up_interest_form, None),
+    "matchmaking/_listing_response.html": (set_up_challenges, None),
     "events/_results.html": (set_up_events, None),
     "staff_interest/_results.html": (set_up_inbox, "staff"),
     "staff_interest/_results.html project": (set_up_project_inbox, "staff"),

@@ -104,6 +104,7 @@ def test_stored_xss_from_public_forms_is_escaped_in_staff_pages(app, client, mak
             "new_member_name": XSS,
             "new_member_type": "corporation",
             "new_member_country": "US",
+            "consent": "y",
             "csrf_token": token,
         },
     )

@@ -29,13 +29,14 @@ from ..forms import select_choices
 from ..htmx import render
 from ..labels import INTEREST_STATUSES as STATUSES
 from ..labels import INTEREST_TYPES, ORGANIZATION_TYPES
+from ..matchmaking.suggestions import for_interest as interest_suggestions
 from ..models import Interest, Project
 from ..models.introductions import OUTCOMES
 from ..pagination import paginate
 from ..regions import country_choices, country_name
 from ..search import interest as interest_search
 from .export import export_interests
-from .matchmaking import suggested_members, suggested_projects
+from .matchmaking import suggested_members
 from .workflow import NoteForm, StatusForm, add_note, change_status, mark_not_spam
 
 bp = Blueprint("staff_interest", __name__, url_prefix="/staff")
@@ -229,8 +230,10 @@ def export(export_format):
 
 
 def render_detail(interest, status_form=None, note_form=None, status=200):
-    suggestions = suggested_projects(interest)
-    projects = [s.item for s in suggestions]
+    suggestions = interest_suggestions(interest)
+    # The members behind what the interest is aimed at come first, then those behind the suggestions.
+    targets = [t for t in (interest.challenge, interest.solution) if t is not None]
+    behind = targets + [s.item for s in suggestions.solutions + suggestions.projects]
     others = []
     if interest.project is not None:
         others = db.session.scalars(
@@ -252,8 +255,8 @@ def render_detail(interest, status_form=None, note_form=None, status=200):
         status_form=status_form or StatusForm(status=interest.status),
         note_form=note_form or NoteForm(),
         statuses=STATUSES,
-        project_suggestions=suggestions,
-        member_suggestions=suggested_members(interest, projects),
+        suggestions=suggestions,
+        member_suggestions=suggested_members(interest, behind) if suggestions else [],
         others=others,
         outcomes=OUTCOMES,
     )

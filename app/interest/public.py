@@ -51,7 +51,9 @@ from ..forms import select_choices
 from ..htmx import is_htmx, render
 from ..labels import INTEREST_TYPES, ORGANIZATION_TYPES
 from ..mail import queue_email
+from ..matchmaking import interest_targets
 from ..models import Event, Interest, InterestEvent, Project
+from ..privacy.consent import consent_fields
 from ..regions import country_choices, country_name
 from ..request_limits import max_body
 
@@ -88,6 +90,8 @@ class InterestForm(FlaskForm):
         validators=[InputRequired(_l("Choose what you are interested in."))],
     )
     project = HiddenField(validators=[Length(max=120)])
+    challenge = HiddenField(validators=[Length(max=120)])
+    solution = HiddenField(validators=[Length(max=120)])
     event = HiddenField(validators=[Length(max=120)])
     message = TextAreaField(
         _l("Your message"),
@@ -197,7 +201,14 @@ def prefill_from_account(form):
 def render_form(form, project=None, notice=None, status=200):
     event = event_named(form.event.data)
     return render(
-        FORM_PAGE, FORM_PARTIAL, status=status, form=form, project=project, event=event, notice=notice
+        FORM_PAGE,
+        FORM_PARTIAL,
+        status=status,
+        form=form,
+        project=project,
+        event=event,
+        notice=notice,
+        **interest_targets.targets_of(form),
     )
 
 
@@ -237,6 +248,7 @@ def interest_form():
             "The case study you chose is no longer in the catalogue; your interest will be sent as a general one."
         )
 
+    notice = interest_targets.drop_unknown(form) or notice
     if not form.validate():
         # Refused with 4xx either way; htmx is configured to swap 400/422/429 into the page.
         status = 422
@@ -282,6 +294,7 @@ def show_form(form):
     event = event_named(event_slug)
     if event_slug and event is None:
         notice = _("We could not find that event. You can still send a general expression of interest.")
+    notice = interest_targets.preselect(form, request.args) or notice
     prefill_from_account(form)
     form.project.data = project.slug if project else ""
     form.event.data = event.slug if event else ""
@@ -310,10 +323,12 @@ def submit_interest(form, spam_reason=None):
         event=event_named(form.event.data),
         message=form.message.data.strip(),
         consent=True,
+        **consent_fields(form.consent.label.text),
         status="received",
         suspected_spam=spam_reason is not None,
         spam_reason=spam_reason or "",
         user_id=current_user.id if current_user.is_authenticated else None,
+        **interest_targets.targets_of(form),
     )
     interest.events.append(InterestEvent(kind="status", to_status="received"))
     db.session.add(interest)

@@ -14,6 +14,8 @@ from .events import Event, EventSession, EventSpeaker, EventSubscription
 from .interest import Interest, InterestEvent
 from .introductions import Introduction, IntroductionFollowUp, IntroductionParty
 from .mail import OutboundEmail
+from .matchmaking import Challenge, Match, Solution
+from .privacy import PrivacyLogEntry
 from .search import SearchOutbox, SearchState
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "AwardProgramme",
     "AwardSession",
     "AwardWinner",
+    "Challenge",
     "Event",
     "EventSession",
     "EventSpeaker",
@@ -32,11 +35,14 @@ __all__ = [
     "Introduction",
     "IntroductionFollowUp",
     "IntroductionParty",
+    "Match",
     "Member",
     "OutboundEmail",
+    "PrivacyLogEntry",
     "Project",
     "ProjectReview",
     "SearchOutbox",
     "SearchState",
+    "Solution",
     "User",
 ]

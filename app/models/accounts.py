@@ -74,6 +74,11 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[datetime | None] = mapped_column()
     # When the last confirmation link was sent: login re-sends at most every few minutes.
     verification_sent_at: Mapped[datetime | None] = mapped_column()
+    # The consent wording shown at registration (see Interest.consent_text).
+    consent_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    consent_language: Mapped[str] = mapped_column(sa.String(16), default="", server_default="")
+    consent_version: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    consent_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     member = relationship("Member", back_populates="users")
@@ -100,7 +105,7 @@ class User(UserMixin, db.Model):
         return self.role == "admin"
 
     def __repr__(self):
-        return f"<User {self.email}>"
+        return f"<User {self.id}>"  # no address: reprs end up in logs and tracebacks
 
 
 REVIEW_DECISIONS = ("approved", "rejected", "unpublished", "republished")

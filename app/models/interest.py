@@ -28,12 +28,26 @@ class Interest(db.Model):
     project_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("project.id", ondelete="SET NULL"), index=True
     )
+    # What the interest is aimed at besides a case study (at most one of these is set).
+    challenge_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("challenge.id", ondelete="SET NULL"), index=True
+    )
+    solution_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("solution.id", ondelete="SET NULL"), index=True
+    )
     # The event the interest is about (/interest?event=<slug>), if any.
     event_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("event.id", ondelete="SET NULL"), index=True
     )
     message: Mapped[str] = mapped_column(sa.Text)
     consent: Mapped[bool] = mapped_column(default=False)
+    # The consent wording exactly as shown, in the language shown, with its hash and time.
+    consent_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    consent_language: Mapped[str] = mapped_column(sa.String(16), default="", server_default="")
+    consent_version: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    consent_at: Mapped[datetime | None] = mapped_column()
+    # Set when the person was removed (retention or erasure); the statistics stay.
+    anonymised_at: Mapped[datetime | None] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(sa.String(20), default="received", index=True)
     # Sent faster than a person fills the form (or without a valid start time):
     # kept, but out of the default inbox and with no email to the address typed.
@@ -46,6 +60,8 @@ class Interest(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     project = relationship("Project")
+    challenge = relationship("Challenge")
+    solution = relationship("Solution")
     event = relationship("Event")
     user = relationship("User")
     events = relationship(

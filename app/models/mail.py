@@ -31,4 +31,4 @@ class OutboundEmail(db.Model):
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
 
     def __repr__(self):
-        return f"<OutboundEmail {self.id} to={self.to!r}>"
+        return f"<OutboundEmail {self.id}>"  # no address: reprs end up in logs

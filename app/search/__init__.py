@@ -5,8 +5,9 @@ The interface the rest of the app uses (see the module docstrings for how):
 - ``search_projects(ProjectQuery) -> SearchPage`` and ``related_projects``
   (engine.py; the types in results.py), which never fail because of the index:
   the database answers when it cannot be read (fallback.py);
-- the staff-only interest index (interest.py), registered here with the
-  projects one;
+- the staff-only interest index (interest.py), and the small public
+  "challenges" and "solutions" indexes (challenges.py, solutions.py, searched
+  through listing.py), registered here with the projects one;
 - ``sync_pending``, ``rebuild_index``, ``check_index``, ``index_status``
   (indexer.py), driven by the outbox (outbox.py), and kept up to date on
   every node by catchup.py; /healthz's lag and follower figures (health.py);
@@ -15,7 +16,7 @@ The interface the rest of the app uses (see the module docstrings for how):
 """
 
 from ..models import Project
-from . import catchup, interest, projects, vocabulary
+from . import catchup, challenges, interest, projects, solutions, vocabulary
 from .engine import FACETS, Hit, ProjectQuery, SearchPage, related_projects, search_projects
 from .indexer import check_index, index_status, prune_outbox, rebuild_index, sync_pending
 from .outbox import enqueue, track
@@ -23,10 +24,12 @@ from .registry import IndexDefinition, register_index
 
 
 def init_app(app):
-    """Register every index of the app: the public projects one and the staff interest one."""
+    """Register every index of the app: projects, the staff interest one, challenges and solutions."""
     track(Project, projects.INDEX_NAME)
     register_index(projects.DEFINITION)
     interest.init_app(app)
+    challenges.init_app(app)
+    solutions.init_app(app)
     if not app.testing:
         # Built before traffic: the vocabulary takes about a second.
         vocabulary.static_table()
