@@ -140,7 +140,9 @@ class RegistrationForm(FlaskForm):
     new_member_type = SelectField(_l("Organisation type"), validators=[Optional()])
     new_member_country = SelectField(_l("Country"), validators=[Optional()])
     consent = BooleanField(
-        _l("I agree that the portal keeps my name, email address and organisation to run my account"),
+        _l(
+            "I agree that the portal keeps my name, email address and organisation to run my account"
+        ),
         validators=[DataRequired(_l("Tick the box to create an account."))],
     )
 
@@ -494,7 +496,9 @@ def reset_request():
 def reset_password(token):
     user = user_for_reset_token(token)
     if user is None:
-        flash(_("That reset link has expired or has already been used. Ask for a new one."), "error")
+        flash(
+            _("That reset link has expired or has already been used. Ask for a new one."), "error"
+        )
         return redirect(url_for("accounts.reset_request"), code=303)
     form = ResetPasswordForm()
     if not form.validate_on_submit():

@@ -36,8 +36,15 @@ def _int_arg(name, default, low, high):
         return default
     raw = raw.strip()
     if not raw.isdigit() or len(raw) > 6 or not low <= int(raw) <= high:
-        abort(400, description=_("“%(name)s” must be a whole number from %(low)s to %(high)s.",
-                                 name=name, low=low, high=high))
+        abort(
+            400,
+            description=_(
+                "“%(name)s” must be a whole number from %(low)s to %(high)s.",
+                name=name,
+                low=low,
+                high=high,
+            ),
+        )
     return int(raw)
 
 
@@ -48,8 +55,12 @@ def _lang_arg():
         return None
     tag = normalize_tag(raw)
     if tag is None:
-        abort(400, description=_("“lang” must be one of %(languages)s.",
-                                 languages=", ".join(configured_languages())))
+        abort(
+            400,
+            description=_(
+                "“lang” must be one of %(languages)s.", languages=", ".join(configured_languages())
+            ),
+        )
     return tag
 
 
@@ -85,7 +96,9 @@ def projects():
         ],
     )
     add_page_links(response, "api.projects", page, result.total_pages)
-    return cacheable(response, last_modified=max((hit.project.updated_at for hit in hits), default=None))
+    return cacheable(
+        response, last_modified=max((hit.project.updated_at for hit in hits), default=None)
+    )
 
 
 def _summary(project, lang):
@@ -129,9 +142,15 @@ def project(slug):
             "awards": awards,
             "licence": licence_of(found),
             "population_band": population_band(found.population),
-            "also_deployed_in": [{"slug": p.slug, "title": p.title, "city": p.city,
-                               "url": external_url("catalog.detail", slug=p.slug)}
-                              for p in also_deployed_in(found)],
+            "also_deployed_in": [
+                {
+                    "slug": p.slug,
+                    "title": p.title,
+                    "city": p.city,
+                    "url": external_url("catalog.detail", slug=p.slug),
+                }
+                for p in also_deployed_in(found)
+            ],
         }
         | {field: text.text for field, text in texts.items()}
         | {
@@ -160,15 +179,23 @@ def index():
     """The API's entry point: every documented endpoint with its absolute URL."""
     base = external_url("api.index").rstrip("/")
     endpoints = [
-        {"path": path, "url": base + path, "methods": sorted(m.upper() for m in operations),
-         "summary": next(iter(operations.values())).get("summary", "")}
+        {
+            "path": path,
+            "url": base + path,
+            "methods": sorted(m.upper() for m in operations),
+            "summary": next(iter(operations.values())).get("summary", ""),
+        }
         for path, operations in OPENAPI["paths"].items()
     ]
-    return cacheable(jsonify(
-        name=OPENAPI["info"]["title"], version=OPENAPI["info"]["version"],
-        openapi=external_url("api.openapi"), documentation=external_url("api.openapi"),
-        endpoints=endpoints,
-    ))
+    return cacheable(
+        jsonify(
+            name=OPENAPI["info"]["title"],
+            version=OPENAPI["info"]["version"],
+            openapi=external_url("api.openapi"),
+            documentation=external_url("api.openapi"),
+            endpoints=endpoints,
+        )
+    )
 
 
 _FACET_PARAMETERS = [
@@ -205,8 +232,18 @@ _TRANSLATIONS = {
 }
 _PROJECT_SUMMARY = {
     "type": "object",
-    "required": ["slug", "title", "city", "country", "theme", "summary", "status", "year", "url",
-                 "language"],
+    "required": [
+        "slug",
+        "title",
+        "city",
+        "country",
+        "theme",
+        "summary",
+        "status",
+        "year",
+        "url",
+        "language",
+    ],
     "properties": {
         "slug": {"type": "string"},
         "title": {"type": "string"},
@@ -218,8 +255,10 @@ _PROJECT_SUMMARY = {
         "year": {"type": ["integer", "null"]},
         "url": {"type": "string", "format": "uri"},
         "language": _LANGUAGE | {"description": "BCP 47 tag of the language of the title shown"},
-        "machine_translation": {"type": "boolean",
-                                "description": "True when the title shown is a machine translation"},
+        "machine_translation": {
+            "type": "boolean",
+            "description": "True when the title shown is a machine translation",
+        },
         "licence": {"type": "string", "description": "SPDX licence identifier of the record"},
     },
 }
@@ -230,13 +269,21 @@ _SCHEDULE = {
     "start_utc": {"type": ["string", "null"], "format": "date-time"},
     "end_utc": {"type": ["string", "null"], "format": "date-time"},
 }
+
+
 def _error(description):
-    return {"description": description,
-            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    return {
+        "description": description,
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
+    }
 
 
 _ERROR = _error("An error (RFC 9457 problem details), saying what to change.")
-_NOT_MODIFIED = {"description": "Not modified: the client's copy (If-None-Match / If-Modified-Since) is current."}
+_NOT_MODIFIED = {
+    "description": "Not modified: the client's copy (If-None-Match / If-Modified-Since) is current."
+}
 _CACHE_HEADERS = {
     "ETag": {"schema": {"type": "string"}, "description": "Strong validator of the body"},
     "Last-Modified": {"schema": {"type": "string"}},
@@ -263,18 +310,27 @@ OPENAPI = {
             "get": {
                 "summary": "The API index: every endpoint",
                 "operationId": "apiIndex",
-                "responses": {"200": {"description": "The endpoints.", "headers": _CACHE_HEADERS,
-                                      "content": {"application/json": {"schema": {"type": "object"}}}},
-                              **_COMMON_ERRORS},
+                "responses": {
+                    "200": {
+                        "description": "The endpoints.",
+                        "headers": _CACHE_HEADERS,
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    **_COMMON_ERRORS,
+                },
             }
         },
         "/openapi.json": {
             "get": {
                 "summary": "This document",
                 "operationId": "openapiDocument",
-                "responses": {"200": {"description": "OpenAPI 3.1.",
-                                      "content": {"application/json": {"schema": {"type": "object"}}}},
-                              **_COMMON_ERRORS},
+                "responses": {
+                    "200": {
+                        "description": "OpenAPI 3.1.",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    **_COMMON_ERRORS,
+                },
             }
         },
         "/projects": {
@@ -284,53 +340,107 @@ OPENAPI = {
                 "description": "Paged: a Link header gives first, prev, next and last; a page past "
                 "the last one is a 404 (when there are results).",
                 "parameters": [
-                    {"name": "q", "in": "query", "schema": {"type": "string"},
-                     "description": "Full-text query; quoted phrases are kept together. A query longer "
-                     "than 200 characters is shortened to 200, with a notice in `notices`."},
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "schema": {"type": "string"},
+                        "description": "Full-text query; quoted phrases are kept together. A query longer "
+                        "than 200 characters is shortened to 200, with a notice in `notices`.",
+                    },
                     *_FACET_PARAMETERS,
-                    {"name": "sort", "in": "query", "schema": {"type": "string", "default": "relevance"},
-                     "description": "relevance, newest or title; any other value is answered in "
-                     "relevance order with a notice in `notices`."},
-                    {"name": "page", "in": "query",
-                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
-                    {"name": "per_page", "in": "query",
-                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
+                    {
+                        "name": "sort",
+                        "in": "query",
+                        "schema": {"type": "string", "default": "relevance"},
+                        "description": "relevance, newest or title; any other value is answered in "
+                        "relevance order with a notice in `notices`.",
+                    },
+                    {
+                        "name": "page",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+                    },
+                    {
+                        "name": "per_page",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+                    },
                     _LANG_PARAMETER,
-                    {"name": "nocorrect", "in": "query", "schema": {"type": "string", "enum": ["1"]},
-                     "description": "Never replace a misspelt word (a suggestion is still given)."},
+                    {
+                        "name": "nocorrect",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": ["1"]},
+                        "description": "Never replace a misspelt word (a suggestion is still given).",
+                    },
                 ],
                 "responses": {
                     "200": {
                         "description": "One page of results with facet counts.",
-                        "content": {"application/json": {"schema": {
-                            "type": "object",
-                            "required": ["total", "page", "per_page", "results", "facets", "suggestion"],
-                            "properties": {
-                                "total": {"type": "integer"},
-                                "page": {"type": "integer"},
-                                "per_page": {"type": "integer"},
-                                "total_pages": {"type": "integer"},
-                                "results": {"type": "array",
-                                            "items": {"$ref": "#/components/schemas/ProjectSummary"}},
-                                "facets": {"type": "object", "additionalProperties": {
-                                    "type": "object", "additionalProperties": {"type": "integer"}}},
-                                "suggestion": {"type": ["string", "null"],
-                                               "description": "The corrected query when `corrected`, "
-                                                              "else a \"did you mean\" offer."},
-                                "corrected": {"type": "boolean",
-                                              "description": "True when results are for the suggestion."},
-                                "degraded": {"type": "boolean",
-                                             "description": "True when the search index was unavailable."},
-                                "notices": {"type": "array", "items": {"type": "string"},
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": [
+                                        "total",
+                                        "page",
+                                        "per_page",
+                                        "results",
+                                        "facets",
+                                        "suggestion",
+                                    ],
+                                    "properties": {
+                                        "total": {"type": "integer"},
+                                        "page": {"type": "integer"},
+                                        "per_page": {"type": "integer"},
+                                        "total_pages": {"type": "integer"},
+                                        "results": {
+                                            "type": "array",
+                                            "items": {
+                                                "$ref": "#/components/schemas/ProjectSummary"
+                                            },
+                                        },
+                                        "facets": {
+                                            "type": "object",
+                                            "additionalProperties": {
+                                                "type": "object",
+                                                "additionalProperties": {"type": "integer"},
+                                            },
+                                        },
+                                        "suggestion": {
+                                            "type": ["string", "null"],
+                                            "description": "The corrected query when `corrected`, "
+                                            'else a "did you mean" offer.',
+                                        },
+                                        "corrected": {
+                                            "type": "boolean",
+                                            "description": "True when results are for the suggestion.",
+                                        },
+                                        "degraded": {
+                                            "type": "boolean",
+                                            "description": "True when the search index was unavailable.",
+                                        },
+                                        "notices": {
+                                            "type": "array",
+                                            "items": {"type": "string"},
                                             "description": "What was changed in the request, and "
-                                                           "places or members named with no case studies."},
-                                "see_also": {"type": "array", "description": "Where those places and "
-                                             "members have something: their projects, the member page.",
-                                             "items": {"type": "object", "properties": {
-                                                 "label": {"type": "string"},
-                                                 "url": {"type": "string", "format": "uri"}}}},
-                            },
-                        }}},
+                                            "places or members named with no case studies.",
+                                        },
+                                        "see_also": {
+                                            "type": "array",
+                                            "description": "Where those places and "
+                                            "members have something: their projects, the member page.",
+                                            "items": {
+                                                "type": "object",
+                                                "properties": {
+                                                    "label": {"type": "string"},
+                                                    "url": {"type": "string", "format": "uri"},
+                                                },
+                                            },
+                                        },
+                                    },
+                                }
+                            }
+                        },
                     },
                     "400": _ERROR,
                     "404": _error("A page past the last page."),
@@ -342,11 +452,17 @@ OPENAPI = {
             "get": {
                 "summary": "One published project, in the import schema plus region, url and awards",
                 "operationId": "getProject",
-                "parameters": [{"name": "slug", "in": "path", "required": True,
-                                "schema": {"type": "string"}}, _LANG_PARAMETER],
+                "parameters": [
+                    {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
+                    _LANG_PARAMETER,
+                ],
                 "responses": {
-                    "200": {"description": "The project.",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Project"}}}},
+                    "200": {
+                        "description": "The project.",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Project"}}
+                        },
+                    },
                     "400": _ERROR,
                     "404": _ERROR,
                     **_COMMON_ERRORS,
@@ -361,11 +477,22 @@ OPENAPI = {
                 "responses": {
                     "400": _ERROR,
                     **_COMMON_ERRORS,
-                    "200": {"description": "Every edition.",
-                            "content": {"application/json": {"schema": {
-                                "type": "object",
-                                "properties": {"editions": {"type": "array", "items": {
-                                    "$ref": "#/components/schemas/AwardEdition"}}}}}}},
+                    "200": {
+                        "description": "Every edition.",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "editions": {
+                                            "type": "array",
+                                            "items": {"$ref": "#/components/schemas/AwardEdition"},
+                                        }
+                                    },
+                                }
+                            }
+                        },
+                    },
                 },
             }
         },
@@ -375,8 +502,12 @@ OPENAPI = {
             "Problem": {
                 "type": "object",
                 "required": ["type", "title", "status", "detail"],
-                "properties": {"type": {"type": "string"}, "title": {"type": "string"},
-                               "status": {"type": "integer"}, "detail": {"type": "string"}},
+                "properties": {
+                    "type": {"type": "string"},
+                    "title": {"type": "string"},
+                    "status": {"type": "integer"},
+                    "detail": {"type": "string"},
+                },
             },
             "AwardEdition": {
                 "type": "object",
@@ -386,93 +517,196 @@ OPENAPI = {
                     "description": {"type": "string"},
                     "language": _LANGUAGE,
                     "translations": _TRANSLATIONS,
-                    "programme": {"type": "object", "properties": {
-                        "slug": {"type": "string"}, "name": {"type": "string"},
-                        "organiser": {"type": "string"}}},
+                    "programme": {
+                        "type": "object",
+                        "properties": {
+                            "slug": {"type": "string"},
+                            "name": {"type": "string"},
+                            "organiser": {"type": "string"},
+                        },
+                    },
                     "number": {"type": ["integer", "null"]},
                     "year": {"type": ["integer", "null"]},
                     "url": {"type": "string", "format": "uri"},
-                    "categories": {"type": "array", "items": {"type": "object", "properties": {
-                        "slug": {"type": "string"}, "name": {"type": "string"},
-                        "language": _LANGUAGE, "translations": _TRANSLATIONS,
-                        "theme": {"type": "string"},
-                        "keywords": {"type": "array", "items": {"type": "string"}}}}},
-                    "winners": {"type": "array", "items": {"type": "object", "properties": {
-                        "city": {"type": "string"},
-                        "country": {"type": "string", "description": "ISO 3166-1 alpha-2"},
-                        "region": {"type": ["string", "null"]},
-                        "project_title": {"type": "string"},
-                        "category": {"type": "string", "description": "A category slug"},
-                        "distinction": {"type": ["string", "null"]},
-                        "project": {"type": ["object", "null"],
+                    "categories": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "slug": {"type": "string"},
+                                "name": {"type": "string"},
+                                "language": _LANGUAGE,
+                                "translations": _TRANSLATIONS,
+                                "theme": {"type": "string"},
+                                "keywords": {"type": "array", "items": {"type": "string"}},
+                            },
+                        },
+                    },
+                    "winners": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "city": {"type": "string"},
+                                "country": {"type": "string", "description": "ISO 3166-1 alpha-2"},
+                                "region": {"type": ["string", "null"]},
+                                "project_title": {"type": "string"},
+                                "category": {"type": "string", "description": "A category slug"},
+                                "distinction": {"type": ["string", "null"]},
+                                "project": {
+                                    "type": ["object", "null"],
                                     "description": "The published catalogue entry, if any",
-                                    "properties": {"slug": {"type": "string"},
-                                                   "url": {"type": "string", "format": "uri"}}}}}},
-                    "judges": {"type": "array", "items": {"type": "object", "properties": {
-                        "name": {"type": "string"}, "title": {"type": "string"},
-                        "organisation": {"type": "string"}, "role": {"type": "string"}}}},
-                    "sessions": {"type": "array", "items": {"type": "object", "properties": {
-                        "part": {"type": "string"}, "title": {"type": "string"},
-                        **_SCHEDULE,
-                        "timezone_assumed": {"type": "boolean",
-                                             "description": "The source gave no zone"},
-                        "category": {"type": ["string", "null"]},
-                        "winners": {"type": "array", "items": {"type": "string"},
-                                    "description": "Titles of the projects presented"},
-                        "recording_url": {"type": ["string", "null"]},
-                        "slides_url": {"type": ["string", "null"]}}}},
-                    "ceremony": {"type": "object", "properties": {
-                        "description": {"type": "string"}, "venue": {"type": "string"},
-                        **_SCHEDULE}},
+                                    "properties": {
+                                        "slug": {"type": "string"},
+                                        "url": {"type": "string", "format": "uri"},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                    "judges": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "name": {"type": "string"},
+                                "title": {"type": "string"},
+                                "organisation": {"type": "string"},
+                                "role": {"type": "string"},
+                            },
+                        },
+                    },
+                    "sessions": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "part": {"type": "string"},
+                                "title": {"type": "string"},
+                                **_SCHEDULE,
+                                "timezone_assumed": {
+                                    "type": "boolean",
+                                    "description": "The source gave no zone",
+                                },
+                                "category": {"type": ["string", "null"]},
+                                "winners": {
+                                    "type": "array",
+                                    "items": {"type": "string"},
+                                    "description": "Titles of the projects presented",
+                                },
+                                "recording_url": {"type": ["string", "null"]},
+                                "slides_url": {"type": ["string", "null"]},
+                            },
+                        },
+                    },
+                    "ceremony": {
+                        "type": "object",
+                        "properties": {
+                            "description": {"type": "string"},
+                            "venue": {"type": "string"},
+                            **_SCHEDULE,
+                        },
+                    },
                 },
             },
             "ProjectSummary": _PROJECT_SUMMARY,
             "Project": {
                 "type": "object",
-                "properties": _PROJECT_SUMMARY["properties"] | {
+                "properties": _PROJECT_SUMMARY["properties"]
+                | {
                     "description": {"type": "string", "description": "Markdown"},
                     "technologies": {"type": "array", "items": {"type": "string"}},
-                    "organizations": {"type": "array", "items": {
-                        "type": "object",
-                        "properties": {"name": {"type": "string"},
-                                       "role": {"enum": ["city", "provider", "partner", "funder"]}}}},
+                    "organizations": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "name": {"type": "string"},
+                                "role": {"enum": ["city", "provider", "partner", "funder"]},
+                            },
+                        },
+                    },
                     "programme": {"type": "string"},
                     "sdgs": {"type": "array", "items": {"type": "string"}},
                     "outcomes": {"type": "string", "description": "Markdown"},
                     "lessons": {"type": "string", "description": "Markdown"},
-                    "links": {"type": "array", "items": {
-                        "type": "object",
-                        "properties": {"title": {"type": "string"}, "url": {"type": "string"}}}},
+                    "links": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {"title": {"type": "string"}, "url": {"type": "string"}},
+                        },
+                    },
                     "region": {"type": ["string", "null"]},
                     "awards": {"type": "array", "items": {"type": "object"}},
-                    "original_language": {"type": "string",
-                                          "description": "BCP 47 tag of the record's own text"},
-                    "languages": {"type": "object", "additionalProperties": {"type": "string"},
-                                  "description": "The language of each translatable field shown"},
+                    "original_language": {
+                        "type": "string",
+                        "description": "BCP 47 tag of the record's own text",
+                    },
+                    "languages": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string"},
+                        "description": "The language of each translatable field shown",
+                    },
                     "translations": _TRANSLATIONS,
-                    "metrics": {"type": "array", "items": {"type": "object", "properties": {
-                        "indicator": {"type": "string"}, "value": {"type": "number"},
-                        "unit": {"type": "string"}, "baseline": {"type": ["number", "null"]},
-                        "target": {"type": ["number", "null"]}, "date": {"type": "string"},
-                        "source": {"type": "string"}}}},
+                    "metrics": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "indicator": {"type": "string"},
+                                "value": {"type": "number"},
+                                "unit": {"type": "string"},
+                                "baseline": {"type": ["number", "null"]},
+                                "target": {"type": ["number", "null"]},
+                                "date": {"type": "string"},
+                                "source": {"type": "string"},
+                            },
+                        },
+                    },
                     "population": {"type": ["integer", "null"]},
-                    "population_band": {"type": ["string", "null"],
-                                        "enum": ["under-100k", "100k-1m", "1m-5m", "over-5m", None]},
-                    "budget": {"type": ["object", "null"], "properties": {
-                        "amount": {"type": "number"}, "currency": {"type": "string",
-                                                               "description": "ISO 4217"}}},
+                    "population_band": {
+                        "type": ["string", "null"],
+                        "enum": ["under-100k", "100k-1m", "1m-5m", "over-5m", None],
+                    },
+                    "budget": {
+                        "type": ["object", "null"],
+                        "properties": {
+                            "amount": {"type": "number"},
+                            "currency": {"type": "string", "description": "ISO 4217"},
+                        },
+                    },
                     "what_did_not_work": {"type": "string", "description": "Markdown"},
-                    "replicated_in": {"type": "array", "items": {"type": "string"},
-                                      "description": "Slugs of projects where this was also deployed"},
-                    "also_deployed_in": {"type": "array", "items": {"type": "object"},
-                                         "description": "Published projects linked either way"},
-                    "contact": {"type": ["object", "null"], "properties": {
-                        "name": {"type": "string"}, "role": {"type": "string"},
-                        "organisation": {"type": "string"}}},
+                    "replicated_in": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "Slugs of projects where this was also deployed",
+                    },
+                    "also_deployed_in": {
+                        "type": "array",
+                        "items": {"type": "object"},
+                        "description": "Published projects linked either way",
+                    },
+                    "contact": {
+                        "type": ["object", "null"],
+                        "properties": {
+                            "name": {"type": "string"},
+                            "role": {"type": "string"},
+                            "organisation": {"type": "string"},
+                        },
+                    },
                     "verified_at": {"type": ["string", "null"], "format": "date"},
-                    "images": {"type": "array", "items": {"type": "object", "properties": {
-                        "url": {"type": "string"}, "alt": {"type": "string"},
-                        "credit": {"type": "string"}}}},
+                    "images": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "url": {"type": "string"},
+                                "alt": {"type": "string"},
+                                "credit": {"type": "string"},
+                            },
+                        },
+                    },
                 },
             },
         }

@@ -32,8 +32,13 @@ from .urls import external_url
 
 PROBLEM_MIMETYPE = "application/problem+json"
 EXPOSED_HEADERS = (
-    "ETag", "Last-Modified", "Link", "Retry-After",
-    "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
+    "ETag",
+    "Last-Modified",
+    "Link",
+    "Retry-After",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
 )
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 ALLOWED_HEADERS = "Accept, Accept-Language, If-None-Match, If-Modified-Since, Content-Type"
@@ -89,8 +94,12 @@ def cacheable(response, last_modified=None, max_age=60):
 def check_page(page, total, total_pages):
     """404 for a page past the last one (when there is anything to page through)."""
     if total > 0 and page > total_pages:
-        abort(404, description=_("There is no page %(page)s: the last page is %(last)s.",
-                                 page=page, last=total_pages))
+        abort(
+            404,
+            description=_(
+                "There is no page %(page)s: the last page is %(last)s.", page=page, last=total_pages
+            ),
+        )
 
 
 def link_header(endpoint, page, total_pages, **values):

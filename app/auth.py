@@ -48,6 +48,8 @@ def ask_for_fresh_login():
     else:
         referrer = urlsplit(request.referrer or "")
         same_site = referrer.netloc == request.host
-        back = referrer.path + (f"?{referrer.query}" if referrer.query else "") if same_site else None
+        back = (
+            referrer.path + (f"?{referrer.query}" if referrer.query else "") if same_site else None
+        )
     flash(FRESH_LOGIN_NOTICE, "info")
     return redirect(url_for("accounts.login", next=safe_next(back, url_for("staff.dashboard"))))

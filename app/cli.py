@@ -201,7 +201,11 @@ def interest_group():
 
 @interest_group.command("export")
 @click.option(
-    "--format", "export_format", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+    "--format",
+    "export_format",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
 )
 @with_appcontext
 def interest_export_command(export_format):
@@ -249,9 +253,13 @@ def events_announce_command(slug):
     from .events.records import today_utc
 
     if event.date < today_utc():
-        raise click.ClickException(f"{slug} took place on {event.date}: only upcoming events are announced")
+        raise click.ClickException(
+            f"{slug} took place on {event.date}: only upcoming events are announced"
+        )
     if event.announced_at is not None:
-        click.echo(f"{slug} was already announced on {event.announced_at:%Y-%m-%d %H:%M} UTC; nothing sent.")
+        click.echo(
+            f"{slug} was already announced on {event.announced_at:%Y-%m-%d %H:%M} UTC; nothing sent."
+        )
         return
     count = announce_event(event)
     db.session.commit()

@@ -174,4 +174,6 @@ PRIVACY_CONTACT_EMAIL = "privacy@localhost"
 RETENTION_CLOSED_INTEREST_DAYS = 730  # closed expressions of interest are then anonymised
 RETENTION_SPAM_DAYS = 30  # suspected spam is then deleted
 RETENTION_EMAIL_BODY_DAYS = 90  # sent (or abandoned) emails then lose their address and body
-RETENTION_UNCONFIRMED_ACCOUNT_DAYS = 7  # accounts whose address was never confirmed are then deleted
+RETENTION_UNCONFIRMED_ACCOUNT_DAYS = (
+    7  # accounts whose address was never confirmed are then deleted
+)

@@ -12,21 +12,45 @@ from .htmx import is_htmx
 def error_messages():
     """Titles and explanations, built per request so that they are translated."""
     return {
-        400: (_("Bad request"), _("The request could not be understood. Please check it and try again.")),
+        400: (
+            _("Bad request"),
+            _("The request could not be understood. Please check it and try again."),
+        ),
         403: (_("Forbidden"), _("You do not have permission to see this page.")),
         404: (_("Page not found"), _("There is no page at this address. It may have moved.")),
         405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
-        414: (_("Address too long"), _("The address of this request is longer than this site accepts. Please shorten the query.")),
-        431: (_("Request headers too large"), _("A header of this request is longer than this site accepts.")),
-        413: (_("Request too large"), _("What you sent is larger than this site accepts. Please shorten it and try again.")),
-        429: (_("Too many requests"), _("You have made too many requests. Please wait a minute and try again.")),
-        500: (_("Something went wrong"), _("An unexpected error occurred on our side. It has been logged; please try again later.")),
+        414: (
+            _("Address too long"),
+            _(
+                "The address of this request is longer than this site accepts. Please shorten the query."
+            ),
+        ),
+        431: (
+            _("Request headers too large"),
+            _("A header of this request is longer than this site accepts."),
+        ),
+        413: (
+            _("Request too large"),
+            _("What you sent is larger than this site accepts. Please shorten it and try again."),
+        ),
+        429: (
+            _("Too many requests"),
+            _("You have made too many requests. Please wait a minute and try again."),
+        ),
+        500: (
+            _("Something went wrong"),
+            _(
+                "An unexpected error occurred on our side. It has been logged; please try again later."
+            ),
+        ),
     }
 
 
 def untrusted_host_response():
     """400 for a Host outside TRUSTED_HOSTS: plain text, since no URL can be built for it."""
-    response = make_response(_("Bad request: this site does not answer for that host name.") + "\n", 400)
+    response = make_response(
+        _("Bad request: this site does not answer for that host name.") + "\n", 400
+    )
     response.mimetype = "text/plain"
     return response
 
@@ -37,7 +61,11 @@ def render_error(error: HTTPException):
     status = error.code or 500
     title, explanation = error_messages().get(status, (error.name, error.description))
     # A specific description given with abort(400, description=...) is more useful.
-    if status in (400, 403, 404, 414, 431) and error.description and error.description != type(error).description:
+    if (
+        status in (400, 403, 404, 414, 431)
+        and error.description
+        and error.description != type(error).description
+    ):
         explanation = error.description
     if request.path.startswith("/api/"):
         headers = error.get_headers() if isinstance(error, HTTPException) else ()

@@ -90,8 +90,10 @@ class StandardCompress(Compress):
             or not 200 <= response.status_code < 300
             or (response.is_streamed and not app.config["COMPRESS_STREAMS"])
             or "Content-Encoding" in response.headers
-            or (response.content_length is not None
-                and response.content_length < app.config["COMPRESS_MIN_SIZE"])
+            or (
+                response.content_length is not None
+                and response.content_length < app.config["COMPRESS_MIN_SIZE"]
+            )
         ):
             if app.config["COMPRESS_EVALUATE_CONDITIONAL_REQUEST"] and not response.is_streamed:
                 response.make_conditional(request)

@@ -127,7 +127,9 @@ def require_reachable_storage(app):
         reachable = False
     if not reachable:
         parts = urlsplit(uri)
-        where = f"{parts.scheme}://{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
+        where = f"{parts.scheme}://{parts.hostname or ''}" + (
+            f":{parts.port}" if parts.port else ""
+        )
         raise StorageUnreachable(
             f"Rate-limit storage {where} (RATELIMIT_STORAGE_URI) is unreachable: "
             "start it or fix the setting."

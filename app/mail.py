@@ -59,7 +59,9 @@ def deliver(email):
     message = build_message(email, config["MAIL_DEFAULT_SENDER"])
     if not config.get("MAIL_SERVER"):
         # A warning, so that it shows with the default log level in development.
-        current_app.logger.warning("MAIL_SERVER is not set; email logged, not sent:\n%s", message.as_string())
+        current_app.logger.warning(
+            "MAIL_SERVER is not set; email logged, not sent:\n%s", message.as_string()
+        )
         return
     with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=30) as smtp:
         if config.get("MAIL_USE_TLS"):

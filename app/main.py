@@ -85,7 +85,9 @@ def healthz():
 @bp.get("/robots.txt")
 def robots():
     private = ["/account/", "/staff/", "/interest"]
-    prefixes = [""] + [f"/{language.prefix}" for language in configured_languages() if language.prefix]
+    prefixes = [""] + [
+        f"/{language.prefix}" for language in configured_languages() if language.prefix
+    ]
     lines = ["User-agent: *"]
     lines += [f"Disallow: {prefix}{path}" for prefix in prefixes for path in private]
     lines.append(f"Sitemap: {external_url('main.sitemap')}")
@@ -97,8 +99,12 @@ def sitemap():
     """Every public page, once per language, each listing its versions in the others (hreflang),
     with `lastmod` where the page shows a record that changes."""
     newest = db.session.scalar(db.select(db.func.max(Project.updated_at)).where(published))
-    pages = [("main.home", {}, newest), ("catalog.index", {}, newest), ("awards.index", {}, None),
-             ("members.index", {}, None)]
+    pages = [
+        ("main.home", {}, newest),
+        ("catalog.index", {}, newest),
+        ("awards.index", {}, None),
+        ("members.index", {}, None),
+    ]
     rows = db.session.execute(
         db.select(Project.slug, Project.updated_at).where(published).order_by(Project.id)
     )
@@ -122,8 +128,12 @@ def sitemap():
             (language, localized_url_for(endpoint, language, external=True, **values))
             for language in configured_languages()
         ]
-        entries += [{"loc": url, "alternates": versions, "lastmod": lastmod} for _language, url in versions]
-    response = _text_response(render_template("main/sitemap.xml", entries=entries), "application/xml")
+        entries += [
+            {"loc": url, "alternates": versions, "lastmod": lastmod} for _language, url in versions
+        ]
+    response = _text_response(
+        render_template("main/sitemap.xml", entries=entries), "application/xml"
+    )
     return cacheable(response, last_modified=newest)
 
 
@@ -132,8 +142,13 @@ def _feed_lang():
     if request.args.get("lang"):
         lang = normalize_tag(request.args["lang"])
         if lang is None:
-            abort(400, description=_("“lang” must be one of %(languages)s.",
-                                     languages=", ".join(language.tag for language in configured_languages())))
+            abort(
+                400,
+                description=_(
+                    "“lang” must be one of %(languages)s.",
+                    languages=", ".join(language.tag for language in configured_languages()),
+                ),
+            )
     return lang
 
 
@@ -157,15 +172,22 @@ def projects_feed():
         projects = list(matching_projects(args, limit=FEED_SIZE))
     else:
         projects = db.session.scalars(
-            db.select(Project).where(published)
-            .order_by(Project.created_at.desc(), Project.id.desc()).limit(FEED_SIZE)
+            db.select(Project)
+            .where(published)
+            .order_by(Project.created_at.desc(), Project.id.desc())
+            .limit(FEED_SIZE)
         ).all()
     updated = max((p.updated_at for p in projects), default=None)
     feed_args = {key: request.args.getlist(key) for key in request.args}
     body = render_template(
-        "main/projects.atom.xml", projects=projects, updated=updated, lang=lang,
+        "main/projects.atom.xml",
+        projects=projects,
+        updated=updated,
+        lang=lang,
         self_url=external_url("main.projects_feed", **feed_args),
-        html_url=external_url("catalog.index", **{k: v for k, v in feed_args.items() if k != "lang"}),
+        html_url=external_url(
+            "catalog.index", **{k: v for k, v in feed_args.items() if k != "lang"}
+        ),
     )
     return cacheable(_text_response(body, "application/atom+xml"), last_modified=updated)
 
@@ -191,8 +213,9 @@ def events_feed():
     kind, year, text = requested_filters(request.args)
     events = db.session.scalars(filtered_events(kind, year, text).limit(FEED_SIZE)).all()
     updated = max((event.updated_at for event in events), default=None)
-    body = render_template("main/events.atom.xml", events=events, updated=updated,
-                           lang=current_language())
+    body = render_template(
+        "main/events.atom.xml", events=events, updated=updated, lang=current_language()
+    )
     return cacheable(_text_response(body, "application/atom+xml"), last_modified=updated)
 
 

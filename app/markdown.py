@@ -17,8 +17,23 @@ from markupsafe import Markup
 _renderer = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "a", "em", "strong", "code", "pre", "blockquote",
-    "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6",
+    "p",
+    "br",
+    "hr",
+    "a",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
@@ -39,9 +54,7 @@ def render_markdown(text, top_heading=3):
     levels = [int(level) for _, level in HEADING.findall(html)]
     if levels:
         shift = top_heading - min(levels)
-        html = HEADING.sub(
-            lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}>", html
-        )
+        html = HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}>", html)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

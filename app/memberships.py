@@ -47,9 +47,9 @@ def claim_status(email, member):
 
 def pending_claims_count():
     return db.session.scalar(
-        db.select(db.func.count()).select_from(User).where(
-            User.membership_status == "pending", User.member_id.is_not(None)
-        )
+        db.select(db.func.count())
+        .select_from(User)
+        .where(User.membership_status == "pending", User.member_id.is_not(None))
     )
 
 
@@ -104,7 +104,12 @@ def decide(user_id, action):
     )
     db.session.commit()
     flash(
-        _("%(email)s: %(name)s, %(state)s.", email=user.email, name=member.name, state=user.membership_status),
+        _(
+            "%(email)s: %(name)s, %(state)s.",
+            email=user.email,
+            name=member.name,
+            state=user.membership_status,
+        ),
         "info",
     )
     return redirect(url_for("memberships.index"), code=303)

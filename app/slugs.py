@@ -27,6 +27,8 @@ def unique_slug(base, taken):
 def available_slug(column, base):
     """`base` made unique among the values of the slug `column` (e.g. ``Member.slug``)."""
     taken = set(
-        db.session.scalars(db.select(column).where(db.or_(column == base, column.like(f"{base}-%"))))
+        db.session.scalars(
+            db.select(column).where(db.or_(column == base, column.like(f"{base}-%")))
+        )
     )
     return unique_slug(base, taken)

@@ -98,7 +98,9 @@ def notify_proposer(project, subject, template, **context):
     if project.proposed_by_id:
         proposer = db.session.get(User, project.proposed_by_id)
         if proposer is not None:
-            queue_email(proposer.email, subject, render_template(template, project=project, **context))
+            queue_email(
+                proposer.email, subject, render_template(template, project=project, **context)
+            )
 
 
 # Dashboard ------------------------------------------------------------------
@@ -130,7 +132,9 @@ def dashboard():
 def projects():
     """The moderation queue (state=pending, the default) and every other state."""
     query = db.select(Project).order_by(Project.updated_at.desc(), Project.id.desc())
-    rows, listing = listing_by_state(query, Project.publication, PUBLICATION_STATES, "staff.projects")
+    rows, listing = listing_by_state(
+        query, Project.publication, PUBLICATION_STATES, "staff.projects"
+    )
     return render_template("staff/projects.html", projects=rows, **listing)
 
 
@@ -147,8 +151,12 @@ def needs_review():
     )
     page = paginate(query, PER_PAGE)
     return render_template(
-        "staff/needs_review.html", projects=page.items, due=due, page=page.page,
-        total=page.total, total_pages=page.pages,
+        "staff/needs_review.html",
+        projects=page.items,
+        due=due,
+        page=page.page,
+        total=page.total,
+        total_pages=page.pages,
         page_url=lambda n: url_for("staff.needs_review", page=n),
     )
 
@@ -200,7 +208,9 @@ def edit_project(project_id):
 
 
 PROJECT_TRANSITIONS = {
-    "approve": Transition("published", ("pending", "rejected"), _l("Approve and publish"), "approved"),
+    "approve": Transition(
+        "published", ("pending", "rejected"), _l("Approve and publish"), "approved"
+    ),
     "unpublish": Transition("unpublished", ("published",), _l("Unpublish"), "unpublished"),
     "republish": Transition("published", ("unpublished",), _l("Republish"), "republished"),
 }
@@ -216,7 +226,9 @@ def change_project(project_id, action):
     refusal = _("This case study is %(state)s.", state=project.publication)
     transition = allowed_transition(PROJECT_TRANSITIONS, action, project.publication, refusal)
     project.publication = publication = transition.to
-    db.session.add(ProjectReview(project=project, reviewer_id=current_user.id, decision=transition.decision))
+    db.session.add(
+        ProjectReview(project=project, reviewer_id=current_user.id, decision=transition.decision)
+    )
     if action == "approve":
         notify_proposer(
             project,
@@ -242,7 +254,10 @@ def reject_project(project_id):
     project.publication = "rejected"
     db.session.add(
         ProjectReview(
-            project=project, reviewer_id=current_user.id, decision="rejected", reason=form.reason.data
+            project=project,
+            reviewer_id=current_user.id,
+            decision="rejected",
+            reason=form.reason.data,
         )
     )
     notify_proposer(

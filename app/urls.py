@@ -84,7 +84,7 @@ def external_url(endpoint, **values):
         path = url_for(endpoint, **values)
         # The mount point (SCRIPT_NAME) is part of PUBLIC_URL, as it is of url_root.
         if request.script_root and path.startswith(request.script_root):
-            path = path[len(request.script_root):]
+            path = path[len(request.script_root) :]
     else:
         base = urlsplit(public_base_url())
         adapter = current_app.url_map.bind(base.netloc, url_scheme=base.scheme)

@@ -73,7 +73,9 @@ def fast_hashing(monkeypatch):
 
     from app import passwords
 
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+    monkeypatch.setattr(
+        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    )
 
 
 @pytest.fixture
@@ -167,7 +169,10 @@ def make_user(app):
             member_row = None
             if role == "member":
                 member_row = member or Member(
-                    slug=f"member-{n}", name=f"Member Org {n}", type="local-government", country="KR"
+                    slug=f"member-{n}",
+                    name=f"Member Org {n}",
+                    type="local-government",
+                    country="KR",
                 )
                 _db.session.add(member_row)
             user = User(

@@ -106,9 +106,7 @@ def test_wrong_password_and_unknown_email_answer_the_same(client, make_user):
     wrong = login(client, email, password="not the password")
     unknown = login(client, "nobody@example.org", password="not the password")
     assert wrong.status_code == unknown.status_code == 400
-    messages = [
-        [p.get_text() for p in html(r).select(".error-message")] for r in (wrong, unknown)
-    ]
+    messages = [[p.get_text() for p in html(r).select(".error-message")] for r in (wrong, unknown)]
     assert messages[0] == messages[1] == ["The email or password is not right."]
 
 
@@ -485,12 +483,22 @@ def test_change_password_needs_the_current_one_and_ends_other_sessions(app, make
     new = "another fine passphrase"
     wrong = laptop.post(
         "/account/password",
-        data={"current_password": "nope", "password": new, "password_again": new, "csrf_token": token},
+        data={
+            "current_password": "nope",
+            "password": new,
+            "password_again": new,
+            "csrf_token": token,
+        },
     )
     assert wrong.status_code == 400
     right = laptop.post(
         "/account/password",
-        data={"current_password": PASSWORD, "password": new, "password_again": new, "csrf_token": token},
+        data={
+            "current_password": PASSWORD,
+            "password": new,
+            "password_again": new,
+            "csrf_token": token,
+        },
     )
     assert right.status_code == 303
     assert laptop.get("/account/").status_code == 200  # this session continues
@@ -530,9 +538,21 @@ def test_users_create_reads_two_lines_from_stdin(app, runner):
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [
-        (["users", "create", "a@example.org", "--role", "admin"], "password\npassword\n", "too common"),
-        (["users", "create", "a@example.org", "--role", "admin"], "violet tractor\nother one\n", "do not match"),
-        (["users", "create", "not-an-email", "--role", "admin"], "violet tractor\nviolet tractor\n", "Invalid email"),
+        (
+            ["users", "create", "a@example.org", "--role", "admin"],
+            "password\npassword\n",
+            "too common",
+        ),
+        (
+            ["users", "create", "a@example.org", "--role", "admin"],
+            "violet tractor\nother one\n",
+            "do not match",
+        ),
+        (
+            ["users", "create", "not-an-email", "--role", "admin"],
+            "violet tractor\nviolet tractor\n",
+            "Invalid email",
+        ),
         (["users", "create", "a@example.org", "--role", "king"], "", "Invalid value"),
     ],
 )

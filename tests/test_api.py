@@ -4,21 +4,60 @@ import pytest
 
 CONTRACT_KEYS = {"total", "page", "per_page", "results", "facets", "suggestion"}
 RESULT_KEYS = {
-    "slug", "title", "city", "country", "theme", "summary", "status", "year", "url",
-    "language", "machine_translation", "licence",
+    "slug",
+    "title",
+    "city",
+    "country",
+    "theme",
+    "summary",
+    "status",
+    "year",
+    "url",
+    "language",
+    "machine_translation",
+    "licence",
 }
 
 
 @pytest.fixture
 def catalogue(make_project):
-    make_project(slug="kampala-smart-parking", title="Integrated Smart Parking System", city="Kampala",
-                 country="UG", theme="mobility", technologies=["IoT"], year=2019, status="feasibility")
-    make_project(slug="seoul-bus", title="Seoul Bus Information", city="Seoul", country="KR",
-                 theme="mobility", technologies=["GPS"], year=2021)
-    make_project(slug="mexico-safe", title="My Safe City", city="Mexico City", country="MX",
-                 theme="safe-city", technologies=["Cameras"], year=2021)
-    make_project(slug="medellin-lights", title="Street Lighting", city="Medellín", country="CO",
-                 theme="sustainable-city", technologies=["IoT"], year=2020)
+    make_project(
+        slug="kampala-smart-parking",
+        title="Integrated Smart Parking System",
+        city="Kampala",
+        country="UG",
+        theme="mobility",
+        technologies=["IoT"],
+        year=2019,
+        status="feasibility",
+    )
+    make_project(
+        slug="seoul-bus",
+        title="Seoul Bus Information",
+        city="Seoul",
+        country="KR",
+        theme="mobility",
+        technologies=["GPS"],
+        year=2021,
+    )
+    make_project(
+        slug="mexico-safe",
+        title="My Safe City",
+        city="Mexico City",
+        country="MX",
+        theme="safe-city",
+        technologies=["Cameras"],
+        year=2021,
+    )
+    make_project(
+        slug="medellin-lights",
+        title="Street Lighting",
+        city="Medellín",
+        country="CO",
+        theme="sustainable-city",
+        technologies=["IoT"],
+        year=2020,
+    )
 
 
 def slugs(body):
@@ -129,8 +168,13 @@ def test_unknown_filter_values_match_nothing_and_are_reported(client, catalogue)
 
 
 def test_the_full_record(client, make_project):
-    make_project(slug="kampala-smart-parking", title="Parking", country="UG", sdgs=["11.2"],
-                 organizations=[{"name": "SRPOST", "role": "provider"}])
+    make_project(
+        slug="kampala-smart-parking",
+        title="Parking",
+        country="UG",
+        sdgs=["11.2"],
+        organizations=[{"name": "SRPOST", "role": "provider"}],
+    )
     response = client.get("/api/v1/projects/kampala-smart-parking")
     assert response.status_code == 200
     body = response.get_json()
@@ -138,7 +182,16 @@ def test_the_full_record(client, make_project):
     assert body["organizations"] == [{"name": "SRPOST", "role": "provider"}]
     assert body["url"] == "http://localhost/projects/kampala-smart-parking"
     assert body["awards"] == []
-    for field in ("description", "technologies", "status", "year", "programme", "outcomes", "lessons", "links"):
+    for field in (
+        "description",
+        "technologies",
+        "status",
+        "year",
+        "programme",
+        "outcomes",
+        "lessons",
+        "links",
+    ):
         assert field in body
 
 
@@ -155,5 +208,16 @@ def test_the_openapi_document(client):
     assert document["openapi"].startswith("3.1")
     assert {"/projects", "/projects/{slug}"} <= set(document["paths"])
     names = [p["name"] for p in document["paths"]["/projects"]["get"]["parameters"]]
-    assert {"q", "theme", "region", "country", "technology", "status", "year", "sort", "page", "per_page"} <= set(names)
+    assert {
+        "q",
+        "theme",
+        "region",
+        "country",
+        "technology",
+        "status",
+        "year",
+        "sort",
+        "page",
+        "per_page",
+    } <= set(names)
     assert document["servers"] == [{"url": "http://localhost/api/v1"}]

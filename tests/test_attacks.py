@@ -28,7 +28,9 @@ def htmx_attributes(soup):
 
 
 def inside_hx_disable(tag):
-    return any(parent.has_attr("hx-disable") for parent in tag.parents if hasattr(parent, "has_attr"))
+    return any(
+        parent.has_attr("hx-disable") for parent in tag.parents if hasattr(parent, "has_attr")
+    )
 
 
 # High: markup through translatable strings, htmx attributes in user content ---------------
@@ -68,8 +70,15 @@ def test_email_address_cannot_become_an_element_on_the_staff_review_page(app, cl
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.email == HX_EMAIL))
         project = Project(
-            slug="p", title="P", city="Seoul", country="KR", theme="mobility", summary="S",
-            publication="pending", proposed_by_id=user.id, member_id=user.member_id,
+            slug="p",
+            title="P",
+            city="Seoul",
+            country="KR",
+            theme="mobility",
+            summary="S",
+            publication="pending",
+            proposed_by_id=user.id,
+            member_id=user.member_id,
         )
         db.session.add(project)
         db.session.commit()
@@ -101,7 +110,10 @@ def test_markdown_never_keeps_htmx_attributes(app, payload):
         rendered = str(render_markdown(payload))
     soup = BeautifulSoup(rendered, "html.parser")
     assert htmx_attributes(soup) == []
-    assert "javascript:" not in rendered.lower() or soup.find("a", href=re.compile("javascript")) is None
+    assert (
+        "javascript:" not in rendered.lower()
+        or soup.find("a", href=re.compile("javascript")) is None
+    )
     container = soup.find(True)
     assert container.has_attr("hx-disable")
 
@@ -109,9 +121,7 @@ def test_markdown_never_keeps_htmx_attributes(app, payload):
 def test_user_content_sits_in_hx_disable_containers(app, client, make_project):
     slug = make_project(description="Some **Markdown** text.")
     with app.app_context():
-        db.session.add(
-            Member(slug="m", name="M", type="institution", description="We do things.")
-        )
+        db.session.add(Member(slug="m", name="M", type="institution", description="We do things."))
         db.session.commit()
     detail = html(client.get(f"/projects/{slug}"))
     assert inside_hx_disable(detail.find("strong", string="Markdown"))
@@ -154,20 +164,32 @@ def request_reset(client, email, **headers):
 
 @pytest.mark.parametrize(
     "headers",
-    [{"Host": "evil.example"}, {"Host": "exchange.example.org.evil.example"}, {"X-Forwarded-Host": "evil.example"}],
+    [
+        {"Host": "evil.example"},
+        {"Host": "exchange.example.org.evil.example"},
+        {"X-Forwarded-Host": "evil.example"},
+    ],
 )
 def test_poisoned_host_is_refused_before_any_email(public_app, headers):
     from app.passwords import hash_password
 
     with public_app.app_context():
-        db.session.add(User(email="v@example.org", password_hash=hash_password(PASSWORD), session_token="t"))
+        db.session.add(
+            User(email="v@example.org", password_hash=hash_password(PASSWORD), session_token="t")
+        )
         db.session.commit()
     client = public_app.test_client()
     base = {"base_url": PUBLIC}
     assert client.get("/account/reset", **base).status_code == 200
     response = client.get("/account/reset", headers=headers, **base)
     assert response.status_code == 400
-    for path in ("/feeds/projects.atom", "/sitemap.xml", "/robots.txt", "/api/v1/openapi.json", "/healthz"):
+    for path in (
+        "/feeds/projects.atom",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/api/v1/openapi.json",
+        "/healthz",
+    ):
         assert client.get(path, headers=headers, **base).status_code == 400
     with public_app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(OutboundEmail)) == 0
@@ -177,9 +199,19 @@ def test_absolute_urls_come_from_public_url(public_app, tmp_path):
     from app.passwords import hash_password
 
     with public_app.app_context():
-        db.session.add(User(email="v@example.org", password_hash=hash_password(PASSWORD), session_token="t"))
         db.session.add(
-            Project(slug="p", title="P", city="Seoul", country="KR", theme="mobility", summary="S", publication="published")
+            User(email="v@example.org", password_hash=hash_password(PASSWORD), session_token="t")
+        )
+        db.session.add(
+            Project(
+                slug="p",
+                title="P",
+                city="Seoul",
+                country="KR",
+                theme="mobility",
+                summary="S",
+                publication="published",
+            )
         )
         db.session.commit()
     client = public_app.test_client()
@@ -189,7 +221,13 @@ def test_absolute_urls_come_from_public_url(public_app, tmp_path):
     body = emails_to(public_app, "v@example.org")[-1].body
     assert re.search(r"https://exchange\.example\.org/account/reset/\S+", body)
     assert "localhost" not in body
-    for path in ("/feeds/projects.atom", "/sitemap.xml", "/robots.txt", "/api/v1/projects", "/api/v1/openapi.json"):
+    for path in (
+        "/feeds/projects.atom",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/api/v1/projects",
+        "/api/v1/openapi.json",
+    ):
         text = client.get(path).get_data(as_text=True)
         assert "https://exchange.example.org/" in text, path
         assert "http://localhost" not in text, path
@@ -216,7 +254,8 @@ def test_no_absolute_url_is_built_from_the_request():
         str(path.relative_to(ROOT))
         for folder in ("app", "templates")
         for path in (ROOT / folder).rglob("*")
-        if path.is_file() and path.suffix in (".py", ".html", ".txt", ".xml")
+        if path.is_file()
+        and path.suffix in (".py", ".html", ".txt", ".xml")
         and re.search(r"_external\s*=\s*True|host_url|url_root", path.read_text())
         and path.name != "urls.py"
     ]
@@ -243,7 +282,10 @@ def stored_interests(app):
     from app.models import Interest
 
     with app.app_context():
-        return [(i.suspected_spam, i.spam_reason) for i in db.session.scalars(db.select(Interest).order_by(Interest.id))]
+        return [
+            (i.suspected_spam, i.spam_reason)
+            for i in db.session.scalars(db.select(Interest).order_by(Interest.id))
+        ]
 
 
 def test_a_replayed_start_time_is_not_a_persons(interest_app):
@@ -290,9 +332,12 @@ def test_confirmation_email_relays_no_free_text_and_is_limited_per_address(inter
     for number in range(4):
         client = interest_app.test_client()
         email = "Victim@Example.org" if number % 2 else "victim@example.org"
-        assert submit_interest(
-            client, email=email, name=spam, organization=spam, message=spam
-        ).status_code == 303
+        assert (
+            submit_interest(
+                client, email=email, name=spam, organization=spam, message=spam
+            ).status_code
+            == 303
+        )
     with interest_app.app_context():
         bodies = [e.body + e.subject for e in db.session.scalars(db.select(OutboundEmail))]
     assert len(bodies) == 2
@@ -378,8 +423,12 @@ def test_registration_spends_the_same_argon2_work_either_way(app, client, make_u
 def approved_member(app):
     with app.app_context():
         member = Member(
-            slug="seoul", name="Seoul Metropolitan Government", type="local-government",
-            country="KR", website="https://www.seoul.go.kr/", status="approved",
+            slug="seoul",
+            name="Seoul Metropolitan Government",
+            type="local-government",
+            country="KR",
+            website="https://www.seoul.go.kr/",
+            status="approved",
         )
         db.session.add(member)
         db.session.commit()
@@ -408,7 +457,9 @@ def project_count(app):
         return db.session.scalar(db.select(db.func.count()).select_from(Project))
 
 
-def test_claiming_a_member_does_not_let_a_stranger_propose_in_its_name(app, client, approved_member, make_user):
+def test_claiming_a_member_does_not_let_a_stranger_propose_in_its_name(
+    app, client, approved_member, make_user
+):
     register_for(client, app, "eve@evil.example", approved_member)
     response = propose_case_study(client)
     assert response.status_code == 303 and response.headers["Location"] == "/account/"
@@ -426,11 +477,20 @@ def test_claiming_a_member_does_not_let_a_stranger_propose_in_its_name(app, clie
     assert "eve@evil.example" in page.find(id="membership-claims").get_text()
     # Members cannot decide claims, not even their own.
     token = form_token(client.get("/account/"))
-    assert client.post(f"/staff/memberships/{user_id}/approve", data={"csrf_token": token}).status_code == 403
+    assert (
+        client.post(f"/staff/memberships/{user_id}/approve", data={"csrf_token": token}).status_code
+        == 403
+    )
     token = form_token(staff.get("/staff/memberships/"))
-    assert staff.post(f"/staff/memberships/{user_id}/reject", data={"csrf_token": token}).status_code == 303
+    assert (
+        staff.post(f"/staff/memberships/{user_id}/reject", data={"csrf_token": token}).status_code
+        == 303
+    )
     assert propose_case_study(client).status_code == 303 and project_count(app) == 0
-    assert staff.post(f"/staff/memberships/{user_id}/approve", data={"csrf_token": token}).status_code == 400
+    assert (
+        staff.post(f"/staff/memberships/{user_id}/approve", data={"csrf_token": token}).status_code
+        == 400
+    )
     assert [e.subject for e in emails_to(app, "eve@evil.example")][-1].startswith("Your link to")
 
 
@@ -441,7 +501,10 @@ def test_staff_approval_lets_the_member_propose(app, client, approved_member, ma
     staff = app.test_client()
     login(staff, make_user(role="staff"))
     token = form_token(staff.get("/staff/memberships/"))
-    assert staff.post(f"/staff/memberships/{user_id}/approve", data={"csrf_token": token}).status_code == 303
+    assert (
+        staff.post(f"/staff/memberships/{user_id}/approve", data={"csrf_token": token}).status_code
+        == 303
+    )
     response = propose_case_study(client)
     assert response.headers["Location"].startswith("/account/proposals/")
     assert project_count(app) == 1
@@ -464,8 +527,16 @@ def test_a_lookalike_domain_is_not_proof(app, client, approved_member):
 
 @pytest.mark.parametrize(
     "target",
-    ["/\t/evil.example", "/\n/evil.example", "/\r\nSet-Cookie: x=1", "//evil.example", "/\\evil.example",
-     "https://evil.example", "/%09/evil.example\x7f", "\t//evil.example"],
+    [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\r\nSet-Cookie: x=1",
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example",
+        "/%09/evil.example\x7f",
+        "\t//evil.example",
+    ],
 )
 def test_lite_switch_never_redirects_off_site(client, target):
     response = client.post("/lite", data={"lite": "1", "next": target})
@@ -543,10 +614,15 @@ def test_healthz_hides_error_text_and_paths(app, client, monkeypatch, make_proje
             path.write_bytes(b"garbage")
     body = client.get("/healthz").get_data(as_text=True)
     assert app.config["SEARCH_INDEX_DIR"] not in body and "/tmp" not in body
-    assert client.get("/healthz").get_json()["search"]["projects"]["error"] in ("index damaged", "index unreadable")
+    assert client.get("/healthz").get_json()["search"]["projects"]["error"] in (
+        "index damaged",
+        "index unreadable",
+    )
 
     def broken(*_args, **_kwargs):
-        raise sqlalchemy.exc.OperationalError("SELECT 1", {}, Exception("could not connect to /var/run/postgresql/.s.PGSQL.5432"))
+        raise sqlalchemy.exc.OperationalError(
+            "SELECT 1", {}, Exception("could not connect to /var/run/postgresql/.s.PGSQL.5432")
+        )
 
     monkeypatch.setattr(db.session, "execute", broken)
     response = client.get("/healthz")
@@ -566,7 +642,9 @@ def test_worker_count_is_read_from_gunicorn():
     assert server_worker_count({}, [gunicorn, "-w", "4", "wsgi:app"], {}) == 4
     assert server_worker_count({}, [gunicorn, "--workers=3", "wsgi:app"], {}) == 3
     assert server_worker_count({}, [gunicorn, "-w2", "wsgi:app"], {}) == 2
-    assert server_worker_count({}, [gunicorn, "wsgi:app"], {"GUNICORN_CMD_ARGS": "--workers 5"}) == 5
+    assert (
+        server_worker_count({}, [gunicorn, "wsgi:app"], {"GUNICORN_CMD_ARGS": "--workers 5"}) == 5
+    )
     assert server_worker_count({}, [gunicorn, "wsgi:app"], {"WEB_CONCURRENCY": "6"}) == 6
     assert server_worker_count({}, [gunicorn, "wsgi:app"], {}) == 1
     assert server_worker_count({}, ["/usr/bin/flask", "run", "-w", "4"], {}) == 1
@@ -576,9 +654,15 @@ def test_worker_count_is_read_from_gunicorn():
 def test_memory_limits_under_several_workers_warn_at_start(tmp_path, monkeypatch, caplog):
     monkeypatch.setattr("sys.argv", ["/srv/.venv/bin/gunicorn", "-w", "4", "wsgi:app"])
     create_app(make_test_config(tmp_path, RATELIMIT_ENABLED=True))
-    assert any("memory://" in r.getMessage() and "4 workers" in r.getMessage() for r in caplog.records)
+    assert any(
+        "memory://" in r.getMessage() and "4 workers" in r.getMessage() for r in caplog.records
+    )
     caplog.clear()
-    create_app(make_test_config(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379"))
+    create_app(
+        make_test_config(
+            tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379"
+        )
+    )
     assert not any("memory://" in r.getMessage() for r in caplog.records)
 
 
@@ -607,8 +691,13 @@ def add_user(app, email, role="member"):
 
     with app.app_context():
         db.session.add(
-            User(email=email, password_hash=hash_password(PASSWORD), role=role,
-                 session_token=secrets.token_hex(16), email_verified_at=db.func.now())
+            User(
+                email=email,
+                password_hash=hash_password(PASSWORD),
+                role=role,
+                session_token=secrets.token_hex(16),
+                email_verified_at=db.func.now(),
+            )
         )
         db.session.commit()
 
@@ -651,8 +740,12 @@ def test_the_current_password_check_is_rate_limited(limited_app):
         statuses.append(
             client.post(
                 "/account/password",
-                data={"current_password": f"guess {n}", "password": "a new long passphrase",
-                      "password_again": "a new long passphrase", "csrf_token": token},
+                data={
+                    "current_password": f"guess {n}",
+                    "password": "a new long passphrase",
+                    "password_again": "a new long passphrase",
+                    "csrf_token": token,
+                },
             ).status_code
         )
     assert statuses[:5] == [400] * 5
@@ -666,7 +759,10 @@ def remembered_client(app, email):
     """A new client holding only the remember-me cookie of a login (a stolen or old cookie)."""
     first = app.test_client()
     token = form_token(first.get("/account/login"))
-    first.post("/account/login", data={"email": email, "password": PASSWORD, "remember": "y", "csrf_token": token})
+    first.post(
+        "/account/login",
+        data={"email": email, "password": PASSWORD, "remember": "y", "csrf_token": token},
+    )
     cookie = first.get_cookie("remember_token")
     restored = app.test_client()
     restored.set_cookie("remember_token", cookie.value)
@@ -715,5 +811,10 @@ def test_a_restored_session_must_log_in_again_before_privileged_actions(app, mak
     )
     assert response.headers["Location"] == "/staff/users"
     token = form_token(client.get("/staff/users"))
-    assert client.post(f"/staff/users/{target_id}/role", data={"role": "staff", "csrf_token": token}).status_code == 303
+    assert (
+        client.post(
+            f"/staff/users/{target_id}/role", data={"role": "staff", "csrf_token": token}
+        ).status_code
+        == 303
+    )
     assert client.get("/staff/interest/export.csv").status_code == 200

@@ -5,7 +5,6 @@ editing this file. Only the public account pages (login, registration,
 password reset, email confirmation) are open to anonymous visitors.
 """
 
-
 from flask import url_for
 
 from app.extensions import db
@@ -73,11 +72,15 @@ def build_path(app, rule_text, ids):
         if argument in ids:
             values[argument] = ids[argument]
         elif argument == "action":
-            values[argument] = "approve" if "projects" in rule_text or "members" in rule_text else "deactivate"
+            values[argument] = (
+                "approve" if "projects" in rule_text or "members" in rule_text else "deactivate"
+            )
         else:
             values[argument] = 1
     with app.test_request_context():
-        return url_for(rule.endpoint, **values), all(a in ids or a == "action" for a in rule.arguments)
+        return url_for(rule.endpoint, **values), all(
+            a in ids or a == "action" for a in rule.arguments
+        )
 
 
 def request(client, method, path):

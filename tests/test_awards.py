@@ -76,7 +76,9 @@ def write(tmp_path, data, name="edition.json"):
 # The index and edition pages ------------------------------------------------------
 
 
-def test_awards_index_lists_editions_with_results_first_and_says_what_is_known_of_the_others(demo, client):
+def test_awards_index_lists_editions_with_results_first_and_says_what_is_known_of_the_others(
+    demo, client
+):
     response = client.get("/awards")
     assert response.status_code == 200
     page = html(response)

@@ -17,14 +17,43 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture
 def catalogue(make_project):
-    make_project(slug="kampala-smart-parking", title="Integrated Smart Parking System", city="Kampala",
-                 country="UG", theme="mobility", technologies=["IoT"], year=2019, status="feasibility")
-    make_project(slug="seoul-bus", title="Seoul Bus Information", city="Seoul", country="KR",
-                 theme="mobility", technologies=["GPS"], year=2021)
-    make_project(slug="mexico-safe", title="My Safe City", city="Mexico City", country="MX",
-                 theme="safe-city", technologies=["Cameras"], year=2021)
-    make_project(slug="istanbul-drones", title="Marine Pollution Control with Drones", city="Istanbul",
-                 country="TR", theme="sustainable-city", technologies=["Drones"], year=2020)
+    make_project(
+        slug="kampala-smart-parking",
+        title="Integrated Smart Parking System",
+        city="Kampala",
+        country="UG",
+        theme="mobility",
+        technologies=["IoT"],
+        year=2019,
+        status="feasibility",
+    )
+    make_project(
+        slug="seoul-bus",
+        title="Seoul Bus Information",
+        city="Seoul",
+        country="KR",
+        theme="mobility",
+        technologies=["GPS"],
+        year=2021,
+    )
+    make_project(
+        slug="mexico-safe",
+        title="My Safe City",
+        city="Mexico City",
+        country="MX",
+        theme="safe-city",
+        technologies=["Cameras"],
+        year=2021,
+    )
+    make_project(
+        slug="istanbul-drones",
+        title="Marine Pollution Control with Drones",
+        city="Istanbul",
+        country="TR",
+        theme="sustainable-city",
+        technologies=["Drones"],
+        year=2020,
+    )
 
 
 def result_slugs(page):
@@ -57,11 +86,15 @@ def test_the_search_page_is_an_accessible_get_form(client, catalogue):
 
 def test_facet_labels_are_human_with_counts(client, catalogue):
     page = html(client.get("/projects"))
-    theme_label = page.find("input", attrs={"name": "theme", "value": "mobility"}).find_next("label")
+    theme_label = page.find("input", attrs={"name": "theme", "value": "mobility"}).find_next(
+        "label"
+    )
     assert theme_label.get_text(" ", strip=True) == "Mobility (2)"
     country_label = page.find("input", attrs={"name": "country", "value": "UG"}).find_next("label")
     assert country_label.get_text(" ", strip=True) == "Uganda (1)"
-    region_label = page.find("input", attrs={"name": "region", "value": "middle-east"}).find_next("label")
+    region_label = page.find("input", attrs={"name": "region", "value": "middle-east"}).find_next(
+        "label"
+    )
     assert region_label.get_text(" ", strip=True) == "Middle East (1)"
 
 
@@ -86,9 +119,18 @@ def test_selected_values_are_removable_chips(client, catalogue):
     page = html(client.get("/projects?q=city&theme=mobility&theme=safe-city&country=MX&sort=title"))
     chips = {a.get_text(" ", strip=True): a["href"] for a in page.select(".chips a")}
     mobility = next(href for text, href in chips.items() if text.startswith("Theme: Mobility"))
-    assert query_of(mobility) == {"q": ["city"], "theme": ["safe-city"], "country": ["MX"], "sort": ["title"]}
+    assert query_of(mobility) == {
+        "q": ["city"],
+        "theme": ["safe-city"],
+        "country": ["MX"],
+        "sort": ["title"],
+    }
     mexico = next(href for text, href in chips.items() if text.startswith("Country: Mexico"))
-    assert query_of(mexico) == {"q": ["city"], "theme": ["mobility", "safe-city"], "sort": ["title"]}
+    assert query_of(mexico) == {
+        "q": ["city"],
+        "theme": ["mobility", "safe-city"],
+        "sort": ["title"],
+    }
     assert query_of(chips["Clear all filters"]) == {"q": ["city"], "sort": ["title"]}
 
 
@@ -111,7 +153,11 @@ def test_sort_and_pagination_links_keep_the_state(client, make_project):
     page = html(client.get("/projects?theme=sustainable-city&sort=title"))
     assert len(result_slugs(page)) == 20
     next_link = page.select_one(".pagination a[rel=next]")
-    assert query_of(next_link["href"]) == {"theme": ["sustainable-city"], "sort": ["title"], "page": ["2"]}
+    assert query_of(next_link["href"]) == {
+        "theme": ["sustainable-city"],
+        "sort": ["title"],
+        "page": ["2"],
+    }
     assert next_link["hx-target"] == "#results"
     page2 = html(client.get(next_link["href"]))
     assert result_slugs(page2) == [f"p-{n}" for n in range(20, 25)]
@@ -120,9 +166,13 @@ def test_sort_and_pagination_links_keep_the_state(client, make_project):
 
 def test_twenty_results_stay_within_the_page_budget(client, make_project):
     for n in range(30):
-        make_project(slug=f"p-{n}", title=f"Smart project {n} with a fairly long title for its kind",
-                     summary="A summary of one or two sentences about what the city did. " * 3,
-                     country=["KR", "UG", "BR", "MX", "TR", "IN"][n % 6], technologies=[f"Tech {n}", "IoT"])
+        make_project(
+            slug=f"p-{n}",
+            title=f"Smart project {n} with a fairly long title for its kind",
+            summary="A summary of one or two sentences about what the city did. " * 3,
+            country=["KR", "UG", "BR", "MX", "TR", "IN"][n % 6],
+            technologies=[f"Tech {n}", "IoT"],
+        )
     response = client.get("/projects")
     assert len(html(response).select("#results .card")) == 20
     assert len(gzip.compress(response.get_data())) <= 14 * 1024
@@ -143,14 +193,18 @@ def test_twenty_results_stay_within_the_page_budget(client, make_project):
         ("q=" + "parking " * 700, "shortened to 200 characters"),
     ],
 )
-def test_bad_parameters_are_clamped_or_match_nothing_with_a_notice(client, catalogue, query, notice):
+def test_bad_parameters_are_clamped_or_match_nothing_with_a_notice(
+    client, catalogue, query, notice
+):
     response = client.get(f"/projects?{query}")
     assert response.status_code == 200
     notices = [p.get_text(" ", strip=True) for p in html(response).select("#results .notice")]
     assert any(notice in text for text in notices), notices
 
 
-@pytest.mark.parametrize("q", ['"unbalanced', "AND", "OR NOT", "*", "(", "title:", "~~~", "\x00", "’”"])
+@pytest.mark.parametrize(
+    "q", ['"unbalanced', "AND", "OR NOT", "*", "(", "title:", "~~~", "\x00", "’”"]
+)
 def test_hostile_queries_never_fail(client, catalogue, q):
     assert client.get("/projects", query_string={"q": q}).status_code == 200
 
@@ -225,23 +279,44 @@ def test_unpublished_projects_are_not_listed(client, make_project):
 
 def test_the_case_study_page_shows_everything(client, make_project):
     make_project(
-        slug="kampala-smart-parking", title="Integrated Smart Parking System", city="Kampala",
-        country="UG", theme="mobility", status="feasibility", year=2019,
-        programme="WeGO Feasibility Study", technologies=["IoT", "Mobile app"],
-        organizations=[{"name": "SRPOST", "role": "provider"}], sdgs=["11.2"],
-        description="## Background\n\nParking *was* hard.", outcomes="Fewer cars circling.",
-        lessons="Talk to drivers.", links=[{"title": "Recording", "url": "https://example.org/rec"}],
+        slug="kampala-smart-parking",
+        title="Integrated Smart Parking System",
+        city="Kampala",
+        country="UG",
+        theme="mobility",
+        status="feasibility",
+        year=2019,
+        programme="WeGO Feasibility Study",
+        technologies=["IoT", "Mobile app"],
+        organizations=[{"name": "SRPOST", "role": "provider"}],
+        sdgs=["11.2"],
+        description="## Background\n\nParking *was* hard.",
+        outcomes="Fewer cars circling.",
+        lessons="Talk to drivers.",
+        links=[{"title": "Recording", "url": "https://example.org/rec"}],
     )
     page = html(client.get("/projects/kampala-smart-parking"))
     assert page.h1.get_text(strip=True) == "Integrated Smart Parking System"
-    facts = {dt.get_text(strip=True): dt.find_next("dd").get_text(" ", strip=True) for dt in page.select("dl.facts dt")}
-    assert facts["Country"] == "Uganda" and facts["Region"] == "Africa" and facts["Theme"] == "Mobility"
+    facts = {
+        dt.get_text(strip=True): dt.find_next("dd").get_text(" ", strip=True)
+        for dt in page.select("dl.facts dt")
+    }
+    assert (
+        facts["Country"] == "Uganda"
+        and facts["Region"] == "Africa"
+        and facts["Theme"] == "Mobility"
+    )
     assert facts["Status"] == "Feasibility study" and facts["Year"] == "2019"
-    assert facts["Programme"] == "WeGO Feasibility Study" and facts["Sustainable Development Goals"] == "SDG 11.2"
+    assert (
+        facts["Programme"] == "WeGO Feasibility Study"
+        and facts["Sustainable Development Goals"] == "SDG 11.2"
+    )
     assert [li.get_text(strip=True) for li in page.select("ul.tags li")] == ["IoT", "Mobile app"]
     assert page.find("h3", string="Background") is not None
     assert page.find("em", string="was") is not None
-    assert "SRPOST (Solution provider)" in page.find("h2", string="Organisations").find_next("ul").get_text(" ", strip=True)
+    assert "SRPOST (Solution provider)" in page.find("h2", string="Organisations").find_next(
+        "ul"
+    ).get_text(" ", strip=True)
     link = page.find("a", string="Recording")
     assert link["href"] == "https://example.org/rec" and link["rel"] == ["nofollow", "noopener"]
     interest = page.find("a", string="Express interest in this project")
@@ -251,7 +326,9 @@ def test_the_case_study_page_shows_everything(client, make_project):
 def test_related_projects_are_listed(client, catalogue):
     page = html(client.get("/projects/kampala-smart-parking"))
     related = page.find("section", attrs={"aria-labelledby": "related-heading"})
-    assert related is not None and "seoul-bus" in [a["href"].rsplit("/", 1)[1] for a in related.select("a")]
+    assert related is not None and "seoul-bus" in [
+        a["href"].rsplit("/", 1)[1] for a in related.select("a")
+    ]
 
 
 @pytest.mark.parametrize("slug", ["nope", "hidden", "%3Cscript%3E"])
@@ -262,10 +339,17 @@ def test_unknown_and_unpublished_case_studies_are_404(client, make_project, slug
 
 def test_every_text_field_is_escaped(client, make_project):
     make_project(
-        slug="xss", title=XSS, city=XSS, summary=XSS, programme=XSS, technologies=[XSS],
-        organizations=[{"name": XSS, "role": "partner"}], links=[{"title": XSS, "url": "https://example.org"}],
-        description=f"{XSS}\n\n[click](javascript:alert(3)) <a href=\"javascript:alert(4)\">x</a>",
-        outcomes='<img src=x onerror=alert(5)>', lessons="<iframe src=//evil></iframe>",
+        slug="xss",
+        title=XSS,
+        city=XSS,
+        summary=XSS,
+        programme=XSS,
+        technologies=[XSS],
+        organizations=[{"name": XSS, "role": "partner"}],
+        links=[{"title": XSS, "url": "https://example.org"}],
+        description=f'{XSS}\n\n[click](javascript:alert(3)) <a href="javascript:alert(4)">x</a>',
+        outcomes="<img src=x onerror=alert(5)>",
+        lessons="<iframe src=//evil></iframe>",
     )
     for url in ("/projects/xss", "/projects?q=alert", "/projects", "/"):
         response = client.get(url)
@@ -273,7 +357,9 @@ def test_every_text_field_is_escaped(client, make_project):
         assert not [s for s in page.find_all("script") if not s.get("src")], url
         assert not page.find_all("img") and not page.find_all("iframe"), url
         assert not page.find_all(attrs={"onerror": True}), url
-        assert not [a for a in page.find_all("a") if a.get("href", "").startswith("javascript")], url
+        assert not [a for a in page.find_all("a") if a.get("href", "").startswith("javascript")], (
+            url
+        )
     page = html(client.get("/projects/xss"))
     assert page.h1.get_text() == XSS
 
@@ -334,7 +420,9 @@ def test_robots_and_sitemap(client, catalogue, make_project):
     assert robots.mimetype == "text/plain"
     assert "Sitemap: http://localhost/sitemap.xml" in robots.get_data(as_text=True)
     sitemap = ET.fromstring(client.get("/sitemap.xml").get_data())  # noqa: S314 (our own output)
-    locations = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    locations = [
+        loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    ]
     assert "http://localhost/projects/kampala-smart-parking" in locations
     assert "http://localhost/awards" in locations and "http://localhost/members" in locations
     assert "http://localhost/projects/hidden" not in locations
@@ -342,8 +430,16 @@ def test_robots_and_sitemap(client, catalogue, make_project):
 
 def test_a_new_project_is_searchable_right_after_commit(app, client):
     with app.app_context():
-        db.session.add(Project(slug="fresh", title="Fresh Lighting", city="Lyon", country="FR",
-                               theme="sustainable-city", summary="New."))
+        db.session.add(
+            Project(
+                slug="fresh",
+                title="Fresh Lighting",
+                city="Lyon",
+                country="FR",
+                theme="sustainable-city",
+                summary="New.",
+            )
+        )
         db.session.commit()
     assert result_slugs(html(client.get("/projects?q=lighting"))) == ["fresh"]
 
@@ -368,7 +464,9 @@ def test_the_filters_are_a_closed_disclosure_counting_the_applied_filters(client
     assert panel.summary.get_text(" ", strip=True) == "Filters (0)"
     assert not page.select(".jump-to-results")
     page = html(client.get("/projects?theme=mobility&region=asia-pacific&country=KR"))
-    assert page.select_one("details.filter-panel summary").get_text(" ", strip=True) == "Filters (3)"
+    assert (
+        page.select_one("details.filter-panel summary").get_text(" ", strip=True) == "Filters (3)"
+    )
     chips = page.select("#results ul.chips a")
     assert len(chips) == 4  # one per filter, and "Clear all filters"
     assert "theme=" not in chips[0]["href"] and "region=asia-pacific" in chips[0]["href"]

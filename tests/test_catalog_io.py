@@ -99,7 +99,9 @@ def test_year_as_text_is_accepted_from_forms_and_csv():
 
 
 def test_derived_slugs_are_ascii_folded():
-    assert derive_slug("Free Fab Lab, SP Network", "São Paulo") == "sao-paulo-free-fab-lab-sp-network"
+    assert (
+        derive_slug("Free Fab Lab, SP Network", "São Paulo") == "sao-paulo-free-fab-lab-sp-network"
+    )
     assert derive_slug("Jakarta Smart City", "Jakarta") == "jakarta-smart-city"
     assert derive_slug("고양", "고양") == "project"
 
@@ -124,11 +126,17 @@ def run_import(runner, path, *options):
 
 
 def test_import_a_json_array(app, runner, tmp_path):
-    path = write_json(tmp_path, [record(), record(title="Smart Street Lights", city="Seberang Perai", country="MY")])
+    path = write_json(
+        tmp_path,
+        [record(), record(title="Smart Street Lights", city="Seberang Perai", country="MY")],
+    )
     result = run_import(runner, path)
     assert result.exit_code == 0, result.output
     assert "2 created" in result.stdout
-    assert project_slugs(app) == {"kampala-integrated-smart-parking-system", "seberang-perai-smart-street-lights"}
+    assert project_slugs(app) == {
+        "kampala-integrated-smart-parking-system",
+        "seberang-perai-smart-street-lights",
+    }
     with app.app_context():
         project = db.session.scalar(db.select(Project).where(Project.city == "Seberang Perai"))
         assert project.region == "asia-pacific"
@@ -146,9 +154,34 @@ def test_import_csv_with_list_cells(app, runner, tmp_path):
     path = tmp_path / "projects.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["slug", "title", "city", "country", "theme", "summary", "technologies", "year", "organizations", "sdgs"])
-        writer.writerow(["kampala-parking", "Parking", "Kampala", "ug", "mobility", "Parking.", "IoT; Mobile app", "2019",
-                         json.dumps([{"name": "SRPOST", "role": "provider"}]), "11.2"])
+        writer.writerow(
+            [
+                "slug",
+                "title",
+                "city",
+                "country",
+                "theme",
+                "summary",
+                "technologies",
+                "year",
+                "organizations",
+                "sdgs",
+            ]
+        )
+        writer.writerow(
+            [
+                "kampala-parking",
+                "Parking",
+                "Kampala",
+                "ug",
+                "mobility",
+                "Parking.",
+                "IoT; Mobile app",
+                "2019",
+                json.dumps([{"name": "SRPOST", "role": "provider"}]),
+                "11.2",
+            ]
+        )
     result = run_import(runner, path)
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -159,7 +192,11 @@ def test_import_csv_with_list_cells(app, runner, tmp_path):
 
 
 def test_one_invalid_record_imports_nothing_and_names_each_problem(app, runner, tmp_path):
-    records = [record(slug="good"), record(slug="bad", country="XX", theme=...), record(slug="also-good")]
+    records = [
+        record(slug="good"),
+        record(slug="bad", country="XX", theme=...),
+        record(slug="also-good"),
+    ]
     path = write_json(tmp_path, records)
     result = run_import(runner, path)
     assert result.exit_code == 1
@@ -196,10 +233,15 @@ def test_duplicate_slugs_in_one_file_are_a_problem(app, runner, tmp_path):
     assert f"{path}:record 2: slug: 'same' appears twice in this file" in result.stderr
 
 
-def test_records_without_slugs_get_unique_derived_slugs_and_reimport_updates_them(app, runner, tmp_path):
+def test_records_without_slugs_get_unique_derived_slugs_and_reimport_updates_them(
+    app, runner, tmp_path
+):
     path = write_json(tmp_path, [record(), record()])
     assert run_import(runner, path).exit_code == 0
-    assert project_slugs(app) == {"kampala-integrated-smart-parking-system", "kampala-integrated-smart-parking-system-2"}
+    assert project_slugs(app) == {
+        "kampala-integrated-smart-parking-system",
+        "kampala-integrated-smart-parking-system-2",
+    }
     assert run_import(runner, path).exit_code == 0
     assert len(project_slugs(app)) == 2
 
@@ -215,7 +257,11 @@ def test_records_without_slugs_get_unique_derived_slugs_and_reimport_updates_the
         ("blank.jsonl", b"\n  \n", "is empty"),
         ("deep.json", b"[" * 100000, "is not valid JSON"),
         ("nohead.csv", b"Parking,Kampala,UG,mobility,Parking.\n", "missing columns"),
-        ("partial.csv", b"title,city\nParking,Kampala\n", "missing columns: country, theme, summary"),
+        (
+            "partial.csv",
+            b"title,city\nParking,Kampala\n",
+            "missing columns: country, theme, summary",
+        ),
     ],
 )
 def test_unreadable_files_get_one_clear_message(app, runner, tmp_path, name, content, message):
@@ -242,7 +288,9 @@ def test_huge_strings_are_rejected_without_echoing_them(app, runner, tmp_path):
     path = write_json(tmp_path, [record(title="x" * 1_000_000)])
     result = run_import(runner, path)
     assert result.exit_code == 1
-    assert f"{path}:record 1: title: must be at most 300 characters (it has 1000000)" in result.stderr
+    assert (
+        f"{path}:record 1: title: must be at most 300 characters (it has 1000000)" in result.stderr
+    )
     assert len(result.output) < 1000
 
 
@@ -301,9 +349,15 @@ def test_seed_is_idempotent_and_creates_the_named_projects(app, runner):
     assert "projects: 0 created, 0 updated, 34 unchanged" in second.stdout
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Project)) == count
-        kampala = db.session.scalar(db.select(Project).where(Project.slug == "kampala-smart-parking"))
+        kampala = db.session.scalar(
+            db.select(Project).where(Project.slug == "kampala-smart-parking")
+        )
         assert kampala.organizations == [{"name": "SRPOST", "role": "provider"}]
-        assert (kampala.year, kampala.status, kampala.programme) == (2019, "feasibility", "WeGO Feasibility Study")
+        assert (kampala.year, kampala.status, kampala.programme) == (
+            2019,
+            "feasibility",
+            "WeGO Feasibility Study",
+        )
     slugs = project_slugs(app)
     for slug in (
         "george-town-green-connectivity",

@@ -28,12 +28,18 @@ def _commands(group, prefix):
 
 def test_every_project_command_is_documented(app):
     documented_groups = (
-        "seed", "catalog", "search", "awards", "interest", "users", "mail", "events", "privacy"
+        "seed",
+        "catalog",
+        "search",
+        "awards",
+        "interest",
+        "users",
+        "mail",
+        "events",
+        "privacy",
     )
     commands = [
-        path
-        for path in _commands(app.cli, "flask")
-        if path.split()[1] in documented_groups
+        path for path in _commands(app.cli, "flask") if path.split()[1] in documented_groups
     ]
     assert "flask catalog import" in commands
     missing = [path for path in commands if f"`{path}" not in README]

@@ -56,7 +56,9 @@ def test_an_invalid_first_try_keeps_the_form_id_so_the_corrected_resend_is_still
     assert count(app, Interest) == 1
 
 
-@pytest.mark.parametrize("started", ["", "short", "<script>" * 8, "x" * 65, "abcdefghijklmnop.AAAA.BBBB"])
+@pytest.mark.parametrize(
+    "started", ["", "short", "<script>" * 8, "x" * 65, "abcdefghijklmnop.AAAA.BBBB"]
+)
 def test_a_missing_or_forged_form_id_is_not_deduplicated_and_never_an_error(app, client, started):
     data = hidden_fields(client.get("/interest")) | valid_input(started=started)
     assert client.post("/interest", data=data).status_code == 303

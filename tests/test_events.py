@@ -17,7 +17,9 @@ from tests.test_interest import count, hidden_fields, valid_input
 
 @pytest.fixture
 def app_config(tmp_path):
-    return make_test_config(tmp_path, INTEREST_MIN_FILL_SECONDS=0, PUBLIC_URL="https://exchange.example.org")
+    return make_test_config(
+        tmp_path, INTEREST_MIN_FILL_SECONDS=0, PUBLIC_URL="https://exchange.example.org"
+    )
 
 
 @pytest.fixture
@@ -45,14 +47,24 @@ def test_list_filters_by_kind_and_year_and_text(client, seeded):
     titles = [a.get_text() for a in page.select("li.event h3 a")]
     assert titles == ["4th WeGO Awards webinar, Part 2", "4th WeGO Awards webinar, Part 1"]
     page = html(client.get("/events?q=Lanvin"))
-    assert [a.get_text() for a in page.select("li.event h3 a")] == ["GO SMART General Assembly 2023"]
+    assert [a.get_text() for a in page.select("li.event h3 a")] == [
+        "GO SMART General Assembly 2023"
+    ]
     page = html(client.get("/events?kind=bogus&year=abc&q=" + "x" * 5000))
     assert "No event matches" in page.get_text()
 
 
 def test_upcoming_events_come_first(app, client, seeded):
     with app.app_context():
-        db.session.add(Event(slug="next", kind="workshop", title="Next workshop", date=dt.date.today() + dt.timedelta(days=30), timezone="UTC"))
+        db.session.add(
+            Event(
+                slug="next",
+                kind="workshop",
+                title="Next workshop",
+                date=dt.date.today() + dt.timedelta(days=30),
+                timezone="UTC",
+            )
+        )
         db.session.commit()
     page = html(client.get("/events"))
     upcoming = page.find("section", attrs={"aria-labelledby": "upcoming-title"})
@@ -69,7 +81,11 @@ def test_htmx_gets_only_the_results(client, seeded):
 def test_detail_shows_zone_and_utc_and_keeps_assumptions_in_sources(client, seeded):
     page = html(client.get("/events/go-smart-general-assembly-2023"))
     when = page.find("p", class_="when")
-    assert "14:00" in when.get_text() and "16:30" in when.get_text() and "Asia/Taipei" in when.get_text()
+    assert (
+        "14:00" in when.get_text()
+        and "16:30" in when.get_text()
+        and "Asia/Taipei" in when.get_text()
+    )
     utc = page.find("p", class_="when-utc")
     assert utc.find("time")["datetime"] == "2023-03-29T06:00Z"
     assert "08:30" in utc.get_text()
@@ -106,7 +122,12 @@ def test_award_events_link_both_ways_and_reuse_the_sessions(client, seeded):
     assert "Donovan Storey" in text and "Moscow" in text
     assert "Mobility Category" not in text  # Part 1's sessions stay on Part 1
     edition = html(client.get("/awards/wego-awards-4"))
-    links = {a["href"] for a in edition.find("section", attrs={"aria-labelledby": "edition-events-title"}).find_all("a")}
+    links = {
+        a["href"]
+        for a in edition.find(
+            "section", attrs={"aria-labelledby": "edition-events-title"}
+        ).find_all("a")
+    }
     assert links == {
         "/events/wego-awards-4-webinar-part-1",
         "/events/wego-awards-4-webinar-part-2",
@@ -122,7 +143,16 @@ def test_unknown_event_is_404(client, seeded):
 
 def test_hostile_text_is_escaped(app, client):
     with app.app_context():
-        db.session.add(Event(slug="x", kind="webinar", title='<script>alert(1)</script>', date=dt.date(2024, 1, 1), timezone="UTC", description="<img src=x onerror=alert(1)>"))
+        db.session.add(
+            Event(
+                slug="x",
+                kind="webinar",
+                title="<script>alert(1)</script>",
+                date=dt.date(2024, 1, 1),
+                timezone="UTC",
+                description="<img src=x onerror=alert(1)>",
+            )
+        )
         db.session.commit()
     body = client.get("/events/x").get_data(as_text=True)
     assert "<script>alert" not in body and "<img src=x" not in body
@@ -160,21 +190,35 @@ def test_ics_is_rfc5545_with_utc_start(client, seeded):
     assert any(re.fullmatch(r"DTSTAMP:\d{8}T\d{6}Z", line) for line in lines)
     uid = next(line for line in lines if line.startswith("UID:"))
     assert uid.endswith("@exchange.example.org")
-    assert client.get("/events/go-smart-general-assembly-2023.ics").get_data(as_text=True).count(uid) == 1
+    assert (
+        client.get("/events/go-smart-general-assembly-2023.ics").get_data(as_text=True).count(uid)
+        == 1
+    )
     assert "URL:https://exchange.example.org/events/go-smart-general-assembly-2023" in lines
     location = next(line for line in lines if line.startswith("LOCATION:"))
     assert "\\," in location  # commas escaped
 
 
 def test_ics_for_an_unknown_time_is_an_all_day_event(client, seeded):
-    lines = unfold(client.get("/events/wego-solutions-meet-cities-2021.ics").get_data(as_text=True)).split("\r\n")
+    lines = unfold(
+        client.get("/events/wego-solutions-meet-cities-2021.ics").get_data(as_text=True)
+    ).split("\r\n")
     assert "DTSTART;VALUE=DATE:20210622" in lines
     assert "DTEND;VALUE=DATE:20210623" in lines
 
 
 def test_ics_without_end_time_has_no_dtend(app, client):
     with app.app_context():
-        db.session.add(Event(slug="open-end", kind="workshop", title="Open end", date=dt.date(2024, 5, 1), start_time=dt.time(10), timezone="Europe/Paris"))
+        db.session.add(
+            Event(
+                slug="open-end",
+                kind="workshop",
+                title="Open end",
+                date=dt.date(2024, 5, 1),
+                start_time=dt.time(10),
+                timezone="Europe/Paris",
+            )
+        )
         db.session.commit()
     text = client.get("/events/open-end.ics").get_data(as_text=True)
     assert "DTSTART:20240501T080000Z" in text  # CEST is UTC+2 in May
@@ -327,7 +371,13 @@ def test_a_reused_link_after_unsubscribing_changes_nothing(app, client):
     page = client.get(confirm)
     assert page.status_code == 409
     token = html(client.get("/events")).find("meta", attrs={"name": "csrf-token"})
-    csrf = token["content"] if token else html(client.get("/events/subscribe")).find("input", attrs={"name": "csrf_token"})["value"]
+    csrf = (
+        token["content"]
+        if token
+        else html(client.get("/events/subscribe")).find("input", attrs={"name": "csrf_token"})[
+            "value"
+        ]
+    )
     assert client.post(confirm, data={"csrf_token": csrf}).status_code == 409
     assert subscription(app).status == "unsubscribed"
 
@@ -339,7 +389,9 @@ def test_an_expired_or_forged_link_changes_nothing(app, client, monkeypatch):
     response = client.get(confirm)
     assert response.status_code == 410 and "expired" in response.get_data(as_text=True)
     app.config["EVENTS_CONFIRM_MAX_AGE"] = 3600
-    forged = URLSafeTimedSerializer("another-key", salt="event-subscription-confirm").dumps({"s": 1, "n": "x"})
+    forged = URLSafeTimedSerializer("another-key", salt="event-subscription-confirm").dumps(
+        {"s": 1, "n": "x"}
+    )
     assert client.get(f"/events/subscribe/confirm/{forged}").status_code == 404
     assert subscription(app).status == "pending"
 
@@ -377,7 +429,9 @@ def test_invalid_input_is_kept(app, client):
 
 def test_missing_csrf_keeps_the_address(app, client):
     client.get("/events/subscribe")
-    response = client.post("/events/subscribe", data={"email": "reader@example.org", "consent": "y"})
+    response = client.post(
+        "/events/subscribe", data={"email": "reader@example.org", "consent": "y"}
+    )
     assert response.status_code == 400
     assert html(response).find("input", attrs={"name": "email"})["value"] == "reader@example.org"
     assert count(app, EventSubscription) == 0
@@ -398,7 +452,14 @@ def test_suspected_spam_gets_no_email(app, client):
 def test_rate_limit_keeps_the_address(tmp_path):
     from app import create_app
 
-    app = create_app(make_test_config(tmp_path, RATELIMIT_ENABLED=True, FORM_RATE_LIMIT="1/minute", INTEREST_MIN_FILL_SECONDS=0))
+    app = create_app(
+        make_test_config(
+            tmp_path,
+            RATELIMIT_ENABLED=True,
+            FORM_RATE_LIMIT="1/minute",
+            INTEREST_MIN_FILL_SECONDS=0,
+        )
+    )
     with app.app_context():
         db.create_all()
     client = app.test_client()
@@ -415,9 +476,19 @@ def test_announce_emails_confirmed_subscribers_once(app, client, runner, seeded)
     client.post(confirm, data={"csrf_token": token})
     subscribe(client, email="pending@example.org")
     with app.app_context():
-        db.session.add(Event(slug="next", kind="workshop", title="Next workshop", date=dt.date.today() + dt.timedelta(days=30), timezone="UTC"))
+        db.session.add(
+            Event(
+                slug="next",
+                kind="workshop",
+                title="Next workshop",
+                date=dt.date.today() + dt.timedelta(days=30),
+                timezone="UTC",
+            )
+        )
         db.session.commit()
-    assert runner.invoke(args=["events", "announce", "go-smart-general-assembly-2023"]).exit_code != 0  # past
+    assert (
+        runner.invoke(args=["events", "announce", "go-smart-general-assembly-2023"]).exit_code != 0
+    )  # past
     before = len(emails(app))
     result = runner.invoke(args=["events", "announce", "next"])
     assert result.exit_code == 0, result.output
@@ -455,11 +526,25 @@ def test_erasing_an_address_removes_its_subscription(app, client):
 
 def test_a_translated_event_is_shown_in_the_page_language(app, client):
     with app.app_context():
-        db.session.add(Event(
-            slug="fr", kind="webinar", title="Smart parking webinar", summary="About parking.",
-            date=dt.date(2024, 1, 1), timezone="UTC", language="en",
-            translations={"fr": {"title": "Webinaire stationnement", "summary": "Sur le stationnement.", "source": "human", "reviewed": True}},
-        ))
+        db.session.add(
+            Event(
+                slug="fr",
+                kind="webinar",
+                title="Smart parking webinar",
+                summary="About parking.",
+                date=dt.date(2024, 1, 1),
+                timezone="UTC",
+                language="en",
+                translations={
+                    "fr": {
+                        "title": "Webinaire stationnement",
+                        "summary": "Sur le stationnement.",
+                        "source": "human",
+                        "reviewed": True,
+                    }
+                },
+            )
+        )
         db.session.commit()
     assert html(client.get("/events/fr")).find("h1").get_text() == "Smart parking webinar"
     from app.i18n.content import babel_locale

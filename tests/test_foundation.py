@@ -66,7 +66,9 @@ def test_production_refuses_to_start_without_secret_key(tmp_path):
 
 
 def test_production_forces_secure_cookies(tmp_path):
-    app = create_app(make_test_config(tmp_path, ENV_NAME="production", PUBLIC_URL="https://localhost"))
+    app = create_app(
+        make_test_config(tmp_path, ENV_NAME="production", PUBLIC_URL="https://localhost")
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 

@@ -30,7 +30,9 @@ def set_up_catalog(app, make_project, make_user):
 def set_up_members(app, make_project, make_user):
     with app.app_context():
         for n in range(3):
-            db.session.add(Member(slug=f"m{n}", name=f"Member {n}", type="corporation", status="approved"))
+            db.session.add(
+                Member(slug=f"m{n}", name=f"Member {n}", type="corporation", status="approved")
+            )
         db.session.commit()
     return "/members"
 
@@ -61,9 +63,16 @@ def add_interests(app, slug=None):
         for n in range(2):
             db.session.add(
                 Interest(
-                    token=f"token-{n}", name="Ada", email="ada@example.org", organization="Org",
-                    organization_type="corporation", country="KR", interest_type="learn",
-                    project_id=project_id, message="Tell me more.", consent=True,
+                    token=f"token-{n}",
+                    name="Ada",
+                    email="ada@example.org",
+                    organization="Org",
+                    organization_type="corporation",
+                    country="KR",
+                    interest_type="learn",
+                    project_id=project_id,
+                    message="Tell me more.",
+                    consent=True,
                 )
             )
         db.session.commit()
@@ -98,7 +107,11 @@ def set_up_events(app, make_project, make_user):
 
     with app.app_context():
         for n in range(2):
-            db.session.add(Event(slug=f"e{n}", kind="webinar", title=f"Event {n}", date=dt.date(2024, 1, 1 + n)))
+            db.session.add(
+                Event(
+                    slug=f"e{n}", kind="webinar", title=f"Event {n}", date=dt.date(2024, 1, 1 + n)
+                )
+            )
         db.session.commit()
     return "/events?kind=webinar"
 
@@ -131,7 +144,9 @@ def render_calls():
 def test_every_render_view_is_covered():
     partials = {key.split()[0] for key in CASES}
     missing = {
-        (page, partial) for page, partial in render_calls() if page != partial and partial not in partials
+        (page, partial)
+        for page, partial in render_calls()
+        if page != partial and partial not in partials
     }
     assert render_calls() and missing == set()
 

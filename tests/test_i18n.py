@@ -100,14 +100,24 @@ def test_every_page_answers_in_every_language_with_lang_and_dir(web, demo_pages,
 
 
 def test_language_tags_and_directions():
-    assert [language.tag for language in LANGUAGES] == ["en", "fr", "es", "pt", "ar", "ko", "zh-Hant"]
+    assert [language.tag for language in LANGUAGES] == [
+        "en",
+        "fr",
+        "es",
+        "pt",
+        "ar",
+        "ko",
+        "zh-Hant",
+    ]
     by_tag = {language.tag: language for language in LANGUAGES}
     assert by_tag["zh-Hant"].prefix == "zh-hant" and by_tag["zh-Hant"].locale == "zh_Hant"
     assert by_tag["ar"].direction == "rtl"
     assert DEFAULT.prefix == ""
 
 
-@pytest.mark.parametrize("language", [DEFAULT, FRENCH, OTHERS[-1]], ids=lambda language: language.tag)
+@pytest.mark.parametrize(
+    "language", [DEFAULT, FRENCH, OTHERS[-1]], ids=lambda language: language.tag
+)
 def test_pages_are_in_their_language(demo_app, web, language):
     page = html(web.get(in_language(language, "/projects")))
     nav = page.find("nav", attrs={"aria-label": translated(demo_app, language, "Main")})
@@ -126,7 +136,9 @@ def test_hreflang_alternates_are_complete_and_absolute(web, demo_pages):
                 link["hreflang"]: link["href"]
                 for link in page.find_all("link", rel="alternate", hreflang=True)
             }
-            expected = {other.tag: f"http://localhost{in_language(other, path)}" for other in LANGUAGES}
+            expected = {
+                other.tag: f"http://localhost{in_language(other, path)}" for other in LANGUAGES
+            }
             expected["x-default"] = f"http://localhost{path}"
             assert alternates == expected, name
             assert len(page.find_all("link", hreflang=True)) == len(LANGUAGES) + 1
@@ -184,7 +196,12 @@ def test_assets_api_and_feeds_stay_unprefixed(web):
     assert stylesheet.startswith("/static/")
     feed = page.find("link", type="application/atom+xml")
     assert feed["href"] == "/feeds/projects.atom"
-    for path in ("/fr/api/v1/projects", "/fr/feeds/projects.atom", "/fr/sitemap.xml", "/fr/static/css/site.css"):
+    for path in (
+        "/fr/api/v1/projects",
+        "/fr/feeds/projects.atom",
+        "/fr/sitemap.xml",
+        "/fr/static/css/site.css",
+    ):
         assert web.get(path).status_code == 404, path
 
 
@@ -242,7 +259,9 @@ def test_htmx_partial_with_switcher_is_compressed_whole(web):
 # ------------------------------------------------------------------ unknown and odd prefixes
 
 
-@pytest.mark.parametrize("path", ["/xx/projects", "/de/", "/de", "/pt-br/projects", "/zh-hans/awards"])
+@pytest.mark.parametrize(
+    "path", ["/xx/projects", "/de/", "/de", "/pt-br/projects", "/zh-hans/awards"]
+)
 def test_unknown_language_prefix_is_a_404_listing_the_languages(web, path):
     response = web.get(path)
     assert response.status_code == 404
@@ -261,7 +280,12 @@ def test_unknown_language_prefix_for_htmx_is_a_fragment(web):
 
 
 def test_other_missing_pages_are_plain_404s(web):
-    for path in ("/no-such-page", "/projects/no-such-project", "/fr/no-such-page", "/api/v1/nothing"):
+    for path in (
+        "/no-such-page",
+        "/projects/no-such-project",
+        "/fr/no-such-page",
+        "/api/v1/nothing",
+    ):
         response = web.get(path)
         assert response.status_code == 404, path
         if not path.startswith("/api/"):
@@ -277,7 +301,9 @@ def test_other_missing_pages_are_plain_404s(web):
         ("/EN/", "/"),
     ],
 )
-def test_prefix_in_another_case_or_the_default_language_redirects_to_the_one_address(web, path, target):
+def test_prefix_in_another_case_or_the_default_language_redirects_to_the_one_address(
+    web, path, target
+):
     response = web.get(path)
     assert response.status_code == 301
     assert response.headers["Location"] == target
@@ -292,7 +318,9 @@ def test_prefix_without_trailing_slash_redirects_to_the_home_page(web):
 # ------------------------------------------------------------------ Accept-Language
 
 
-@pytest.mark.parametrize("accept", ["fr", "fr-CA,fr;q=0.9,en;q=0.5", "ko-KR", "zh-TW", "pt-BR", "ar-EG"])
+@pytest.mark.parametrize(
+    "accept", ["fr", "fr-CA,fr;q=0.9,en;q=0.5", "ko-KR", "zh-TW", "pt-BR", "ar-EG"]
+)
 def test_accept_language_offers_a_language_and_never_redirects(demo_app, web, accept):
     response = web.get("/projects?q=bus", headers={"Accept-Language": accept})
     assert response.status_code == 200
@@ -310,7 +338,9 @@ def test_accept_language_offers_a_language_and_never_redirects(demo_app, web, ac
     assert translated(demo_app, language, "No, thanks") in offer.get_text()
 
 
-@pytest.mark.parametrize("accept", ["", "en", "en-GB,fr;q=0.8", "de", "zh-CN", "*", "fr;q=0", "garbage;;q=x"])
+@pytest.mark.parametrize(
+    "accept", ["", "en", "en-GB,fr;q=0.8", "de", "zh-CN", "*", "fr;q=0", "garbage;;q=x"]
+)
 def test_no_offer_when_the_browser_prefers_the_default_or_no_served_language(web, accept):
     page = html(web.get("/", headers={"Accept-Language": accept}))
     assert page.find(class_="language-offer") is None, accept
@@ -341,7 +371,9 @@ def test_dismissing_the_offer_works_without_javascript_and_is_remembered(demo_ap
     assert client.get("/language-offer").status_code == 405
 
 
-@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example", ""])
+@pytest.mark.parametrize(
+    "target", ["//evil.example/", "https://evil.example/", "/\\evil.example", ""]
+)
 def test_dismissing_the_offer_never_redirects_elsewhere(web, target):
     response = web.post("/language-offer", data={"next": target})
     assert response.status_code == 303
@@ -355,7 +387,9 @@ def test_interest_form_posts_under_the_prefix_and_stays_in_the_language(app, cli
     form_page = html(client.get("/fr/interest"))
     form = form_page.find("form", attrs={"action": "/fr/interest"})
     assert form is not None
-    data = {field["name"]: field.get("value", "") for field in form.find_all("input", type="hidden")}
+    data = {
+        field["name"]: field.get("value", "") for field in form.find_all("input", type="hidden")
+    }
     data.update(
         name="Amina Okello",
         email="amina@example.org",
@@ -376,7 +410,9 @@ def test_interest_form_posts_under_the_prefix_and_stays_in_the_language(app, cli
 
 def test_invalid_form_under_a_prefix_answers_in_that_language(app, client):
     form = html(client.get("/fr/interest")).find("form", attrs={"action": "/fr/interest"})
-    data = {field["name"]: field.get("value", "") for field in form.find_all("input", type="hidden")}
+    data = {
+        field["name"]: field.get("value", "") for field in form.find_all("input", type="hidden")
+    }
     data.update(name="Amina", email="not an address")
     response = client.post("/fr/interest", data=data)
     assert response.status_code in (400, 422)
@@ -463,7 +499,12 @@ def test_award_dates_follow_the_language(demo_app, web):
 
 @pytest.mark.parametrize(
     ("language", "expected", "time"),
-    [("en", "12,345", "09:05"), ("fr", "12\u202f345", "09:05"), ("es", "12.345", "9:05"), ("ko", "12,345", "09:05")],
+    [
+        ("en", "12,345", "09:05"),
+        ("fr", "12\u202f345", "09:05"),
+        ("es", "12.345", "9:05"),
+        ("ko", "12,345", "09:05"),
+    ],
 )
 def test_numbers_and_times_follow_the_language(app, language, expected, time):
     from flask import render_template_string
@@ -490,7 +531,12 @@ def test_country_lists_sort_by_the_languages_collation(app):
     with app.test_request_context("/fr/interest"):
         names = [name for _code, name in country_choices()]
     assert names.index("Costa Rica") < names.index("Côte d’Ivoire") < names.index("Croatie")
-    assert names.index("Danemark") < names.index("Égypte") < names.index("Espagne") < names.index("Fidji")
+    assert (
+        names.index("Danemark")
+        < names.index("Égypte")
+        < names.index("Espagne")
+        < names.index("Fidji")
+    )
     with app.test_request_context("/interest"):
         names = [name for _code, name in country_choices()]
     assert names.index("Costa Rica") < names.index("Côte d’Ivoire") < names.index("Croatia")
@@ -499,7 +545,10 @@ def test_country_lists_sort_by_the_languages_collation(app):
 
 def test_interest_form_country_select_is_in_the_language(client):
     page = html(client.get("/pt/interest"))
-    options = [option.get_text() for option in page.find("select", attrs={"name": "country"}).find_all("option")]
+    options = [
+        option.get_text()
+        for option in page.find("select", attrs={"name": "country"}).find_all("option")
+    ]
     assert "Costa do Marfim" in options and "Coreia do Sul" in options
 
 
@@ -546,7 +595,9 @@ def test_one_language_means_no_prefixes_and_no_switcher_choices(tmp_path):
         db.engine.dispose()
 
 
-@pytest.mark.parametrize("setting", [[], ["en", "EN"], ["en", "klingon-nope"], ["en", 5], "not a tag!"])
+@pytest.mark.parametrize(
+    "setting", [[], ["en", "EN"], ["en", "klingon-nope"], ["en", 5], "not a tag!"]
+)
 def test_a_bad_languages_setting_stops_the_app_with_a_clear_message(tmp_path, setting):
     with pytest.raises(RuntimeError, match="LANGUAGES"):
         create_app(make_test_config(tmp_path, LANGUAGES=setting))
@@ -557,7 +608,9 @@ def test_each_request_has_its_own_language_within_one_app_context(app, client):
         page = html(client.get(path))
         return page.find("html")["lang"], page.find("h1").get_text(strip=True)
 
-    french, english, korean = (heading(path) for path in ("/fr/projects", "/projects", "/ko/projects"))
+    french, english, korean = (
+        heading(path) for path in ("/fr/projects", "/projects", "/ko/projects")
+    )
     with app.app_context():
         assert heading("/fr/projects") == french
         assert heading("/projects") == english

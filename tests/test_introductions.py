@@ -27,7 +27,9 @@ OTHER = {"name": "Ben Lee", "email": "ben@gabotech.example", "organisation": "Ga
 
 @pytest.fixture
 def app_config(tmp_path):
-    return make_test_config(tmp_path, INTEREST_MIN_FILL_SECONDS=0, PUBLIC_URL="https://exchange.example.org")
+    return make_test_config(
+        tmp_path, INTEREST_MIN_FILL_SECONDS=0, PUBLIC_URL="https://exchange.example.org"
+    )
 
 
 @pytest.fixture
@@ -51,14 +53,24 @@ def staff(app, client, make_user):
 def introduce(staff, interest_id, **fields):
     path = f"/staff/interest/{interest_id}/introduce"
     page = staff.get(path)
-    data = {"csrf_token": form_token(page, path), "contact": "", "name": "", "email": "", "organisation": "", "message": ""}
+    data = {
+        "csrf_token": form_token(page, path),
+        "contact": "",
+        "name": "",
+        "email": "",
+        "organisation": "",
+        "message": "",
+    }
     data.update(fields)
     return staff.post(path, data=data)
 
 
 def outbox(app):
     with app.app_context():
-        return [(e.to, e.subject, e.body) for e in db.session.scalars(db.select(OutboundEmail).order_by(OutboundEmail.id))]
+        return [
+            (e.to, e.subject, e.body)
+            for e in db.session.scalars(db.select(OutboundEmail).order_by(OutboundEmail.id))
+        ]
 
 
 def link_for(app, address, path):
@@ -82,18 +94,31 @@ def answer(app, link, value):
 
 def timeline_kinds(app, interest_id):
     with app.app_context():
-        return [e.kind for e in db.session.scalars(db.select(InterestEvent).where(InterestEvent.interest_id == interest_id).order_by(InterestEvent.id))]
+        return [
+            e.kind
+            for e in db.session.scalars(
+                db.select(InterestEvent)
+                .where(InterestEvent.interest_id == interest_id)
+                .order_by(InterestEvent.id)
+            )
+        ]
 
 
 def test_staff_introduce_and_both_accept_exchange_contacts(app, staff, interest_id):
-    response = introduce(staff, interest_id, message="Seberang Perai worked with you on street lights.", **OTHER)
+    response = introduce(
+        staff, interest_id, message="Seberang Perai worked with you on street lights.", **OTHER
+    )
     assert response.status_code == 303
     emails = outbox(app)
     assert sorted(to for to, *_ in emails) == ["amina@example.org", "ben@gabotech.example"]
     # before consent, neither email carries the other's address or name
     sender_body = next(body for to, _s, body in emails if to == "amina@example.org")
     other_body = next(body for to, _s, body in emails if to == "ben@gabotech.example")
-    assert "ben@gabotech.example" not in sender_body and "Ben Lee" not in sender_body and "Gabotech" in sender_body
+    assert (
+        "ben@gabotech.example" not in sender_body
+        and "Ben Lee" not in sender_body
+        and "Gabotech" in sender_body
+    )
     assert "amina@example.org" not in other_body and "Amina" not in other_body
     assert "street lights" in other_body
     with app.app_context():
@@ -114,7 +139,9 @@ def test_staff_introduce_and_both_accept_exchange_contacts(app, staff, interest_
     page = html(staff.get(f"/staff/interest/{interest_id}"))
     timeline = page.find("ol", class_="timeline").get_text()
     assert "both accepted; contact details emailed" in timeline
-    assert page.find("section", attrs={"aria-labelledby": "introductions-title"}).find(string=re.compile("Both accepted"))
+    assert page.find("section", attrs={"aria-labelledby": "introductions-title"}).find(
+        string=re.compile("Both accepted")
+    )
 
 
 def test_one_declines_nobody_gets_contacts(app, staff, interest_id):
@@ -136,8 +163,13 @@ def test_outcome_waits_for_both_acceptances(app, staff, interest_id):
     introduce(staff, interest_id, **OTHER)
     with app.app_context():
         introduction_id = db.session.scalar(db.select(Introduction.id))
-    token = form_token(staff.get(f"/staff/interest/{interest_id}"), f"/staff/interest/{interest_id}/notes")
-    response = staff.post(f"/staff/introductions/{introduction_id}/outcome", data={"csrf_token": token, "outcome": "pilot"})
+    token = form_token(
+        staff.get(f"/staff/interest/{interest_id}"), f"/staff/interest/{interest_id}/notes"
+    )
+    response = staff.post(
+        f"/staff/introductions/{introduction_id}/outcome",
+        data={"csrf_token": token, "outcome": "pilot"},
+    )
     assert response.status_code == 409
     with app.app_context():
         assert db.session.get(Introduction, introduction_id).outcome == ""
@@ -160,7 +192,12 @@ def test_decline_first_then_the_other_link_says_it_is_off(app, staff, interest_i
     page = app.test_client().get(sender_link)
     assert page.status_code == 409 and "will not go ahead" in page.get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalar(db.select(IntroductionParty).where(IntroductionParty.role == "sender")).response == "pending"
+        assert (
+            db.session.scalar(
+                db.select(IntroductionParty).where(IntroductionParty.role == "sender")
+            ).response
+            == "pending"
+        )
 
 
 def test_get_changes_nothing_and_post_needs_csrf(app, staff, interest_id):
@@ -179,12 +216,16 @@ def test_reused_link_says_so_and_changes_nothing(app, staff, interest_id):
     link = link_for(app, "amina@example.org", "/introductions/respond/")
     browser = app.test_client()
     page = browser.get(link)
-    token = html(page).find("form", action=link).find("input", attrs={"name": "csrf_token"})["value"]
+    token = (
+        html(page).find("form", action=link).find("input", attrs={"name": "csrf_token"})["value"]
+    )
     assert browser.post(link, data={"csrf_token": token, "answer": "accept"}).status_code == 200
     again = browser.post(link, data={"csrf_token": token, "answer": "decline"})
     assert again.status_code == 409 and "already answered" in again.get_data(as_text=True)
     with app.app_context():
-        sender = db.session.scalar(db.select(IntroductionParty).where(IntroductionParty.role == "sender"))
+        sender = db.session.scalar(
+            db.select(IntroductionParty).where(IntroductionParty.role == "sender")
+        )
         assert sender.response == "accepted"
         assert db.session.scalar(db.select(Introduction)).declined_at is None
 
@@ -216,8 +257,14 @@ def test_introduce_a_member_contact(app, staff, interest_id, make_user):
     response = introduce(staff, interest_id, contact=str(user_id))
     assert response.status_code == 303
     with app.app_context():
-        other = db.session.scalar(db.select(IntroductionParty).where(IntroductionParty.role == "other"))
-        assert other.email == email and other.organisation == member_name and other.member_id is not None
+        other = db.session.scalar(
+            db.select(IntroductionParty).where(IntroductionParty.role == "other")
+        )
+        assert (
+            other.email == email
+            and other.organisation == member_name
+            and other.member_id is not None
+        )
 
 
 @pytest.mark.parametrize(
@@ -286,7 +333,12 @@ def test_follow_ups_are_sent_once_and_answered_with_one_click(app, runner, staff
     buttons = {b["value"] for b in html(page).find("form", action=link).find_all("button")}
     assert buttons == {"talking", "pilot", "agreement", "no-fit"}
     with app.app_context():
-        assert db.session.scalar(db.select(IntroductionFollowUp).where(IntroductionFollowUp.answer != "")) is None
+        assert (
+            db.session.scalar(
+                db.select(IntroductionFollowUp).where(IntroductionFollowUp.answer != "")
+            )
+            is None
+        )
     response = answer(app, link, "pilot")
     assert response.status_code == 200
     reuse = app.test_client().get(link)
@@ -294,7 +346,12 @@ def test_follow_ups_are_sent_once_and_answered_with_one_click(app, runner, staff
     assert "intro-follow-up" in timeline_kinds(app, interest_id)
     assert "intro-answer" in timeline_kinds(app, interest_id)
     with app.app_context():
-        assert introduction_figures() == {"introductions": 1, "accepted": 1, "pilots": 1, "agreements": 0}
+        assert introduction_figures() == {
+            "introductions": 1,
+            "accepted": 1,
+            "pilots": 1,
+            "agreements": 0,
+        }
 
 
 def test_only_the_90_day_question_when_both_are_due(app, staff, interest_id):
@@ -302,8 +359,15 @@ def test_only_the_90_day_question_when_both_are_due(app, staff, interest_id):
     with app.app_context():
         assert send_due_follow_ups() == 2
         db.session.commit()
-        rows = db.session.scalars(db.select(IntroductionFollowUp).order_by(IntroductionFollowUp.id)).all()
-        assert sorted((r.days, r.skipped) for r in rows) == [(30, True), (30, True), (90, False), (90, False)]
+        rows = db.session.scalars(
+            db.select(IntroductionFollowUp).order_by(IntroductionFollowUp.id)
+        ).all()
+        assert sorted((r.days, r.skipped) for r in rows) == [
+            (30, True),
+            (30, True),
+            (90, False),
+            (90, False),
+        ]
         assert send_due_follow_ups() == 0
 
 
@@ -325,14 +389,21 @@ def test_staff_record_an_outcome(app, staff, interest_id):
     page = staff.get(f"/staff/interest/{interest_id}")
     action = f"/staff/introductions/{introduction_id}/outcome"
     token = form_token(page, action)
-    response = staff.post(action, data={"csrf_token": token, "outcome": "agreement", "note": "Contract signed"})
+    response = staff.post(
+        action, data={"csrf_token": token, "outcome": "agreement", "note": "Contract signed"}
+    )
     assert response.status_code == 303
     assert staff.post(action, data={"csrf_token": token, "outcome": "bogus"}).status_code == 400
     assert staff.post(action, data={"outcome": "talking"}).status_code == 400
     with app.app_context():
         introduction = db.session.get(Introduction, introduction_id)
         assert introduction.outcome == "agreement"
-        assert introduction_figures() == {"introductions": 1, "accepted": 1, "pilots": 1, "agreements": 1}
+        assert introduction_figures() == {
+            "introductions": 1,
+            "accepted": 1,
+            "pilots": 1,
+            "agreements": 1,
+        }
     assert "intro-outcome" in timeline_kinds(app, interest_id)
 
 
@@ -348,7 +419,12 @@ def test_member_figures_ignore_unapproved(app):
     with app.app_context():
         db.session.add(Member(slug="m", name="M", type="corporation", status="pending"))
         db.session.commit()
-        assert introduction_figures() == {"introductions": 0, "accepted": 0, "pilots": 0, "agreements": 0}
+        assert introduction_figures() == {
+            "introductions": 0,
+            "accepted": 0,
+            "pilots": 0,
+            "agreements": 0,
+        }
 
 
 def test_a_form_without_the_contact_field_uses_the_typed_party(app, staff, interest_id):
@@ -357,7 +433,12 @@ def test_a_form_without_the_contact_field_uses_the_typed_party(app, staff, inter
     response = staff.post(path, data={"csrf_token": token, **OTHER})
     assert response.status_code == 303
     with app.app_context():
-        assert db.session.scalar(db.select(IntroductionParty.email).where(IntroductionParty.role == "other")) == OTHER["email"]
+        assert (
+            db.session.scalar(
+                db.select(IntroductionParty.email).where(IntroductionParty.role == "other")
+            )
+            == OTHER["email"]
+        )
     response = staff.post(path, data={"csrf_token": token, "contact": "999999", **OTHER})
     assert response.status_code == 422  # not an offered contact
 
@@ -368,12 +449,18 @@ def test_a_suggested_member_is_preselected(app, staff, interest_id, make_user):
         user = db.session.scalar(db.select(User).where(User.email == email))
         user_id, slug = user.id, user.member.slug
     page = html(staff.get(f"/staff/interest/{interest_id}/introduce?member={slug}"))
-    assert page.find("select", attrs={"name": "contact"}).find("option", selected=True)["value"] == str(user_id)
+    assert page.find("select", attrs={"name": "contact"}).find("option", selected=True)[
+        "value"
+    ] == str(user_id)
     page = html(staff.get(f"/staff/interest/{interest_id}/introduce?member=nobody"))
-    assert page.find("select", attrs={"name": "contact"}).find("option", selected=True)["value"] == ""
+    assert (
+        page.find("select", attrs={"name": "contact"}).find("option", selected=True)["value"] == ""
+    )
 
 
-def test_erasing_an_address_removes_it_from_introductions_and_kills_its_links(app, staff, interest_id):
+def test_erasing_an_address_removes_it_from_introductions_and_kills_its_links(
+    app, staff, interest_id
+):
     from app.interest.introductions import erase_parties, party_records
 
     introduce(staff, interest_id, **OTHER)
@@ -384,7 +471,9 @@ def test_erasing_an_address_removes_it_from_introductions_and_kills_its_links(ap
         assert erase_parties("ben@gabotech.example") == 1
         db.session.commit()
         assert party_records("ben@gabotech.example") == []
-        other = db.session.scalar(db.select(IntroductionParty).where(IntroductionParty.role == "other"))
+        other = db.session.scalar(
+            db.select(IntroductionParty).where(IntroductionParty.role == "other")
+        )
         assert (other.name, other.email, other.organisation) == ("", "", "")
     response = app.test_client().get(link)
     assert response.status_code == 409 and "no longer works" in response.get_data(as_text=True)

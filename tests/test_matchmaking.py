@@ -69,7 +69,9 @@ def test_seed_loads_the_documented_records_once(app, runner, seeded):
         assert db.session.scalar(db.select(db.func.count(Solution.id))) == 8
         assert db.session.scalar(db.select(db.func.count(Match.id))) == 5
         # Nothing changed, so nothing was queued for the indexes.
-        assert db.session.scalar(db.select(db.func.count(SearchOutbox.id)).where(mine)) == outbox_rows
+        assert (
+            db.session.scalar(db.select(db.func.count(SearchOutbox.id)).where(mine)) == outbox_rows
+        )
         abuja = db.session.scalar(db.select(Challenge).where(Challenge.slug == ABUJA))
         assert abuja.help_sought == [
             "Policy analysis and recommendations",
@@ -85,7 +87,9 @@ def test_seed_loads_the_documented_records_once(app, runner, seeded):
         # What Fukuoka needs is not in the documents: those fields stay empty.
         assert (fukuoka.theme, fukuoka.help_sought, fukuoka.technologies) == (None, [], [])
         assert fukuoka.member.slug == "fukuoka"
-        noodoe = db.session.scalar(db.select(Solution).where(Solution.slug == "noodoe-charging-stations"))
+        noodoe = db.session.scalar(
+            db.select(Solution).where(Solution.slug == "noodoe-charging-stations")
+        )
         assert noodoe.member is None and noodoe.provider_name == "Noodoe Inc."
         assert [p.slug for p in noodoe.deployed_in] == ["curiosity-lab-noodoe-charging-stations"]
         matches = {m.slug: m for m in db.session.scalars(db.select(Match))}
@@ -104,7 +108,10 @@ def test_challenges_list_search_and_facets(client, seeded):
     assert legends == ["Theme", "Region", "Technology", "Status"]
     assert slugs(client.get("/challenges", query_string={"q": "artisan marketplace"})) == [ABUJA]
     by_region = slugs(client.get("/challenges", query_string={"region": "asia-pacific"}))
-    assert set(by_region) == {"seberang-perai-priority-projects", "fukuoka-business-opportunities-needs"}
+    assert set(by_region) == {
+        "seberang-perai-priority-projects",
+        "fukuoka-business-opportunities-needs",
+    }
     assert slugs(client.get("/challenges", query_string={"status": "closed"})) == []
     filtered = html(client.get("/challenges", query_string={"region": "africa"}))
     box = filtered.find("input", attrs={"name": "region", "value": "africa"})
@@ -136,7 +143,9 @@ def test_unknown_facet_values_match_nothing_with_a_notice(client, seeded):
 
 
 def test_htmx_gets_the_partial_the_page_includes(client, seeded):
-    response = client.get("/solutions", query_string={"q": "parking"}, headers={"HX-Request": "true"})
+    response = client.get(
+        "/solutions", query_string={"q": "parking"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200
     assert "HX-Request" in response.headers["Vary"]
     fragment = html(response)
@@ -149,7 +158,9 @@ def test_htmx_gets_the_partial_the_page_includes(client, seeded):
 def test_challenge_detail_offers_interest_and_fitting_solutions(client, seeded):
     page = html(client.get(f"/challenges/{ABUJA}"))
     assert page.find(id="express-interest")["href"] == f"/interest?challenge={ABUJA}"
-    assert [li.get_text() for li in page.select("#help-sought li")][0] == "Policy analysis and recommendations"
+    assert [li.get_text() for li in page.select("#help-sought li")][
+        0
+    ] == "Policy analysis and recommendations"
     assert page.find(id="challenge-deadline").get_text() == "Open: no deadline"
     fitting = page.find("section", attrs={"aria-labelledby": "fitting-solutions"})
     first = fitting.select("ul.suggestions li")[0]
@@ -170,7 +181,9 @@ def test_solution_detail_lists_deployments_and_open_challenges(client, seeded):
 def test_unknown_and_unpublished_records_are_not_found(app, client, seeded):
     assert client.get("/challenges/no-such-thing").status_code == 404
     with app.app_context():
-        db.session.scalar(db.select(Solution).where(Solution.slug == SRPOST)).publication = "unpublished"
+        db.session.scalar(
+            db.select(Solution).where(Solution.slug == SRPOST)
+        ).publication = "unpublished"
         db.session.commit()
     assert client.get(f"/solutions/{SRPOST}").status_code == 404
     assert SRPOST not in slugs(client.get("/solutions", query_string={"q": "parking"}))
@@ -201,7 +214,13 @@ def test_outcomes_page_counts_from_the_data(app, client, seeded):
         page = html(client.get("/matchmaking"))
         return {dd["data-figure"]: int(dd.get_text()) for dd in page.select("#outcome-figures dd")}
 
-    assert figures() == {"introductions": 5, "accepted": 4, "pilots": 4, "agreements": 2, "projects": 5}
+    assert figures() == {
+        "introductions": 5,
+        "accepted": 4,
+        "pilots": 4,
+        "agreements": 2,
+        "projects": 5,
+    }
     page = html(client.get("/matchmaking"))
     match = page.find(id="match-go-smart-noodoe-curiosity-lab")
     assert "Noodoe Inc." in match.get_text()
@@ -209,23 +228,47 @@ def test_outcomes_page_counts_from_the_data(app, client, seeded):
     with app.app_context():
         db.session.add(Match(slug="new-one", parties=["A", "B"], stage="contract"))
         db.session.commit()
-    assert figures() == {"introductions": 6, "accepted": 5, "pilots": 5, "agreements": 3, "projects": 5}
+    assert figures() == {
+        "introductions": 6,
+        "accepted": 5,
+        "pilots": 5,
+        "agreements": 3,
+        "projects": 5,
+    }
     # Introductions made from the inbox count too: one made, one accepted that became a pilot.
     from datetime import datetime
 
     from app.models import Introduction
 
     with app.app_context():
-        interest = Interest(token="t", name="N", email="n@example.org", organization="O",
-                            organization_type="other", country="UG", interest_type="learn", message="M")
+        interest = Interest(
+            token="t",
+            name="N",
+            email="n@example.org",
+            organization="O",
+            organization_type="other",
+            country="UG",
+            interest_type="learn",
+            message="M",
+        )
         db.session.add(interest)
         db.session.flush()
-        db.session.add_all([
-            Introduction(interest_id=interest.id),
-            Introduction(interest_id=interest.id, accepted_at=datetime(2026, 1, 1), outcome="pilot"),
-        ])
+        db.session.add_all(
+            [
+                Introduction(interest_id=interest.id),
+                Introduction(
+                    interest_id=interest.id, accepted_at=datetime(2026, 1, 1), outcome="pilot"
+                ),
+            ]
+        )
         db.session.commit()
-    assert figures() == {"introductions": 8, "accepted": 6, "pilots": 6, "agreements": 3, "projects": 5}
+    assert figures() == {
+        "introductions": 8,
+        "accepted": 6,
+        "pilots": 6,
+        "agreements": 3,
+        "projects": 5,
+    }
 
 
 # ------------------------------------------------------------------ API
@@ -238,7 +281,9 @@ def test_api_lists_with_the_projects_conventions(client, seeded):
     assert body["facets"]["status"] == {"open": 4}
     abuja = next(r for r in body["results"] if r["slug"] == ABUJA)
     assert abuja["deadline"] is None and abuja["url"].endswith(f"/challenges/{ABUJA}")
-    solutions = client.get("/api/v1/solutions", query_string={"q": "parking", "per_page": 1}).get_json()
+    solutions = client.get(
+        "/api/v1/solutions", query_string={"q": "parking", "per_page": 1}
+    ).get_json()
     assert solutions["per_page"] == 1 and solutions["results"][0]["slug"] == SRPOST
     past_the_end = client.get("/api/v1/solutions", query_string={"page": 99})
     assert past_the_end.status_code == 404  # as /api/v1/projects: no page past the last
@@ -319,12 +364,19 @@ def test_an_unknown_target_says_so_and_sends_a_general_interest(app, client, see
 
 
 def test_the_form_keeps_the_target_when_csrf_fails(client, seeded):
-    data = interest_data(client.get("/interest", query_string={"challenge": ABUJA}), csrf_token="forged")
+    data = interest_data(
+        client.get("/interest", query_string={"challenge": ABUJA}), csrf_token="forged"
+    )
     response = client.post("/interest", data=data)
     assert response.status_code == 400
     page = html(response)
     assert page.find(id="interest-target-challenge") is not None
-    assert page.find("textarea", attrs={"name": "message"}).get_text().strip().startswith("We can help")
+    assert (
+        page.find("textarea", attrs={"name": "message"})
+        .get_text()
+        .strip()
+        .startswith("We can help")
+    )
 
 
 # ------------------------------------------------------------------ moderation and proposals
@@ -377,7 +429,10 @@ def test_a_member_proposal_waits_for_staff_then_is_published_and_searchable(app,
     review = f"/staff/matchmaking/challenges/{challenge_id}"
     assert "Flood warnings" in html(staff.get("/staff/matchmaking/challenges")).get_text()
     action = f"{review}/publish"
-    assert staff.post(action, data={"csrf_token": form_token(staff.get(review), action)}).status_code == 303
+    assert (
+        staff.post(action, data={"csrf_token": form_token(staff.get(review), action)}).status_code
+        == 303
+    )
     assert client.get(f"/challenges/{slug}").status_code == 200
     assert slugs(client.get("/challenges", query_string={"q": "flood"})) == [slug]
     with app.app_context():
@@ -389,8 +444,14 @@ def test_staff_reject_with_a_reason_the_member_reads(app, client, make_user):
     propose(
         client,
         "/account/solutions/new",
-        {"title": "Parking app", "description": "Find parking.", "themes": ["mobility"],
-         "deployed_in": "", "technologies": "", "sources": ""},
+        {
+            "title": "Parking app",
+            "description": "Find parking.",
+            "themes": ["mobility"],
+            "deployed_in": "",
+            "technologies": "",
+            "sources": "",
+        },
     )
     with app.app_context():
         solution_id = db.session.scalar(db.select(Solution.id))
@@ -400,8 +461,14 @@ def test_staff_reject_with_a_reason_the_member_reads(app, client, make_user):
     action = f"{review}/reject"
     token = form_token(staff.get(review), action)
     assert staff.post(action, data={"csrf_token": token, "reason": ""}).status_code == 400
-    assert staff.post(action, data={"csrf_token": token, "reason": "Say where it runs."}).status_code == 303
-    assert "rejected: Say where it runs." in html(client.get("/account/matchmaking")).find(id="my-solutions").get_text()
+    assert (
+        staff.post(action, data={"csrf_token": token, "reason": "Say where it runs."}).status_code
+        == 303
+    )
+    assert (
+        "rejected: Say where it runs."
+        in html(client.get("/account/matchmaking")).find(id="my-solutions").get_text()
+    )
 
 
 def test_only_confirmed_members_of_an_approved_organisation_propose(app, client, make_user):
@@ -440,7 +507,9 @@ def test_moderation_is_for_staff_only(app, client, seeded, make_user):
 
 def test_proposals_refuse_bad_input_and_keep_it(app, client, make_user):
     login(client, app, member_with_org(app, make_user))
-    data = dict(CHALLENGE_PROPOSAL, title=HOSTILE, country="XX", sources="Bad | javascript:alert(1)")
+    data = dict(
+        CHALLENGE_PROPOSAL, title=HOSTILE, country="XX", sources="Bad | javascript:alert(1)"
+    )
     response = propose(client, "/account/challenges/new", data)
     assert response.status_code == 400
     page = html(response)
@@ -461,8 +530,16 @@ def test_proposals_refuse_bad_input_and_keep_it(app, client, make_user):
 def test_published_markup_is_escaped(app, client, make_user):
     with app.app_context():
         db.session.add(
-            Challenge(slug="hostile", title=HOSTILE, city=HOSTILE, country="UG", problem=HOSTILE,
-                      help_sought=[HOSTILE], technologies=[HOSTILE], sources=[{"title": HOSTILE}])
+            Challenge(
+                slug="hostile",
+                title=HOSTILE,
+                city=HOSTILE,
+                country="UG",
+                problem=HOSTILE,
+                help_sought=[HOSTILE],
+                technologies=[HOSTILE],
+                sources=[{"title": HOSTILE}],
+            )
         )
         db.session.commit()
     for path in ("/challenges/hostile", "/challenges", "/challenges?q=alert"):
@@ -494,7 +571,10 @@ def test_inbox_suggests_from_what_the_interest_is_aimed_at(app, client, seeded, 
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        ({"suspected_spam": True, "spam_reason": "sent 0.2 s after the form was opened"}, "suspected spam"),
+        (
+            {"suspected_spam": True, "spam_reason": "sent 0.2 s after the form was opened"},
+            "suspected spam",
+        ),
         ({"message": "hi !!! ok"}, "says nothing to match"),
     ],
 )
@@ -502,8 +582,14 @@ def test_spam_and_empty_messages_get_no_suggestions(app, seeded, make_user, chan
     with app.app_context():
         challenge = db.session.scalar(db.select(Challenge).where(Challenge.slug == ABUJA))
         interest = Interest(
-            token="t", name="N", email="n@example.org", organization="O", organization_type="other",
-            country="NG", interest_type="supply", message="Platform data integration for marketplaces.",
+            token="t",
+            name="N",
+            email="n@example.org",
+            organization="O",
+            organization_type="other",
+            country="NG",
+            interest_type="supply",
+            message="Platform data integration for marketplaces.",
             challenge=challenge,
         )
         for name, value in changes.items():
@@ -520,7 +606,9 @@ def test_spam_and_empty_messages_get_no_suggestions(app, seeded, make_user, chan
 
 def test_deleting_a_linked_project_keeps_the_solution(app, seeded):
     with app.app_context():
-        project = db.session.scalar(db.select(Project).where(Project.slug == "kampala-smart-parking"))
+        project = db.session.scalar(
+            db.select(Project).where(Project.slug == "kampala-smart-parking")
+        )
         db.session.delete(project)
         db.session.commit()
         solution = db.session.scalar(db.select(Solution).where(Solution.slug == SRPOST))
@@ -545,9 +633,13 @@ def test_a_challenge_past_its_deadline_counts_as_closed(app, client, seeded):
         challenge.deadline = date.today() - timedelta(days=1)
         db.session.commit()
     assert slugs(client.get("/challenges", query_string={"status": "closed"})) == [ABUJA]
-    assert html(client.get(f"/challenges/{ABUJA}")).find(id="challenge-status").get_text() == "Closed"
+    assert (
+        html(client.get(f"/challenges/{ABUJA}")).find(id="challenge-status").get_text() == "Closed"
+    )
     assert client.get(f"/api/v1/challenges/{ABUJA}").get_json()["status"] == "closed"
-    fitting = html(client.get(f"/solutions/{SRPOST}")).find("section", attrs={"aria-labelledby": "fitting-challenges"})
+    fitting = html(client.get(f"/solutions/{SRPOST}")).find(
+        "section", attrs={"aria-labelledby": "fitting-challenges"}
+    )
     assert f"/challenges/{ABUJA}" not in str(fitting)
 
 
@@ -561,7 +653,9 @@ def test_inbox_suggests_challenges_for_an_interest_in_a_solution(app, client, se
     assert challenge_links[0] == f"/challenges/{ABUJA}"
     page = inbox_page(app, make_user, interest_id)
     organisations = page.find("section", attrs={"aria-labelledby": "matchmaking-title"}).get_text()
-    assert "Behind “SRPOST citizen participation systems”" in organisations  # the party to introduce
+    assert (
+        "Behind “SRPOST citizen participation systems”" in organisations
+    )  # the party to introduce
 
 
 def test_a_published_solution_is_found_by_where_it_is_deployed(app, client, seeded, make_user):
@@ -569,9 +663,15 @@ def test_a_published_solution_is_found_by_where_it_is_deployed(app, client, seed
     response = propose(
         client,
         "/account/solutions/new",
-        {"title": "Sensor kit", "description": "Counts free spaces.", "themes": ["mobility"],
-         "regions": ["africa"], "deployed_in": "kampala-smart-parking", "technologies": "IoT",
-         "sources": ""},
+        {
+            "title": "Sensor kit",
+            "description": "Counts free spaces.",
+            "themes": ["mobility"],
+            "regions": ["africa"],
+            "deployed_in": "kampala-smart-parking",
+            "technologies": "IoT",
+            "sources": "",
+        },
     )
     assert response.status_code == 303
     with app.app_context():
@@ -584,7 +684,9 @@ def test_a_published_solution_is_found_by_where_it_is_deployed(app, client, seed
 
 
 def test_the_export_names_what_each_interest_is_aimed_at(app, client, seeded, make_user):
-    client.post("/interest", data=interest_data(client.get("/interest", query_string={"solution": SRPOST})))
+    client.post(
+        "/interest", data=interest_data(client.get("/interest", query_string={"solution": SRPOST}))
+    )
     staff = app.test_client()
     login(staff, app, make_user(role="staff"))
     (record,) = staff.get("/staff/interest/export.json").get_json()
@@ -596,7 +698,9 @@ def test_staff_review_shows_what_a_record_fits_and_why(app, seeded, make_user):
         challenge_id = db.session.scalar(db.select(Challenge.id).where(Challenge.slug == ABUJA))
     staff = app.test_client()
     login(staff, app, make_user(role="staff"))
-    fitting = html(staff.get(f"/staff/matchmaking/challenges/{challenge_id}")).find(id="staff-fitting")
+    fitting = html(staff.get(f"/staff/matchmaking/challenges/{challenge_id}")).find(
+        id="staff-fitting"
+    )
     first = fitting.select("ul.suggestions li")[0]
     assert first.a["href"] == f"/solutions/{SRPOST}"
     assert "shared words: citizen, participation" in first.get_text()
@@ -617,7 +721,11 @@ def test_detail_pages_show_a_translation_in_the_page_language(app, client, seede
     with app.app_context():
         challenge = db.session.scalar(db.select(Challenge).where(Challenge.slug == ABUJA))
         challenge.translations = {
-            "fr": {"title": "Sana’a, une place de marché en ligne", "source": "machine", "reviewed": False}
+            "fr": {
+                "title": "Sana’a, une place de marché en ligne",
+                "source": "machine",
+                "reviewed": False,
+            }
         }
         db.session.commit()
     english = html(client.get(f"/challenges/{ABUJA}"))
@@ -627,15 +735,22 @@ def test_detail_pages_show_a_translation_in_the_page_language(app, client, seede
     french = html(client.get(f"/challenges/{ABUJA}"))
     assert french.find(id="challenge-title").get_text() == "Sana’a, une place de marché en ligne"
     assert french.find(class_="content-note") is not None  # marked as a machine translation
-    card = html(client.get("/challenges", query_string={"q": "marketplace"})).select_one("ol.results-list h3")
+    card = html(client.get("/challenges", query_string={"q": "marketplace"})).select_one(
+        "ol.results-list h3"
+    )
     assert card.get_text() == "Sana’a, une place de marché en ligne" and not card.has_attr("lang")
 
 
 def test_records_validate_translations_like_the_catalogue(app):
     from app.matchmaking.records import RecordError, challenge_values
 
-    record = {"slug": "x", "title": "T", "city": "C", "country": "UG",
-              "translations": {"fr": {"title": " Titre ", "source": "machine"}}}
+    record = {
+        "slug": "x",
+        "title": "T",
+        "city": "C",
+        "country": "UG",
+        "translations": {"fr": {"title": " Titre ", "source": "machine"}},
+    }
     with app.test_request_context():
         assert challenge_values(record)["translations"]["fr"]["title"] == "Titre"
         with pytest.raises(RecordError):
@@ -645,12 +760,17 @@ def test_records_validate_translations_like_the_catalogue(app):
 def test_api_takes_lang_like_the_projects_api(app, client, seeded):
     with app.app_context():
         solution = db.session.scalar(db.select(Solution).where(Solution.slug == SRPOST))
-        solution.translations = {"es": {"title": "Sistemas de participación ciudadana", "source": "human"}}
+        solution.translations = {
+            "es": {"title": "Sistemas de participación ciudadana", "source": "human"}
+        }
         db.session.commit()
     body = client.get(f"/api/v1/solutions/{SRPOST}", query_string={"lang": "es"}).get_json()
     assert (body["title"], body["language"]) == ("Sistemas de participación ciudadana", "es")
     original = client.get(f"/api/v1/solutions/{SRPOST}").get_json()
-    assert (original["title"], original["language"]) == ("SRPOST citizen participation systems", "en")
+    assert (original["title"], original["language"]) == (
+        "SRPOST citizen participation systems",
+        "en",
+    )
     assert client.get("/api/v1/challenges", query_string={"lang": "tlh"}).status_code == 400
 
 

@@ -33,7 +33,9 @@ def test_shared_theme_and_technologies_outweigh_shared_words():
     structure_score, _ = score(CHALLENGE, by_structure)
     words_score, _ = score(CHALLENGE, by_words)
     assert structure_score > words_score > 0
-    assert [suggestion.item for suggestion in rank(CHALLENGE, [("b", by_words), ("a", by_structure)])] == ["a", "b"]
+    assert [
+        suggestion.item for suggestion in rank(CHALLENGE, [("b", by_words), ("a", by_structure)])
+    ] == ["a", "b"]
 
 
 def test_technologies_match_whatever_their_case():
@@ -44,14 +46,18 @@ def test_technologies_match_whatever_their_case():
 def test_a_solution_deployed_in_the_same_region_ranks_higher():
     here = profile(key="here", themes=["mobility"], deployed_regions=frozenset({"africa"}))
     there = profile(key="there", themes=["mobility"], deployed_regions=frozenset({"europe"}))
-    says_it_serves = profile(key="serves", themes=["mobility"], served_regions=frozenset({"africa"}))
+    says_it_serves = profile(
+        key="serves", themes=["mobility"], served_regions=frozenset({"africa"})
+    )
     ranked = rank(CHALLENGE, [("there", there), ("serves", says_it_serves), ("here", here)])
     assert [suggestion.item for suggestion in ranked] == ["here", "serves", "there"]
     assert ranked[0].reasons[-1] == Reason("deployed-region", ("africa",))
 
 
 def test_a_city_of_similar_size_adds_a_reason_only_when_both_populations_are_known():
-    target = profile(kind="challenge", key="t", themes=["mobility"], region="asia-pacific", population=1_000_000)
+    target = profile(
+        kind="challenge", key="t", themes=["mobility"], region="asia-pacific", population=1_000_000
+    )
     similar = profile(key="s", themes=["mobility"], deployed_populations=(1_500_000,))
     different = profile(key="d", themes=["mobility"], deployed_populations=(9_000_000,))
     unknown = profile(key="u", themes=["mobility"])
@@ -74,10 +80,14 @@ def test_shared_words_are_capped_below_one_theme():
 
 
 def test_the_why_names_theme_technologies_and_place(app):
-    candidate = profile(themes=["mobility"], technologies=["IoT"], deployed_regions=frozenset({"africa"}))
+    candidate = profile(
+        themes=["mobility"], technologies=["IoT"], deployed_regions=frozenset({"africa"})
+    )
     with app.test_request_context():
         (suggestion,) = rank(CHALLENGE, [("item", candidate)])
-        assert suggestion.why == "same theme: Mobility; shared technologies: IoT; deployed in Africa"
+        assert (
+            suggestion.why == "same theme: Mobility; shared technologies: IoT; deployed in Africa"
+        )
 
 
 def test_a_thing_is_never_suggested_for_itself():

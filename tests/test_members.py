@@ -46,12 +46,22 @@ def test_directory_filters_by_type_region_and_country(app, client):
     assert names(client.get("/members?country=kr")) == ["Seoul"]
     assert names(client.get("/members?type=local-government&region=asia-pacific")) == ["Seoul"]
     page = html(client.get("/members?type=corporation"))
-    assert page.find("select", id="filter-type").find("option", selected=True)["value"] == "corporation"
+    assert (
+        page.find("select", id="filter-type").find("option", selected=True)["value"]
+        == "corporation"
+    )
 
 
 def test_directory_ignores_hostile_parameters(app, client):
     sample(app)
-    for query in ("type=<script>", "region=nowhere", "country=ZZZ", "page=-1", "page=abc", "page=99999999999"):
+    for query in (
+        "type=<script>",
+        "region=nowhere",
+        "country=ZZZ",
+        "page=-1",
+        "page=abc",
+        "page=99999999999",
+    ):
         response = client.get(f"/members?{query}")
         assert response.status_code == 200, query
         assert "<script>" not in response.get_data(as_text=True)
@@ -60,7 +70,10 @@ def test_directory_ignores_hostile_parameters(app, client):
 def test_directory_pagination_and_htmx_partial(app, client):
     add_members(
         app,
-        *[{"slug": f"m{n:03d}", "name": f"Member {n:03d}", "type": "institution"} for n in range(PER_PAGE + 5)],
+        *[
+            {"slug": f"m{n:03d}", "name": f"Member {n:03d}", "type": "institution"}
+            for n in range(PER_PAGE + 5)
+        ],
     )
     first = html(client.get("/members"))
     assert first.select_one(".pagination a[rel=next]")["href"] == "/members?page=2"
@@ -110,7 +123,9 @@ def test_seeding_members_is_idempotent_and_links_projects(app, make_project):
         db.session.commit()
         assert first == second
         assert db.session.scalar(db.select(db.func.count()).select_from(Member)) == first
-        project = db.session.scalar(db.select(Project).where(Project.slug == "makati-makatizen-card"))
+        project = db.session.scalar(
+            db.select(Project).where(Project.slug == "makati-makatizen-card")
+        )
         assert project.member.slug == "makati"
 
 

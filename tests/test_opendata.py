@@ -16,8 +16,17 @@ from tests.test_catalog_io import record, run_import, write_json
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 CASE_STUDY = {
-    "metrics": [{"indicator": "Average search time", "value": 7, "unit": "min", "baseline": 15,
-                 "target": 8, "date": "2020-06", "source": "City report"}],
+    "metrics": [
+        {
+            "indicator": "Average search time",
+            "value": 7,
+            "unit": "min",
+            "baseline": 15,
+            "target": 8,
+            "date": "2020-06",
+            "source": "City report",
+        }
+    ],
     "population": 1650000,
     "budget": {"amount": 1200000, "currency": "usd"},
     "what_did_not_work": "The **sensors** froze.",
@@ -25,7 +34,13 @@ CASE_STUDY = {
     "contact": {"name": "A. Person", "role": "Project lead", "organisation": "City Hall"},
     "licence": "CC0-1.0",
     "verified_at": "2026-01-15",
-    "images": [{"url": "https://img.example.org/a.jpg", "alt": "Sensors on a street", "credit": "City Hall"}],
+    "images": [
+        {
+            "url": "https://img.example.org/a.jpg",
+            "alt": "Sensors on a street",
+            "credit": "City Hall",
+        }
+    ],
 }
 
 
@@ -43,7 +58,10 @@ def test_import_stores_every_case_study_field(app, runner, tmp_path):
         assert project.budget == {"amount": 1200000, "currency": "USD"}
         assert project.replicated_in == ["other-city-parking"]
         assert project.contact["organisation"] == "City Hall" and project.licence == "CC0-1.0"
-        assert project.verified_at == date(2026, 1, 15) and project.images[0]["alt"] == "Sensors on a street"
+        assert (
+            project.verified_at == date(2026, 1, 15)
+            and project.images[0]["alt"] == "Sensors on a street"
+        )
     again = run_import(runner, path)
     assert "1 unchanged" in again.stdout
 
@@ -54,8 +72,16 @@ def test_import_stores_every_case_study_field(app, runner, tmp_path):
         ("metrics", [{"indicator": "x"}], "metrics[1].value: is required"),
         ("metrics", [{"indicator": "x", "value": "lots"}], "metrics[1].value: must be a number"),
         ("metrics", [{"value": 3}], "metrics[1].indicator: is required"),
-        ("metrics", [{"indicator": "x", "value": 1, "date": "June"}], "metrics[1].date: must be a date"),
-        ("metrics", [{"indicator": "x", "value": 1, "colour": "red"}], "metrics[1]: unknown key colour"),
+        (
+            "metrics",
+            [{"indicator": "x", "value": 1, "date": "June"}],
+            "metrics[1].date: must be a date",
+        ),
+        (
+            "metrics",
+            [{"indicator": "x", "value": 1, "colour": "red"}],
+            "metrics[1]: unknown key colour",
+        ),
         ("population", -4, "population: must be between 1 and"),
         ("population", "many", "population: must be a whole number"),
         ("budget", {"amount": 5, "currency": "dollars"}, "budget.currency: must be an ISO 4217"),
@@ -66,17 +92,29 @@ def test_import_stores_every_case_study_field(app, runner, tmp_path):
         ("licence", "any licence you like", "licence: must be an SPDX licence identifier"),
         ("verified_at", "yesterday", "verified_at: must be a date YYYY-MM-DD"),
         ("verified_at", "2999-01-01", "verified_at: must not be in the future"),
-        ("images", [{"url": "http://img.example.org/a.jpg", "alt": "x"}], "images[1].url: must be an https:// address"),
+        (
+            "images",
+            [{"url": "http://img.example.org/a.jpg", "alt": "x"}],
+            "images[1].url: must be an https:// address",
+        ),
         ("images", [{"url": "https://img.example.org/a.jpg"}], "images[1].alt: is required"),
-        ("images", [{"url": "https://x.org/a.jpg", "alt": "x"}] * 5, "images: must have at most 4 items"),
+        (
+            "images",
+            [{"url": "https://x.org/a.jpg", "alt": "x"}] * 5,
+            "images: must have at most 4 items",
+        ),
         ("what_did_not_work", "x" * 20001, "what_did_not_work: must be at most 20000 characters"),
     ],
 )
-def test_invalid_case_study_fields_are_reported_as_path_record_field(runner, tmp_path, field, value, message):
+def test_invalid_case_study_fields_are_reported_as_path_record_field(
+    runner, tmp_path, field, value, message
+):
     path = write_json(tmp_path, [record(slug="good"), record(slug="bad", **{field: value})])
     result = run_import(runner, path)
     assert result.exit_code == 1
-    assert any(line.startswith(f"{path}:record 2: {message}") for line in result.stderr.splitlines()), result.stderr
+    assert any(
+        line.startswith(f"{path}:record 2: {message}") for line in result.stderr.splitlines()
+    ), result.stderr
 
 
 def test_export_carries_the_new_fields(app, runner, tmp_path):
@@ -94,12 +132,22 @@ def test_export_carries_the_new_fields(app, runner, tmp_path):
 
 def test_page_shows_the_case_study_fields(client, make_project):
     make_project(slug="other-city-parking", title="Parking elsewhere", city="Busan")
-    make_project(slug="kampala-parking", **{**CASE_STUDY, "budget": {"amount": 1200000, "currency": "USD"},
-                                            "verified_at": date(2026, 1, 15)})
+    make_project(
+        slug="kampala-parking",
+        **{
+            **CASE_STUDY,
+            "budget": {"amount": 1200000, "currency": "USD"},
+            "verified_at": date(2026, 1, 15),
+        },
+    )
     page = html(client.get("/projects/kampala-parking"))
     text = page.select_one("article").get_text(" ", strip=True)
     assert "What did not work" in text and "1,650,000" in text and "1,200,000 USD" in text
-    assert page.select_one("table.metrics tbody th").get_text(" ", strip=True).startswith("Average search time")
+    assert (
+        page.select_one("table.metrics tbody th")
+        .get_text(" ", strip=True)
+        .startswith("Average search time")
+    )
     bars = page.select("svg.metric-bar rect")
     assert [int(rect["width"]) for rect in bars] == [160, 75]  # baseline 15, value 7
     assert not page.select("[style]")
@@ -107,7 +155,11 @@ def test_page_shows_the_case_study_fields(client, make_project):
     assert "A. Person" in contact.get_text() and "@" not in contact.get_text()
     assert contact.a["href"] == "/interest?project=kampala-parking"
     image = page.select_one("article img")
-    assert (image["loading"], image["decoding"], image["alt"]) == ("lazy", "async", "Sensors on a street")
+    assert (image["loading"], image["decoding"], image["alt"]) == (
+        "lazy",
+        "async",
+        "Sensors on a street",
+    )
     assert not image.has_attr("srcset")
     assert page.select_one("a[rel=license]").get_text() == "CC0-1.0"
     assert "Last checked: 2026-01-15" in text
@@ -122,8 +174,16 @@ def test_empty_fields_show_no_bare_labels(client, make_project, app):
     make_project(slug="plain")
     page = html(client.get("/projects/plain"))
     text = page.select_one("article").get_text(" ", strip=True)
-    for label in ("What did not work", "Results in numbers", "City size", "Budget", "Contact", "Images",
-                  "Also deployed in", "Last checked"):
+    for label in (
+        "What did not work",
+        "Results in numbers",
+        "City size",
+        "Budget",
+        "Contact",
+        "Images",
+        "Also deployed in",
+        "Last checked",
+    ):
         assert label not in text
     assert page.select_one("a[rel=license]").get_text() == app.config["DEFAULT_LICENCE"]
 
@@ -164,7 +224,7 @@ def test_needs_review_is_staff_only(client, make_user):
 def searchable(make_project):
     for n in range(25):
         make_project(slug=f"m-{n}", title=f"Mobility {n}", theme="mobility")
-    make_project(slug="safe", title="=HYPERLINK(\"http://evil\")", theme="safe-city", summary="-2+3")
+    make_project(slug="safe", title='=HYPERLINK("http://evil")', theme="safe-city", summary="-2+3")
 
 
 def test_search_page_links_its_feed_and_downloads(client, searchable):
@@ -184,7 +244,11 @@ def test_csv_has_every_page_and_no_formula_cells(client, searchable):
     assert len(rows) == 26
     evil = next(row for row in rows if row["slug"] == "safe")
     assert evil["title"].startswith("'=") and evil["summary"] == "'-2+3"
-    only = list(csv.DictReader(io.StringIO(client.get("/projects.csv?theme=safe-city").get_data(as_text=True))))
+    only = list(
+        csv.DictReader(
+            io.StringIO(client.get("/projects.csv?theme=safe-city").get_data(as_text=True))
+        )
+    )
     assert [row["slug"] for row in only] == ["safe"]
 
 
@@ -204,12 +268,17 @@ def test_feed_of_a_search_has_per_entry_updated(client, make_project, app):
     make_project(slug="other", title="Other", theme="safe-city")
     with app.app_context():
         old = db.session.scalar(db.select(Project).where(Project.slug == "old"))
-        db.session.execute(db.update(Project).where(Project.slug == "old")
-                           .values(updated_at=old.updated_at - timedelta(days=30)))
+        db.session.execute(
+            db.update(Project)
+            .where(Project.slug == "old")
+            .values(updated_at=old.updated_at - timedelta(days=30))
+        )
         db.session.commit()
     feed = ET.fromstring(client.get("/feeds/projects.atom?theme=mobility").get_data())  # noqa: S314
-    entries = {e.find(f"{ATOM}id").text.rsplit("/", 1)[1]: e.find(f"{ATOM}updated").text
-               for e in feed.findall(f"{ATOM}entry")}
+    entries = {
+        e.find(f"{ATOM}id").text.rsplit("/", 1)[1]: e.find(f"{ATOM}updated").text
+        for e in feed.findall(f"{ATOM}entry")
+    }
     assert set(entries) == {"old", "new"}
     assert entries["old"] < entries["new"]
     assert feed.find(f"{ATOM}updated").text == entries["new"]
@@ -231,8 +300,18 @@ def test_sitemap_has_lastmod(client, make_project):
 # Caches: ETag, Last-Modified, 304 with and without compression
 
 
-@pytest.mark.parametrize("url", ["/api/v1/projects", "/api/v1/projects/p", "/api/v1/awards", "/feeds/projects.atom",
-                                 "/sitemap.xml", "/projects.csv", "/api/v1/openapi.json"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/projects",
+        "/api/v1/projects/p",
+        "/api/v1/awards",
+        "/feeds/projects.atom",
+        "/sitemap.xml",
+        "/projects.csv",
+        "/api/v1/openapi.json",
+    ],
+)
 @pytest.mark.parametrize("encoding", ["identity", "gzip", "br"])
 def test_conditional_get_answers_304(client, make_project, url, encoding):
     make_project(slug="p", summary="x " * 400)
@@ -242,7 +321,9 @@ def test_conditional_get_answers_304(client, make_project, url, encoding):
     again = client.get(url, headers=headers | {"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.get_data() == b""
     if "Last-Modified" in first.headers:
-        since = client.get(url, headers=headers | {"If-Modified-Since": first.headers["Last-Modified"]})
+        since = client.get(
+            url, headers=headers | {"If-Modified-Since": first.headers["Last-Modified"]}
+        )
         assert since.status_code == 304
 
 
@@ -256,10 +337,18 @@ def test_etag_changes_when_the_data_does(client, make_project, app):
     assert response.status_code == 200 and response.headers["ETag"] != before
 
 
-@pytest.mark.parametrize(("accept", "expected"), [
-    ("br;q=0, gzip", "gzip"), ("br;q=0, gzip;q=0", None), ("gzip;q=0.5, br;q=1", "br"),
-    ("*;q=0", None), ("identity", None), ("*", "br"), ("br;q=0, *", "gzip"),
-])
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("br;q=0, gzip", "gzip"),
+        ("br;q=0, gzip;q=0", None),
+        ("gzip;q=0.5, br;q=1", "br"),
+        ("*;q=0", None),
+        ("identity", None),
+        ("*", "br"),
+        ("br;q=0, *", "gzip"),
+    ],
+)
 def test_accept_encoding_q0_is_honoured(client, accept, expected):
     response = client.get("/api/v1/openapi.json", headers={"Accept-Encoding": accept})
     assert response.headers.get("Content-Encoding") == expected
@@ -285,11 +374,18 @@ def test_cors_on_405(client):
     assert response.mimetype == "application/problem+json"
 
 
-@pytest.mark.parametrize("url", ["/api/v1/projects", "/api/v1/projects/anything", "/api/v1/nowhere"])
+@pytest.mark.parametrize(
+    "url", ["/api/v1/projects", "/api/v1/projects/anything", "/api/v1/nowhere"]
+)
 def test_preflight_is_204(client, url):
-    response = client.options(url, headers={"Origin": "https://elsewhere.example",
-                                            "Access-Control-Request-Method": "GET",
-                                            "Access-Control-Request-Headers": "If-None-Match"})
+    response = client.options(
+        url,
+        headers={
+            "Origin": "https://elsewhere.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "If-None-Match",
+        },
+    )
     assert response.status_code == 204
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "GET" in response.headers["Access-Control-Allow-Methods"]
@@ -314,14 +410,17 @@ def test_link_headers_and_404_past_the_last_page(client, make_project):
     assert nothing.status_code == 200 and nothing.get_json()["results"] == []
 
 
-@pytest.mark.parametrize(("request_kwargs", "status"), [
-    ({"path": "/api/v1/nowhere"}, 404),
-    ({"path": "/api/v1/projects?page=0"}, 400),
-    ({"path": "/api/v1/projects", "method": "DELETE"}, 405),
-    ({"path": "/api/v1/projects?q=" + "x" * 9000}, 414),
-    ({"path": "/api/v1/projects", "headers": {"X-Long": "y" * 9000}}, 431),
-    ({"path": "/api/v1/projects", "method": "POST", "data": "x" * 1_100_000}, 413),
-])
+@pytest.mark.parametrize(
+    ("request_kwargs", "status"),
+    [
+        ({"path": "/api/v1/nowhere"}, 404),
+        ({"path": "/api/v1/projects?page=0"}, 400),
+        ({"path": "/api/v1/projects", "method": "DELETE"}, 405),
+        ({"path": "/api/v1/projects?q=" + "x" * 9000}, 414),
+        ({"path": "/api/v1/projects", "headers": {"X-Long": "y" * 9000}}, 431),
+        ({"path": "/api/v1/projects", "method": "POST", "data": "x" * 1_100_000}, 413),
+    ],
+)
 def test_every_api_error_is_problem_json(client, request_kwargs, status):
     response = client.open(**request_kwargs)
     assert response.status_code == status
@@ -382,15 +481,23 @@ def test_openapi_document_matches_the_app(client, make_project):
                 schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
             body = answer.get_json()
             assert set(schema.get("required", [])) <= set(body), path
-            assert set(body) <= set(schema.get("properties", body)), (path, set(body) - set(schema["properties"]))
+            assert set(body) <= set(schema.get("properties", body)), (
+                path,
+                set(body) - set(schema["properties"]),
+            )
             if path == "/projects/{slug}":
                 missing = url.replace("documented", "missing")
-                assert "404" in responses and client.get(missing).mimetype in responses["404"]["content"]
+                assert (
+                    "404" in responses
+                    and client.get(missing).mimetype in responses["404"]["content"]
+                )
             for parameter in operation.get("parameters", []):
                 if parameter["in"] == "query" and "maximum" in parameter["schema"]:
                     too_big = parameter["schema"]["maximum"] + 1
                     bad = client.get(url, query_string={parameter["name"]: too_big})
-                    assert str(bad.status_code) in responses and bad.status_code == 400, parameter["name"]
+                    assert str(bad.status_code) in responses and bad.status_code == 400, parameter[
+                        "name"
+                    ]
 
 
 # ---------------------------------------------------------------------------
@@ -406,10 +513,13 @@ def test_static_files_do_not_vary_on_cookie(client):
 
 def test_multi_range_on_a_static_file_is_not_416(client):
     full = client.get("/static/css/site.css", headers={"Accept-Encoding": "identity"})
-    response = client.get("/static/css/site.css", headers={"Range": "bytes=0-10,20-30",
-                                                           "Accept-Encoding": "identity"})
+    response = client.get(
+        "/static/css/site.css", headers={"Range": "bytes=0-10,20-30", "Accept-Encoding": "identity"}
+    )
     assert response.status_code == 200 and response.get_data() == full.get_data()
-    single = client.get("/static/css/site.css", headers={"Range": "bytes=0-10", "Accept-Encoding": "identity"})
+    single = client.get(
+        "/static/css/site.css", headers={"Range": "bytes=0-10", "Accept-Encoding": "identity"}
+    )
     assert single.status_code == 206 and len(single.get_data()) == 11
     for answer in (full, response, single):
         answer.close()
@@ -440,34 +550,71 @@ def test_staff_form_carries_the_case_study_fields(app, client, make_user, make_p
         project_id = db.session.scalar(db.select(Project.id).where(Project.slug == slug))
     page = client.get(f"/staff/projects/{project_id}/edit")
     data = dict(
-        PROPOSAL, csrf_token=form_token(page),
+        PROPOSAL,
+        csrf_token=form_token(page),
         what_did_not_work="Cold weather.",
         metrics="Average search time | 7 | min | 15 | 8 | 2020-06 | City report",
-        population="1650000", budget_amount="1200000", budget_currency="usd",
-        replicated_in="busan-parking", contact_name="A. Person", contact_role="Lead",
-        contact_organisation="City Hall", licence="CC0-1.0", verified_at="2026-01-15",
+        population="1650000",
+        budget_amount="1200000",
+        budget_currency="usd",
+        replicated_in="busan-parking",
+        contact_name="A. Person",
+        contact_role="Lead",
+        contact_organisation="City Hall",
+        licence="CC0-1.0",
+        verified_at="2026-01-15",
         images="https://img.example.org/a.jpg | Sensors | City Hall",
     )
     assert client.post(f"/staff/projects/{project_id}/edit", data=data).status_code == 303
     with app.app_context():
         project = db.session.get(Project, project_id)
-        assert project.metrics == [{"indicator": "Average search time", "value": 7, "unit": "min",
-                                    "baseline": 15, "target": 8, "date": "2020-06", "source": "City report"}]
-        assert (project.population, project.budget) == (1650000, {"amount": 1200000, "currency": "USD"})
+        assert project.metrics == [
+            {
+                "indicator": "Average search time",
+                "value": 7,
+                "unit": "min",
+                "baseline": 15,
+                "target": 8,
+                "date": "2020-06",
+                "source": "City report",
+            }
+        ]
+        assert (project.population, project.budget) == (
+            1650000,
+            {"amount": 1200000, "currency": "USD"},
+        )
         assert project.contact == {"name": "A. Person", "role": "Lead", "organisation": "City Hall"}
-        assert project.images == [{"url": "https://img.example.org/a.jpg", "alt": "Sensors", "credit": "City Hall"}]
-        assert project.replicated_in == ["busan-parking"] and project.verified_at == date(2026, 1, 15)
+        assert project.images == [
+            {"url": "https://img.example.org/a.jpg", "alt": "Sensors", "credit": "City Hall"}
+        ]
+        assert project.replicated_in == ["busan-parking"] and project.verified_at == date(
+            2026, 1, 15
+        )
     again = html(client.get(f"/staff/projects/{project_id}/edit"))
-    assert again.find("textarea", id="metrics").get_text().strip().startswith("Average search time | 7 | min")
+    assert (
+        again.find("textarea", id="metrics")
+        .get_text()
+        .strip()
+        .startswith("Average search time | 7 | min")
+    )
     assert again.find("input", id="budget_currency")["value"] == "USD"
-    bad = client.post(f"/staff/projects/{project_id}/edit",
-                      data=data | {"images": "http://insecure.example.org/a.jpg | x", "budget_currency": "dollars",
-                                   "contact_name": "me@example.org"})
+    bad = client.post(
+        f"/staff/projects/{project_id}/edit",
+        data=data
+        | {
+            "images": "http://insecure.example.org/a.jpg | x",
+            "budget_currency": "dollars",
+            "contact_name": "me@example.org",
+        },
+    )
     assert bad.status_code == 400
     page = html(bad)
     for field in ("images", "budget_amount", "contact_name"):
         assert page.find(id=f"{field}-error") is not None, field
-    assert page.find("textarea", id="images").get_text().strip() == "http://insecure.example.org/a.jpg | x"
+    assert (
+        page.find("textarea", id="images").get_text().strip()
+        == "http://insecure.example.org/a.jpg | x"
+    )
 
 
 def test_events_feed_has_per_entry_updated(client, app):
@@ -493,4 +640,6 @@ def test_city_size_facet(client, make_project):
     assert body["facets"]["city_size"] == {"under-100k": 1, "over-5m": 1}
     page = html(client.get("/projects?city_size=over-5m"))
     assert page.find(string=lambda s: s and "Over 5 million" in s)
-    assert "big" in {a["href"].rsplit("/", 1)[1] for a in page.select("#results a[href^='/projects/']")}
+    assert "big" in {
+        a["href"].rsplit("/", 1)[1] for a in page.select("#results a[href^='/projects/']")
+    }

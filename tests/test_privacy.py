@@ -96,13 +96,18 @@ def log_in(client, app, email):
 def test_notice_names_the_operator_and_renders_the_configured_periods(tmp_path):
     from app import create_app
 
-    app = create_app(make_test_config(tmp_path, RETENTION_SPAM_DAYS=45, PRIVACY_OPERATOR_NAME="Acme Cities"))
+    app = create_app(
+        make_test_config(tmp_path, RETENTION_SPAM_DAYS=45, PRIVACY_OPERATOR_NAME="Acme Cities")
+    )
     with app.app_context():
         db.create_all()
     page = html(app.test_client().get("/privacy"))
     notice = page.find(id="privacy-notice")
     assert "Acme Cities" in notice.get_text()
-    rows = {row["data-key"]: row.get_text(" ", strip=True) for row in notice.select("#privacy-retention tr[data-key]")}
+    rows = {
+        row["data-key"]: row.get_text(" ", strip=True)
+        for row in notice.select("#privacy-retention tr[data-key]")
+    }
     assert "45 days" in rows["RETENTION_SPAM_DAYS"]
     assert "730 days" in rows["RETENTION_CLOSED_INTEREST_DAYS"]
     assert "90 days" in rows["RETENTION_EMAIL_BODY_DAYS"]
@@ -117,7 +122,12 @@ def test_notice_covers_each_form_rights_and_contact(client):
     page = html(response)
     assert page.find(id="privacy-contact")["href"] == "mailto:dpo@operator.example"
     assert "Test Operator Org" in page.find(id="operator").find_next("p").get_text()
-    for row in ("collected-interest", "collected-account", "collected-proposals", "collected-emails"):
+    for row in (
+        "collected-interest",
+        "collected-account",
+        "collected-proposals",
+        "collected-emails",
+    ):
         assert page.find(id=row) is not None, row
     assert page.find(id="rights") is not None and page.find(id="how") is not None
     # Linked from every page's footer.
@@ -202,7 +212,9 @@ def test_cli_erasure_leaves_no_byte_of_the_person_in_any_file(app, client, runne
     with app.app_context():
         from app.search.interest import search_interest_ids
 
-        remaining = db.session.scalar(db.select(Interest).where(Interest.email == f"{other}@example.org"))
+        remaining = db.session.scalar(
+            db.select(Interest).where(Interest.email == f"{other}@example.org")
+        )
         assert search_interest_ids(other) == [remaining.id]
         assert search_interest_ids(marker) == []
 
@@ -217,7 +229,12 @@ def test_erasure_anonymises_keeps_the_statistics_and_logs_no_one(app, client, ru
     result = runner.invoke(args=["privacy", "erase", email])
     assert result.exit_code == 0, result.output
     interest = one(app, Interest)
-    assert (interest.name, interest.email, interest.organization, interest.message) == ("", "", "", "")
+    assert (interest.name, interest.email, interest.organization, interest.message) == (
+        "",
+        "",
+        "",
+        "",
+    )
     assert interest.anonymised_at is not None
     assert (interest.country, interest.interest_type, interest.status) == ("KE", "fund", "received")
     assert interest.organization_type == "local-government" and interest.project_id is not None
@@ -240,7 +257,10 @@ def test_a_dry_run_counts_and_changes_nothing(app, client, runner):
     submit_interest(client, marker)
     result = runner.invoke(args=["privacy", "erase", f"Mixed.{marker}E@Example.org", "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "Would erase: interests 1, emails 2, event subscriptions 0, introductions 0, accounts 0" in result.output
+    assert (
+        "Would erase: interests 1, emails 2, event subscriptions 0, introductions 0, accounts 0"
+        in result.output
+    )
     assert one(app, Interest).name == f"Person {marker}n"
     assert count(app, PrivacyLogEntry) == 0
 
@@ -259,8 +279,17 @@ def test_export_prints_everything_kept_about_the_address(app, client, runner, ma
         begin_write()
         user = db.session.scalar(db.select(User).where(User.email == email))
         db.session.add(
-            Project(slug="p-ana", title="Ana's project", city="Lima", country="PE", theme="mobility",
-                    summary="s", publication="pending", proposed_by_id=user.id, member_id=user.member_id)
+            Project(
+                slug="p-ana",
+                title="Ana's project",
+                city="Lima",
+                country="PE",
+                theme="mobility",
+                summary="s",
+                publication="pending",
+                proposed_by_id=user.id,
+                member_id=user.member_id,
+            )
         )
         interest = db.session.scalar(db.select(Interest))
         interest.events.append(InterestEvent(kind="note", text="Asked for a call"))
@@ -270,18 +299,24 @@ def test_export_prints_everything_kept_about_the_address(app, client, runner, ma
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["email"] == "ana@example.org"
-    assert data["account"]["email"] == email and data["account"]["member"]["name"].startswith("Member Org")
+    assert data["account"]["email"] == email and data["account"]["member"]["name"].startswith(
+        "Member Org"
+    )
     assert "hash" not in json.dumps(data["account"]).replace("one-way hash", "")
     assert [i["message"] for i in data["interests"]] == [f"Hello {marker}m, we would like to talk."]
     assert data["interests"][0]["consent"]["version"]
-    assert [e["text"] for e in data["interests"][0]["staff_log"] if e["kind"] == "note"] == ["Asked for a call"]
+    assert [e["text"] for e in data["interests"][0]["staff_log"] if e["kind"] == "note"] == [
+        "Asked for a call"
+    ]
     assert [p["slug"] for p in data["proposals"]] == ["p-ana"]
     assert {e["to"] for e in data["emails"]} == {"ANA@example.org", STAFF_INBOX}
 
 
 def test_export_of_an_unknown_address_is_empty(runner, app):
     data = json.loads(runner.invoke(args=["privacy", "export", "nobody@example.org"]).output)
-    assert data["account"] is None and data["interests"] == data["emails"] == data["proposals"] == []
+    assert (
+        data["account"] is None and data["interests"] == data["emails"] == data["proposals"] == []
+    )
 
 
 def test_member_downloads_their_data(app, client, make_user):
@@ -314,9 +349,12 @@ def test_download_needs_a_login(client):
 def registered_member(client, app, marker):
     """Register through the real form with the marker everywhere, confirm, log in."""
     email = f"{marker}acct@example.org"
-    assert register(
-        client, name=f"Member {marker}n", email=email, new_member_name=f"NewOrg {marker}o"
-    ).status_code == 303
+    assert (
+        register(
+            client, name=f"Member {marker}n", email=email, new_member_name=f"NewOrg {marker}o"
+        ).status_code
+        == 303
+    )
     confirm_email(client, app, email)
     assert login_with_password(client, email).status_code == 303
     return email
@@ -334,7 +372,8 @@ def test_account_deletion_leaves_no_byte_of_the_member(app, client, tmp_path):
     assert files_containing(tmp_path, [marker])
 
     response = client.post(
-        "/account/delete", data={"password": PASSWORD, "confirm": "y", "csrf_token": delete_form(client)}
+        "/account/delete",
+        data={"password": PASSWORD, "confirm": "y", "csrf_token": delete_form(client)},
     )
     assert response.status_code == 303
     assert files_containing(tmp_path, [marker, email]) == {}
@@ -354,8 +393,17 @@ def test_account_deletion_explains_what_happens_to_published_case_studies(app, c
         begin_write()
         user = db.session.scalar(db.select(User).where(User.email == email))
         db.session.add(
-            Project(slug="kept", title="Open data portal", city="Seoul", country="KR", theme="mobility",
-                    summary="s", publication="published", proposed_by_id=user.id, member_id=user.member_id)
+            Project(
+                slug="kept",
+                title="Open data portal",
+                city="Seoul",
+                country="KR",
+                theme="mobility",
+                summary="s",
+                publication="published",
+                proposed_by_id=user.id,
+                member_id=user.member_id,
+            )
         )
         db.session.commit()
     log_in(client, app, email)
@@ -379,7 +427,9 @@ def test_account_deletion_explains_what_happens_to_published_case_studies(app, c
     ],
     ids=["wrong-password", "no-tick", "no-password"],
 )
-def test_account_deletion_refuses_without_the_password_and_the_tick(app, client, make_user, data, problem):
+def test_account_deletion_refuses_without_the_password_and_the_tick(
+    app, client, make_user, data, problem
+):
     email = make_user()
     log_in(client, app, email)
     response = client.post("/account/delete", data={**data, "csrf_token": delete_form(client)})
@@ -429,7 +479,9 @@ def test_staff_erase_a_person_who_asks_by_email(app, client, make_user):
     refused = client.post("/staff/privacy/erase", data={"email": email, "csrf_token": token})
     assert refused.status_code == 400 and one(app, Interest).name != ""
 
-    done = client.post("/staff/privacy/erase", data={"email": email, "confirm": "y", "csrf_token": token})
+    done = client.post(
+        "/staff/privacy/erase", data={"email": email, "confirm": "y", "csrf_token": token}
+    )
     assert done.status_code == 303
     assert marker not in done.headers["Location"] and "@" not in done.headers["Location"]
     assert one(app, Interest).name == ""
@@ -449,7 +501,10 @@ def test_staff_erasure_page_is_for_staff_only_and_checks_csrf(app, client, make_
     assert client.post("/staff/privacy/erase", data=data).status_code == 403
     assert client.post("/staff/privacy", data=data).status_code == 403
     log_in(client, app, make_user(role="staff"))
-    assert client.post("/staff/privacy/erase", data={"email": member, "confirm": "y"}).status_code == 400
+    assert (
+        client.post("/staff/privacy/erase", data={"email": member, "confirm": "y"}).status_code
+        == 400
+    )
     assert count(app, User) == 2 and count(app, PrivacyLogEntry) == 0
 
 
@@ -458,7 +513,9 @@ def test_staff_cannot_erase_a_staff_account_from_the_page(app, client, make_user
     colleague = make_user(role="staff")
     log_in(client, app, admin)
     token = form_token(client.get("/staff/privacy"))
-    response = client.post("/staff/privacy/erase", data={"email": colleague, "confirm": "y", "csrf_token": token})
+    response = client.post(
+        "/staff/privacy/erase", data={"email": colleague, "confirm": "y", "csrf_token": token}
+    )
     assert response.status_code == 303
     assert count(app, User) == 2 and count(app, PrivacyLogEntry) == 0
 
@@ -483,14 +540,23 @@ def old_interest(app, days, **fields):
         begin_write()
         created = utcnow() - timedelta(days=days)
         values = dict(
-            token=secrets.token_urlsafe(16), name="Old Person", email="old@example.org", organization="Old Org",
-            organization_type="corporation", country="FR", interest_type="learn", message="old message",
-            created_at=created, updated_at=created,
+            token=secrets.token_urlsafe(16),
+            name="Old Person",
+            email="old@example.org",
+            organization="Old Org",
+            organization_type="corporation",
+            country="FR",
+            interest_type="learn",
+            message="old message",
+            created_at=created,
+            updated_at=created,
         )
         values.update(fields)
         interest = Interest(**values)
         if interest.status == "closed":
-            interest.events.append(InterestEvent(kind="status", to_status="closed", text="done", created_at=created))
+            interest.events.append(
+                InterestEvent(kind="status", to_status="closed", text="done", created_at=created)
+            )
         db.session.add(interest)
         db.session.commit()
         return interest.id
@@ -507,22 +573,49 @@ def test_purge_applies_each_period_once(app, runner):
     with app.app_context():
         begin_write()
         long_ago = utcnow() - timedelta(days=100)
-        db.session.add_all([
-            OutboundEmail(to="a@example.org", subject="s", body="old body", created_at=long_ago, sent_at=long_ago),
-            OutboundEmail(to="b@example.org", subject="s", body="recent body", sent_at=utcnow()),
-            OutboundEmail(to="c@example.org", subject="s", body="unsent body", created_at=long_ago),
-        ])
-        db.session.add_all([
-            User(email="stale@example.org", password_hash="x", session_token="t1", created_at=utcnow() - timedelta(days=8)),
-            User(email="fresh@example.org", password_hash="x", session_token="t2"),
-            User(email="ok@example.org", password_hash="x", session_token="t3",
-                 created_at=utcnow() - timedelta(days=30), email_verified_at=utcnow()),
-        ])
+        db.session.add_all(
+            [
+                OutboundEmail(
+                    to="a@example.org",
+                    subject="s",
+                    body="old body",
+                    created_at=long_ago,
+                    sent_at=long_ago,
+                ),
+                OutboundEmail(
+                    to="b@example.org", subject="s", body="recent body", sent_at=utcnow()
+                ),
+                OutboundEmail(
+                    to="c@example.org", subject="s", body="unsent body", created_at=long_ago
+                ),
+            ]
+        )
+        db.session.add_all(
+            [
+                User(
+                    email="stale@example.org",
+                    password_hash="x",
+                    session_token="t1",
+                    created_at=utcnow() - timedelta(days=8),
+                ),
+                User(email="fresh@example.org", password_hash="x", session_token="t2"),
+                User(
+                    email="ok@example.org",
+                    password_hash="x",
+                    session_token="t3",
+                    created_at=utcnow() - timedelta(days=30),
+                    email_verified_at=utcnow(),
+                ),
+            ]
+        )
         db.session.commit()
 
     result = runner.invoke(args=["privacy", "purge"])
     assert result.exit_code == 0, result.output
-    assert "spam deleted 1, interests anonymised 1, emails cleared 1, accounts deleted 1" in result.output
+    assert (
+        "spam deleted 1, interests anonymised 1, emails cleared 1, accounts deleted 1"
+        in result.output
+    )
     with app.app_context():
         anonymised = db.session.get(Interest, due_closed)
         assert (anonymised.name, anonymised.email, anonymised.message) == ("", "", "")
@@ -532,16 +625,28 @@ def test_purge_applies_each_period_once(app, runner):
         assert db.session.get(Interest, open_old).name == "Old Person"
         assert db.session.get(Interest, old_spam) is None
         assert db.session.get(Interest, new_spam) is not None
-        bodies = dict(db.session.execute(db.select(OutboundEmail.subject, OutboundEmail.body).order_by(OutboundEmail.id)).all())
+        bodies = dict(
+            db.session.execute(
+                db.select(OutboundEmail.subject, OutboundEmail.body).order_by(OutboundEmail.id)
+            ).all()
+        )
         emails = db.session.scalars(db.select(OutboundEmail).order_by(OutboundEmail.id)).all()
         assert [(e.to, e.body) for e in emails] == [
-            ("", ""), ("b@example.org", "recent body"), ("c@example.org", "unsent body")
+            ("", ""),
+            ("b@example.org", "recent body"),
+            ("c@example.org", "unsent body"),
         ], bodies
-        assert set(db.session.scalars(db.select(User.email))) == {"fresh@example.org", "ok@example.org"}
+        assert set(db.session.scalars(db.select(User.email))) == {
+            "fresh@example.org",
+            "ok@example.org",
+        }
         assert db.session.scalar(db.select(db.func.count()).select_from(PrivacyLogEntry)) == 1
 
     again = runner.invoke(args=["privacy", "purge"])
-    assert "spam deleted 0, interests anonymised 0, emails cleared 0, accounts deleted 0" in again.output
+    assert (
+        "spam deleted 0, interests anonymised 0, emails cleared 0, accounts deleted 0"
+        in again.output
+    )
     assert count(app, PrivacyLogEntry) == 1
 
 
@@ -563,7 +668,9 @@ def test_purge_refuses_a_period_under_one_day(tmp_path):
 def test_confirmation_url_carries_no_personal_data(app, client):
     marker = new_marker()
     location = submit_interest(client, marker).headers["Location"]
-    assert marker not in location.lower() and "@" not in location and "example" not in location.lower()
+    assert (
+        marker not in location.lower() and "@" not in location and "example" not in location.lower()
+    )
     assert client.get(location).status_code == 200
 
 
@@ -598,7 +705,9 @@ def test_a_failed_delivery_is_logged_without_the_address(app, caplog):
     from app.database import begin_write
     from app.mail import queue_email, send_pending
 
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=9)  # discard port: the connection is refused
+    app.config.update(
+        MAIL_SERVER="127.0.0.1", MAIL_PORT=9
+    )  # discard port: the connection is refused
     with app.app_context():
         begin_write()
         queue_email("secret.person@example.org", "subject", "body")
@@ -631,7 +740,9 @@ def test_database_errors_do_not_carry_the_bound_values(app, make_user):
 
     email = make_user(email="unique.person@example.org")
     with app.app_context():
-        db.session.add(User(email=email, password_hash="x", session_token="t", name="Zed Uniquename"))
+        db.session.add(
+            User(email=email, password_hash="x", session_token="t", name="Zed Uniquename")
+        )
         with pytest.raises(sqlalchemy.exc.IntegrityError) as caught:
             db.session.commit()
         db.session.rollback()
@@ -654,14 +765,20 @@ def test_an_unhandled_error_is_logged_without_addresses(app, client, caplog):
 def test_rate_limit_keys_hold_no_address(app):
     from app.limits import _submitted_email
 
-    with app.test_request_context("/account/login", method="POST", data={"email": " Ana@Example.org "}):
+    with app.test_request_context(
+        "/account/login", method="POST", data={"email": " Ana@Example.org "}
+    ):
         key = _submitted_email()
-    with app.test_request_context("/account/login", method="POST", data={"email": "ana@example.org"}):
+    with app.test_request_context(
+        "/account/login", method="POST", data={"email": "ana@example.org"}
+    ):
         assert _submitted_email() == key  # one address, one key, whatever the case
     assert "ana" not in key.lower() and "example" not in key.lower()
 
 
-def test_erasing_a_staff_account_keeps_their_notes_and_reviews_unattributed(app, client, runner, make_user, make_project):
+def test_erasing_a_staff_account_keeps_their_notes_and_reviews_unattributed(
+    app, client, runner, make_user, make_project
+):
     from app.database import begin_write
     from app.models.catalog import ProjectReview
 
@@ -674,7 +791,9 @@ def test_erasing_a_staff_account_keeps_their_notes_and_reviews_unattributed(app,
         interest = db.session.scalar(db.select(Interest))
         interest.events.append(InterestEvent(kind="note", text="Looks promising", actor_id=user.id))
         project = db.session.scalar(db.select(Project).where(Project.slug == slug))
-        db.session.add(ProjectReview(project_id=project.id, reviewer_id=user.id, decision="approved"))
+        db.session.add(
+            ProjectReview(project_id=project.id, reviewer_id=user.id, decision="approved")
+        )
         db.session.add(PrivacyLogEntry(action="purge", source="staff", actor_id=user.id, counts={}))
         db.session.commit()
 
@@ -694,7 +813,9 @@ def test_erasure_takes_an_address_literally(app, runner):
 
     with app.app_context():
         begin_write()
-        db.session.add(OutboundEmail(to="staff@example.org", subject="s", body="From acb@example.org"))
+        db.session.add(
+            OutboundEmail(to="staff@example.org", subject="s", body="From acb@example.org")
+        )
         db.session.commit()
     result = runner.invoke(args=["privacy", "erase", "a_b@example.org"])
     assert "emails 0" in result.output  # "_" is not a wildcard
@@ -720,7 +841,9 @@ def test_commands_refuse_what_is_not_an_address(app, runner, command, address):
 def test_a_tampered_confirmation_is_refused_without_an_error(app, client, make_user, address, tick):
     log_in(client, app, make_user(role="staff"))
     token = form_token(client.get("/staff/privacy"))
-    response = client.post("/staff/privacy/erase", data={"email": address, "confirm": tick, "csrf_token": token})
+    response = client.post(
+        "/staff/privacy/erase", data={"email": address, "confirm": tick, "csrf_token": token}
+    )
     assert response.status_code == 303
     assert count(app, PrivacyLogEntry) == 0
 
@@ -746,14 +869,31 @@ def test_erasure_covers_event_subscriptions_and_introductions(app, client, runne
     with app.app_context():
         begin_write()
         interest = db.session.scalar(db.select(Interest))
-        db.session.add(EventSubscription(email=email.lower(), unsubscribe_token=secrets.token_hex(8)))
-        introduction = Introduction(interest_id=interest.id, message=f"Dear {marker}n, meet the city")
+        db.session.add(
+            EventSubscription(email=email.lower(), unsubscribe_token=secrets.token_hex(8))
+        )
+        introduction = Introduction(
+            interest_id=interest.id, message=f"Dear {marker}n, meet the city"
+        )
         db.session.add(introduction)
         db.session.flush()
-        db.session.add(IntroductionParty(introduction_id=introduction.id, role="sender",
-                                         name=f"Person {marker}n", email=email, organisation=f"Org {marker}o"))
-        db.session.add(IntroductionParty(introduction_id=introduction.id, role="other",
-                                         name="City Office", email="city@example.org"))
+        db.session.add(
+            IntroductionParty(
+                introduction_id=introduction.id,
+                role="sender",
+                name=f"Person {marker}n",
+                email=email,
+                organisation=f"Org {marker}o",
+            )
+        )
+        db.session.add(
+            IntroductionParty(
+                introduction_id=introduction.id,
+                role="other",
+                name="City Office",
+                email="city@example.org",
+            )
+        )
         db.session.commit()
     exported = json.loads(runner.invoke(args=["privacy", "export", email]).output)
     assert [s["email"] for s in exported["event_subscriptions"]] == [email.lower()]

@@ -106,20 +106,59 @@ def test_no_get_route_answers_500_to_hostile_query_strings(demo_app, who):
 
 def test_the_crawl_covers_the_main_areas(demo_app):
     urls = get_urls(demo_app)
-    for expected in ("/projects", "/projects/kampala-smart-parking", "/awards/wego-awards-4",
-                     "/members/seoul", "/interest", "/staff/interest",
-                     "/staff/interest/export.csv", "/api/v1/projects", "/healthz"):
+    for expected in (
+        "/projects",
+        "/projects/kampala-smart-parking",
+        "/awards/wego-awards-4",
+        "/members/seoul",
+        "/interest",
+        "/staff/interest",
+        "/staff/interest/export.csv",
+        "/api/v1/projects",
+        "/healthz",
+    ):
         assert expected in urls
 
 
 HOSTILE_FORM = {
     field: value
     for field in (
-        "name", "email", "organization", "organization_type", "country", "interest_type",
-        "project", "message", "consent", "status", "reason", "note", "body", "role", "title",
-        "city", "theme", "summary", "description", "technologies", "organizations", "links",
-        "sdgs", "year", "slug", "password", "new_password", "confirm", "current_password",
-        "next", "lite", "type", "website", "started", "member", "member_id",
+        "name",
+        "email",
+        "organization",
+        "organization_type",
+        "country",
+        "interest_type",
+        "project",
+        "message",
+        "consent",
+        "status",
+        "reason",
+        "note",
+        "body",
+        "role",
+        "title",
+        "city",
+        "theme",
+        "summary",
+        "description",
+        "technologies",
+        "organizations",
+        "links",
+        "sdgs",
+        "year",
+        "slug",
+        "password",
+        "new_password",
+        "confirm",
+        "current_password",
+        "next",
+        "lite",
+        "type",
+        "website",
+        "started",
+        "member",
+        "member_id",
     )
     for value in ["<script>alert(1)</script>" + "x" * 3000]
 }
@@ -135,7 +174,9 @@ def test_no_post_route_answers_500_to_hostile_forms(demo_app, who):
             continue  # logging out would end the admin's session mid-crawl
         url = rule.rule
         for name in rule.arguments:
-            value = {"action": "approve", "interest_id": "1"}.get(name, SAMPLE_VALUES.get(name, "x"))
+            value = {"action": "approve", "interest_id": "1"}.get(
+                name, SAMPLE_VALUES.get(name, "x")
+            )
             url = re.sub(rf"<(?:[^:<>]+:)?{name}>", value, url)
         for data in ({}, {"csrf_token": token}, {"csrf_token": token, **HOSTILE_FORM}):
             response = client.post(url, data=data)

@@ -118,7 +118,9 @@ def test_a_change_through_one_node_is_found_through_the_other(database, nodes):
     node_a, node_b = nodes
     # Each node built its own index from the database (no `flask search rebuild`, no follower).
     for node in nodes:
-        assert cluster.wait_until(lambda n=node: UNIQUE_TITLE in cluster.found_titles(n.base_url, "zephyrbridge"), 30)
+        assert cluster.wait_until(
+            lambda n=node: UNIQUE_TITLE in cluster.found_titles(n.base_url, "zephyrbridge"), 30
+        )
     with app.app_context():
         project_id = db.session.scalar(db.select(Project.id).where(Project.slug == "zephyrbridge"))
     staff = requests.Session()
@@ -127,11 +129,15 @@ def test_a_change_through_one_node_is_found_through_the_other(database, nodes):
     for action, expected in (("unpublish", False), ("republish", True)):
         path = f"/staff/projects/{project_id}/{action}"
         data = cluster.form_fields(review.text, path)
-        response = staff.post(f"{node_a.base_url}{path}", data=data, timeout=30, allow_redirects=False)
+        response = staff.post(
+            f"{node_a.base_url}{path}", data=data, timeout=30, allow_redirects=False
+        )
         assert response.status_code == 303, response.text[:500]
         review = staff.get(f"{node_a.base_url}/staff/projects/{project_id}", timeout=30)
         took = cluster.wait_until(
-            lambda e=expected: (UNIQUE_TITLE in cluster.found_titles(node_b.base_url, "zephyrbridge")) == e,
+            lambda e=expected: (
+                (UNIQUE_TITLE in cluster.found_titles(node_b.base_url, "zephyrbridge")) == e
+            ),
             timeout=15,
         )
         assert took is not None, f"node B never saw the {action} made through node A"
@@ -161,7 +167,10 @@ def test_an_import_on_another_machine_reaches_both_nodes(database, nodes, tmp_pa
     assert result.returncode == 0, result.stdout + result.stderr
     for node in nodes:
         took = cluster.wait_until(
-            lambda n=node: "Quokkaline electric buses" in cluster.found_titles(n.base_url, "quokkaline"), 15
+            lambda n=node: (
+                "Quokkaline electric buses" in cluster.found_titles(n.base_url, "quokkaline")
+            ),
+            15,
         )
         assert took is not None, f"node {node.name} never found the imported record"
 
@@ -174,7 +183,9 @@ def test_wrong_logins_spread_across_both_nodes_share_one_limit(nodes):
     for attempt in range(3 * LOGIN_LIMIT):
         index = attempt % 2
         node, client = nodes[index], clients[index]
-        data = cluster.form_fields(client.get(f"{node.base_url}/account/login", timeout=30).text, "/account/login")
+        data = cluster.form_fields(
+            client.get(f"{node.base_url}/account/login", timeout=30).text, "/account/login"
+        )
         data.update(email=f"nobody-{attempt}@example.org", password="wrong password")
         status = client.post(f"{node.base_url}/account/login", data=data, timeout=30).status_code
         if status == 429:
@@ -242,7 +253,9 @@ def test_killing_the_indexer_mid_batch_loses_no_update(database, tmp_path):
         stderr=subprocess.DEVNULL,
     )
     try:
-        assert cluster.wait_until(lambda: position() >= newest, timeout=120, interval=0.5) is not None
+        assert (
+            cluster.wait_until(lambda: position() >= newest, timeout=120, interval=0.5) is not None
+        )
     finally:
         restarted.send_signal(signal.SIGINT)
         restarted.wait(timeout=30)
@@ -318,18 +331,27 @@ def test_postgresql_restarting_under_load_costs_errors_only_for_the_restart(data
             n += 1
             try:
                 if n % 3:
-                    response = session.get(f"{node.base_url}/projects", params={"q": "sensors"}, timeout=30)
+                    response = session.get(
+                        f"{node.base_url}/projects", params={"q": "sensors"}, timeout=30
+                    )
                     ok = response.status_code == 200
                 else:
                     page = session.get(f"{node.base_url}/interest", timeout=30)
                     data = cluster.form_fields(page.text, "/interest")
                     reference = f"restart-{node.name}-{n}"
                     data.update(
-                        name="Restart tester", email=f"{reference}@example.org", organization="Test",
-                        organization_type="local-government", country="KR", interest_type="partner",
-                        message=reference, consent="y",
+                        name="Restart tester",
+                        email=f"{reference}@example.org",
+                        organization="Test",
+                        organization_type="local-government",
+                        country="KR",
+                        interest_type="partner",
+                        message=reference,
+                        consent="y",
                     )
-                    response = session.post(f"{node.base_url}/interest", data=data, timeout=30, allow_redirects=False)
+                    response = session.post(
+                        f"{node.base_url}/interest", data=data, timeout=30, allow_redirects=False
+                    )
                     ok = response.status_code == 303
                     if ok:
                         stored.append(reference)
@@ -344,7 +366,9 @@ def test_postgresql_restarting_under_load_costs_errors_only_for_the_restart(data
         thread.start()
     try:
         time.sleep(2)
-        subprocess.run(["pg_ctlcluster", PG_CLUSTER_VERSION, "main", "restart"], check=True, timeout=120)
+        subprocess.run(
+            ["pg_ctlcluster", PG_CLUSTER_VERSION, "main", "restart"], check=True, timeout=120
+        )
         restarted_at.append(time.monotonic())
         time.sleep(10)
     finally:

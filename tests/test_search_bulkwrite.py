@@ -15,8 +15,10 @@ def _documents(count):
     rng = random.Random(7)
     documents = []
     for number in range(count):
+
         def text(size):
             return " ".join(rng.choice(WORDS) for _ in range(size))
+
         title = text(rng.randint(1, 4))
         body = text(rng.randint(0, 40))
         stems = title.split()

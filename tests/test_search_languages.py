@@ -47,7 +47,15 @@ def test_arabic_is_normalised_and_loses_the_article():
 
 
 def test_cjk_runs_become_bigrams_and_single_characters_unigrams():
-    assert analyze("스마트주차시스템", "xx") == ["스마", "마트", "트주", "주차", "차시", "시스", "스템"]
+    assert analyze("스마트주차시스템", "xx") == [
+        "스마",
+        "마트",
+        "트주",
+        "주차",
+        "차시",
+        "시스",
+        "스템",
+    ]
     assert analyze("水", "xx") == ["水"]
     assert analyze("IoT기반", "en") == ["iot", "기반"]
 
@@ -333,7 +341,9 @@ def test_a_clear_misspelling_is_corrected_with_search_instead(app, client, make_
 
 def test_an_unsure_correction_is_only_offered(app, client, make_project):
     make_project(slug="data", title="Open data portal")
-    payload = api(client, q="dota")  # two edits from "data" would be a guess; one edit is not enough
+    payload = api(
+        client, q="dota"
+    )  # two edits from "data" would be a guess; one edit is not enough
     assert payload["corrected"] is False or payload["suggestion"] == "data"
     payload = api(client, q="Surabya")
     assert payload["corrected"] is False

@@ -50,12 +50,18 @@ def test_session_cookie_flags(tmp_path, app):
     client = app.test_client()
     response = client.post(
         "/account/login",
-        data={"email": "x@example.org", "password": "x", "csrf_token": form_token(client.get("/account/login"))},
+        data={
+            "email": "x@example.org",
+            "password": "x",
+            "csrf_token": form_token(client.get("/account/login")),
+        },
     )
     header = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in header and "SameSite=Lax" in header
 
-    production = create_app(make_test_config(tmp_path, ENV_NAME="production", PUBLIC_URL="https://localhost"))
+    production = create_app(
+        make_test_config(tmp_path, ENV_NAME="production", PUBLIC_URL="https://localhost")
+    )
     response = production.test_client().get("/account/login", base_url="https://localhost")
     header = response.headers["Set-Cookie"]
     assert "Secure" in header and "HttpOnly" in header and "SameSite=Lax" in header
@@ -182,7 +188,8 @@ def test_rate_limits_can_be_switched_off(tmp_path):
     token = form_token(client.get("/account/login"))
     for n in range(25):
         response = client.post(
-            "/account/login", data={"email": "a@example.org", "password": f"{n}", "csrf_token": token}
+            "/account/login",
+            data={"email": "a@example.org", "password": f"{n}", "csrf_token": token},
         )
         assert response.status_code == 400
 
@@ -217,7 +224,8 @@ def test_rate_limits_shared_through_redis(tmp_path):
         token = form_token(client.get("/account/login"))
         statuses.append(
             client.post(
-                "/account/login", data={"email": f"u{n}@example.org", "password": "x", "csrf_token": token}
+                "/account/login",
+                data={"email": f"u{n}@example.org", "password": "x", "csrf_token": token},
             ).status_code
         )
     assert statuses[:5] == [400] * 5

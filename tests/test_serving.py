@@ -44,7 +44,9 @@ def two_nodes(tmp_path):
     """Two app instances on one database, each with its own index directory; B catches up by itself."""
     database = TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'shared.sqlite3'}"
     node_a = create_app(
-        make_test_config(tmp_path, SQLALCHEMY_DATABASE_URI=database, SEARCH_INDEX_DIR=str(tmp_path / "a"))
+        make_test_config(
+            tmp_path, SQLALCHEMY_DATABASE_URI=database, SEARCH_INDEX_DIR=str(tmp_path / "a")
+        )
     )
     node_b = create_app(
         make_test_config(
@@ -133,7 +135,15 @@ def test_health_json_has_the_documented_shape(client):
     assert set(body) == {"status", "database", "search", "follower", "warnings"}
     assert body["follower"] == {"expected": False, "ok": True, "seen_seconds_ago": None}
     for entry in body["search"].values():
-        assert {"ok", "documents", "pending", "error", "behind_rows", "behind_seconds", "lagging"} <= set(entry)
+        assert {
+            "ok",
+            "documents",
+            "pending",
+            "error",
+            "behind_rows",
+            "behind_seconds",
+            "lagging",
+        } <= set(entry)
 
 
 def test_a_stale_follower_heartbeat_is_a_warning(app, client):
@@ -176,7 +186,11 @@ def test_unreachable_redis_from_the_command_line_is_one_line_not_a_traceback(tmp
     }
     result = subprocess.run(
         [str(Path(sys.executable).parent / "flask"), "routes"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr

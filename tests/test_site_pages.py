@@ -4,7 +4,16 @@ import pytest
 
 from tests.conftest import html
 
-PAGES = ["/", "/projects", "/awards", "/members", "/interest", "/about", "/contact", "/accessibility"]
+PAGES = [
+    "/",
+    "/projects",
+    "/awards",
+    "/members",
+    "/interest",
+    "/about",
+    "/contact",
+    "/accessibility",
+]
 
 
 def meta(page, key):

@@ -136,7 +136,9 @@ def test_staff_rejects_with_a_reason_the_member_sees(app, client, make_user):
     assert missing.status_code == 400
     assert html(missing).find(id="reason-error") is not None
 
-    response = post_action(client, f"/staff/projects/{project.id}/reject", reason="Not a smart-city project.")
+    response = post_action(
+        client, f"/staff/projects/{project.id}/reject", reason="Not a smart-city project."
+    )
     assert response.status_code == 303
     assert one_project(app).publication == "rejected"
     page = html(member_client.get("/account/"))
@@ -197,7 +199,11 @@ def test_staff_edits_a_member(app, client, make_user):
     assert client.post(f"/staff/members/{member_id}/edit", data=data).status_code == 303
     with app.app_context():
         member = db.session.get(Member, member_id)
-        assert (member.name, member.type, member.region) == ("Org Renamed", "corporation", "asia-pacific")
+        assert (member.name, member.type, member.region) == (
+            "Org Renamed",
+            "corporation",
+            "asia-pacific",
+        )
 
 
 def test_admin_changes_roles_and_deactivation_ends_sessions(app, client, make_user):

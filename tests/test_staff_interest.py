@@ -580,7 +580,9 @@ def test_inbox_on_phones_reads_in_words_and_filters_by_title(staff, submit, make
         assert [cell["data-label"] for cell in row.find_all(["th", "td"])] == headers
     countries = {row.select_one("[data-label=Country]").get_text() for row in rows}
     assert "Uganda" in countries and "UG" not in countries and "KR" not in countries
-    assert {row.select_one("[data-label=Status]").get_text(strip=True) for row in rows} == {"Received"}
+    assert {row.select_one("[data-label=Status]").get_text(strip=True) for row in rows} == {
+        "Received"
+    }
     # The case-study filter is a search with suggestions of titles, not a slug to type.
     field = page.find("input", attrs={"name": "project"})
     assert field["type"] == "search"
@@ -589,7 +591,9 @@ def test_inbox_on_phones_reads_in_words_and_filters_by_title(staff, submit, make
 
     def orgs(**query):
         found = html(staff.get("/staff/interest", query_string=query))
-        return [span.get_text().split(" · ")[0] for span in found.select("table.inbox tbody td .meta")]
+        return [
+            span.get_text().split(" · ")[0] for span in found.select("table.inbox tbody td .meta")
+        ]
 
     assert orgs(project="parking 100") == ["Alpha"]
     assert orgs(project=slug) == ["Alpha"]  # links by slug still work

@@ -81,7 +81,9 @@ def catalogue_problems(catalogue, marked):
 def test_every_shipped_language_has_a_catalogue():
     catalogues = catalogue_paths(TRANSLATIONS_DIR)
     for language in SHIPPED:
-        assert language.locale in catalogues, f"no translations/{language.locale}/LC_MESSAGES/messages.po"
+        assert language.locale in catalogues, (
+            f"no translations/{language.locale}/LC_MESSAGES/messages.po"
+        )
 
 
 @pytest.mark.parametrize("language", SHIPPED, ids=lambda language: language.tag)

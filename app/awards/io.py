@@ -75,7 +75,12 @@ CEREMONY_FIELDS = {
     "timezone": 64,
 }
 CATEGORY_FIELDS = {
-    "slug": 80, "name": 200, "theme": 40, "keywords": None, "language": None, "translations": None,
+    "slug": 80,
+    "name": 200,
+    "theme": 40,
+    "keywords": None,
+    "language": None,
+    "translations": None,
 }
 SESSION_FIELDS = {
     "slug": 80,

@@ -199,6 +199,7 @@ def awards_payload(lang=None):
 
 def _api_schedule(times):
     """ISO 8601 start/end in the given zone and in UTC (None when not known)."""
+
     def iso(moment):
         return moment.isoformat() if moment else None
 

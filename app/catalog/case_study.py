@@ -93,8 +93,11 @@ def _object(value, allowed):
         return _("must be an object with the keys %(keys)s", keys=", ".join(allowed))
     extra = set(value) - set(allowed)
     if extra:
-        return _("unknown key %(key)s (allowed: %(keys)s)", key=sorted(map(str, extra))[0][:40],
-                 keys=", ".join(allowed))
+        return _(
+            "unknown key %(key)s (allowed: %(keys)s)",
+            key=sorted(map(str, extra))[0][:40],
+            keys=", ".join(allowed),
+        )
     return None
 
 
@@ -201,7 +204,12 @@ def _contact(value):
         if message:
             problems.append((f".{key}", message))
         elif "@" in (text or ""):
-            problems.append((f".{key}", _("must not be an email address: people are reached through the portal")))
+            problems.append(
+                (
+                    f".{key}",
+                    _("must not be an email address: people are reached through the portal"),
+                )
+            )
         contact[key] = text
     return (contact if not problems else None), problems
 
@@ -307,10 +315,12 @@ def also_deployed_in(project):
 
     named = list(project.replicated_in or [])
     candidates = db.session.scalars(
-        db.select(Project).where(Project.publication == "published", Project.id != project.id)
+        db.select(Project)
+        .where(Project.publication == "published", Project.id != project.id)
         .order_by(Project.title)
     ).all()
     return [
-        other for other in candidates
+        other
+        for other in candidates
         if other.slug in named or project.slug in (other.replicated_in or [])
     ]

@@ -35,9 +35,25 @@ bp = Blueprint("exports", __name__)
 
 PAGE_SIZE = 100
 CSV_FIELDS = (
-    "slug", "title", "city", "country", "region", "theme", "status", "year", "summary",
-    "technologies", "sdgs", "programme", "population", "budget_amount", "budget_currency",
-    "licence", "verified_at", "updated_at", "url",
+    "slug",
+    "title",
+    "city",
+    "country",
+    "region",
+    "theme",
+    "status",
+    "year",
+    "summary",
+    "technologies",
+    "sdgs",
+    "programme",
+    "population",
+    "budget_amount",
+    "budget_currency",
+    "licence",
+    "verified_at",
+    "updated_at",
+    "url",
 )
 
 
@@ -94,13 +110,22 @@ def _streamed(kind, mimetype, filename, rows):
 def csv_row(project):
     budget = project.budget or {}
     values = {
-        "slug": project.slug, "title": project.title, "city": project.city,
-        "country": project.country, "region": project.region, "theme": project.theme,
-        "status": project.status, "year": project.year, "summary": project.summary,
+        "slug": project.slug,
+        "title": project.title,
+        "city": project.city,
+        "country": project.country,
+        "region": project.region,
+        "theme": project.theme,
+        "status": project.status,
+        "year": project.year,
+        "summary": project.summary,
         "technologies": "; ".join(project.technologies or []),
-        "sdgs": "; ".join(project.sdgs or []), "programme": project.programme,
-        "population": project.population, "budget_amount": budget.get("amount"),
-        "budget_currency": budget.get("currency"), "licence": licence_of(project),
+        "sdgs": "; ".join(project.sdgs or []),
+        "programme": project.programme,
+        "population": project.population,
+        "budget_amount": budget.get("amount"),
+        "budget_currency": budget.get("currency"),
+        "licence": licence_of(project),
         "verified_at": project.verified_at.isoformat() if project.verified_at else "",
         "updated_at": project.updated_at.isoformat(timespec="seconds") + "Z",
         "url": external_url("catalog.detail", slug=project.slug),

@@ -53,12 +53,16 @@ class ProjectForm(FlaskForm):
     NESTED_FIELDS = {"budget": "budget_amount", "contact": "contact_name"}
 
     HINTS = {
-        "metrics": _l("One per line: indicator | value | unit | baseline | target | date | source "
-                      "(only indicator and value are needed)."),
+        "metrics": _l(
+            "One per line: indicator | value | unit | baseline | target | date | source "
+            "(only indicator and value are needed)."
+        ),
         "population": _l("Inhabitants, e.g. 1650000."),
         "budget_currency": _l("ISO 4217 code, e.g. EUR or USD."),
         "replicated_in": _l("Slugs of other case studies, separated by commas."),
-        "contact_name": _l("Shown with role and organisation; people reach them through the portal, never by email."),
+        "contact_name": _l(
+            "Shown with role and organisation; people reach them through the portal, never by email."
+        ),
         "licence": _l("SPDX identifier, e.g. CC-BY-4.0 (empty: the portal's default)."),
         "verified_at": _l("The date the case study was last checked: YYYY-MM-DD."),
         "images": _l("At most 4, one per line: https://address | alt text | credit"),
@@ -101,8 +105,9 @@ class ProjectForm(FlaskForm):
             "population": (self.population.data or "").strip() or None,
             "budget": _budget(self.budget_amount.data, self.budget_currency.data),
             "replicated_in": split_list(self.replicated_in.data),
-            "contact": _contact(self.contact_name.data, self.contact_role.data,
-                                self.contact_organisation.data),
+            "contact": _contact(
+                self.contact_name.data, self.contact_role.data, self.contact_organisation.data
+            ),
             "licence": (self.licence.data or "").strip() or None,
             "verified_at": (self.verified_at.data or "").strip() or None,
             "images": [_image(parts) for parts in split_columns(self.images.data)],
@@ -115,7 +120,7 @@ class ProjectForm(FlaskForm):
         values, problems = clean_project(self.record())
         for field_name, message in problems:
             name = field_name.split("[", 1)[0].split(".", 1)[0]
-            position = field_name[len(name):]
+            position = field_name[len(name) :]
             name = self.NESTED_FIELDS.get(name, name)
             field = getattr(self, name, None) if name in self._fields else None
             target = field if field is not None else self.title
@@ -136,10 +141,14 @@ class ProjectForm(FlaskForm):
         self.programme.data = project.programme
         self.sdgs.data = ", ".join(project.sdgs or [])
         self.outcomes.data, self.lessons.data = project.outcomes, project.lessons
-        self.links.data = "\n".join(f"{link['title']} | {link['url']}" for link in project.links or [])
+        self.links.data = "\n".join(
+            f"{link['title']} | {link['url']}" for link in project.links or []
+        )
         self.what_did_not_work.data = project.what_did_not_work
         self.metrics.data = "\n".join(
-            " | ".join("" if m.get(key) is None else str(m.get(key)) for key in METRIC_COLUMNS).rstrip(" |")
+            " | ".join(
+                "" if m.get(key) is None else str(m.get(key)) for key in METRIC_COLUMNS
+            ).rstrip(" |")
             for m in project.metrics or []
         )
         self.population.data = str(project.population or "")
@@ -164,7 +173,11 @@ METRIC_COLUMNS = ("indicator", "value", "unit", "baseline", "target", "date", "s
 
 def split_columns(text):
     """Lines "a | b | c" -> [["a", "b", "c"]] (blank lines skipped)."""
-    return [[part.strip() for part in line.split("|")] for line in (text or "").splitlines() if line.strip()]
+    return [
+        [part.strip() for part in line.split("|")]
+        for line in (text or "").splitlines()
+        if line.strip()
+    ]
 
 
 def _metric(parts):
@@ -180,8 +193,11 @@ def _budget(amount, currency):
 
 
 def _contact(name, role, organisation):
-    values = {"name": (name or "").strip(), "role": (role or "").strip(),
-              "organisation": (organisation or "").strip()}
+    values = {
+        "name": (name or "").strip(),
+        "role": (role or "").strip(),
+        "organisation": (organisation or "").strip(),
+    }
     return values if any(values.values()) else None
 
 
@@ -191,7 +207,7 @@ def _image(parts):
 
 
 def split_list(text):
-    """"IoT; Mobile app, AI" -> ["IoT", "Mobile app", "AI"]."""
+    """ "IoT; Mobile app, AI" -> ["IoT", "Mobile app", "AI"]."""
     items = [text or ""]
     for separator in LIST_SEPARATORS:
         items = [part for item in items for part in item.split(separator)]

@@ -104,7 +104,9 @@ def _read_csv(text):
         raise ImportFileError(f"is not valid CSV ({error})") from error
     header = [name.strip() if name else "" for name in header]
     unknown = [name for name in header if name not in FIELDS and name not in DERIVED_FIELDS]
-    missing = [name for name in ("title", "city", "country", "theme", "summary") if name not in header]
+    missing = [
+        name for name in ("title", "city", "country", "theme", "summary") if name not in header
+    ]
     if unknown or missing:
         details = []
         if missing:

@@ -27,8 +27,13 @@ from ..slugs import SLUG_MAX, available_slug, slugify, unique_slug
 from .case_study import case_study_fields
 
 REQUIRED_TEXT = {"title": 300, "city": 120, "summary": 1000}
-OPTIONAL_TEXT = {"programme": 200, "description": 20000, "outcomes": 20000, "lessons": 20000,
-                 "what_did_not_work": 20000}
+OPTIONAL_TEXT = {
+    "programme": 200,
+    "description": 20000,
+    "outcomes": 20000,
+    "lessons": 20000,
+    "what_did_not_work": 20000,
+}
 LIST_LIMITS = {"technologies": 30, "organizations": 50, "sdgs": 30, "links": 20}
 TECHNOLOGY_MAX = 60
 ORGANIZATION_NAME_MAX = 200
@@ -38,11 +43,33 @@ YEAR_RANGE = (1800, 2100)
 
 # The record fields, in the order export writes them.
 FIELDS = (
-    "slug", "title", "city", "country", "theme", "summary", "description", "technologies",
-    "status", "year", "organizations", "programme", "sdgs", "outcomes", "lessons", "links",
-    "language", "translations",
-    "metrics", "population", "budget", "what_did_not_work", "replicated_in", "contact",
-    "licence", "verified_at", "images",
+    "slug",
+    "title",
+    "city",
+    "country",
+    "theme",
+    "summary",
+    "description",
+    "technologies",
+    "status",
+    "year",
+    "organizations",
+    "programme",
+    "sdgs",
+    "outcomes",
+    "lessons",
+    "links",
+    "language",
+    "translations",
+    "metrics",
+    "population",
+    "budget",
+    "what_did_not_work",
+    "replicated_in",
+    "contact",
+    "licence",
+    "verified_at",
+    "images",
 )
 # Read-only fields of an API record: accepted on import and ignored.
 DERIVED_FIELDS = ("region", "url", "awards", "population_band", "also_deployed_in")
@@ -81,7 +108,9 @@ def clean_project(record):
         elif len(slug) > SLUG_MAX:
             problems.append(("slug", _("must be at most %(n)s characters", n=SLUG_MAX)))
         elif not SLUG_PATTERN.fullmatch(slug):
-            problems.append(("slug", _("may contain only lowercase letters, digits and single hyphens")))
+            problems.append(
+                ("slug", _("may contain only lowercase letters, digits and single hyphens"))
+            )
         else:
             values["slug"] = slug
 
@@ -96,7 +125,9 @@ def clean_project(record):
     elif not isinstance(country, str):
         problems.append(("country", _("must be text")))
     elif country.strip().upper() not in COUNTRY_REGION:
-        problems.append(("country", _("%(code)r is not an ISO 3166-1 alpha-2 country code", code=country[:10])))
+        problems.append(
+            ("country", _("%(code)r is not an ISO 3166-1 alpha-2 country code", code=country[:10]))
+        )
     else:
         values["country"] = country.strip().upper()
 
@@ -164,7 +195,16 @@ def _text(record, name, limit, values, problems, required):
     elif "\x00" in value:
         problems.append((name, _("must not contain NUL characters")))
     elif len(value) > limit:
-        problems.append((name, _("must be at most %(n)s characters (it has %(length)s)", n=limit, length=len(value))))
+        problems.append(
+            (
+                name,
+                _(
+                    "must be at most %(n)s characters (it has %(length)s)",
+                    n=limit,
+                    length=len(value),
+                ),
+            )
+        )
     else:
         values[name] = value.strip()
 
@@ -178,7 +218,12 @@ def _year(year, values, problems):
     if isinstance(year, bool) or not isinstance(year, int):
         problems.append(("year", _("must be a whole number")))
     elif not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
-        problems.append(("year", _("must be between %(low)s and %(high)s", low=YEAR_RANGE[0], high=YEAR_RANGE[1])))
+        problems.append(
+            (
+                "year",
+                _("must be between %(low)s and %(high)s", low=YEAR_RANGE[0], high=YEAR_RANGE[1]),
+            )
+        )
     else:
         values["year"] = year
 
@@ -379,4 +424,3 @@ def _apply(project, values):
             setattr(project, name, value)
             changed = True
     return changed
-

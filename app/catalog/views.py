@@ -135,7 +135,9 @@ def _search_language(tag, notices):
     if tag:
         if LANGUAGE_TAG.fullmatch(tag):
             return tag
-        notices.append(_("Unknown language “%(lang)s”: ranking for the page language.", lang=tag[:20]))
+        notices.append(
+            _("Unknown language “%(lang)s”: ranking for the page language.", lang=tag[:20])
+        )
     locale = get_locale()
     return str(locale) if locale else None
 
@@ -259,7 +261,9 @@ def index():
         sort_labels=SORT_LABELS,
         search_params=search_params,
         page_url=lambda n: url_for("catalog.index", **search_params(query, page=n)),
-        clear_filters_url=url_for("catalog.index", q=query.text or None, sort=search_params(query).get("sort")),
+        clear_filters_url=url_for(
+            "catalog.index", q=query.text or None, sort=search_params(query).get("sort")
+        ),
     )
 
 

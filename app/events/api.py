@@ -28,7 +28,9 @@ def events():
     page = _int_arg("page", 1, 1, MAX_PAGE)
     per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     kind, year, text = requested_filters(request.args)
-    result = db.paginate(filtered_events(kind, year, text), page=page, per_page=per_page, error_out=False)
+    result = db.paginate(
+        filtered_events(kind, year, text), page=page, per_page=per_page, error_out=False
+    )
     check_page(page, result.total, result.pages)
     response = jsonify(
         total=result.total,
@@ -38,7 +40,9 @@ def events():
         results=[event_summary(event) for event in result.items],
     )
     add_page_links(response, "events_api.events", page, result.pages)
-    return cacheable(response, last_modified=max((e.updated_at for e in result.items), default=None))
+    return cacheable(
+        response, last_modified=max((e.updated_at for e in result.items), default=None)
+    )
 
 
 @bp.get("/<slug>")
@@ -70,8 +74,16 @@ _EVENT_SUMMARY = {
     },
 }
 _PAGING = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
-    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
+    {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+    },
+    {
+        "name": "per_page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+    },
 ]
 # This area's part of the one OpenAPI document (app/api.py serves it).
 OPENAPI["paths"]["/events"] = {
@@ -87,17 +99,24 @@ OPENAPI["paths"]["/events"] = {
         "responses": {
             "200": {
                 "description": "One page of events.",
-                "content": {"application/json": {"schema": {
-                    "type": "object",
-                    "required": ["total", "page", "per_page", "results"],
-                    "properties": {
-                        "total": {"type": "integer"},
-                        "page": {"type": "integer"},
-                        "per_page": {"type": "integer"},
-                        "total_pages": {"type": "integer"},
-                        "results": {"type": "array", "items": {"$ref": "#/components/schemas/EventSummary"}},
-                    },
-                }}},
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["total", "page", "per_page", "results"],
+                            "properties": {
+                                "total": {"type": "integer"},
+                                "page": {"type": "integer"},
+                                "per_page": {"type": "integer"},
+                                "total_pages": {"type": "integer"},
+                                "results": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/EventSummary"},
+                                },
+                            },
+                        }
+                    }
+                },
             },
             "400": _ERROR,
             "404": _error("A page past the last page."),
@@ -109,10 +128,14 @@ OPENAPI["paths"]["/events/{slug}"] = {
     "get": {
         "summary": "One event with its speakers, programme, materials and sources",
         "operationId": "getEvent",
-        "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "parameters": [
+            {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+        ],
         "responses": {
-            "200": {"description": "The event.",
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}}},
+            "200": {
+                "description": "The event.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}},
+            },
             "404": _ERROR,
             **_COMMON_ERRORS,
         },
@@ -121,15 +144,34 @@ OPENAPI["paths"]["/events/{slug}"] = {
 OPENAPI["components"]["schemas"]["EventSummary"] = _EVENT_SUMMARY
 OPENAPI["components"]["schemas"]["Event"] = {
     "type": "object",
-    "properties": _EVENT_SUMMARY["properties"] | {
+    "properties": _EVENT_SUMMARY["properties"]
+    | {
         "description": {"type": "string"},
-        "speakers": {"type": "array", "items": {"type": "object", "properties": {
-            "name": {"type": "string"}, "title": {"type": "string"},
-            "organisation": {"type": "string"}, "presented": {"type": "string"}}}},
-        "sessions": {"type": "array", "items": {"type": "object", "properties": {
-            "title": {"type": "string"}, "speakers": {"type": "string"},
-            "start": {"type": ["string", "null"]}, "end": {"type": ["string", "null"]},
-            "description": {"type": "string"}}}},
+        "speakers": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "title": {"type": "string"},
+                    "organisation": {"type": "string"},
+                    "presented": {"type": "string"},
+                },
+            },
+        },
+        "sessions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "title": {"type": "string"},
+                    "speakers": {"type": "string"},
+                    "start": {"type": ["string", "null"]},
+                    "end": {"type": ["string", "null"]},
+                    "description": {"type": "string"},
+                },
+            },
+        },
         "recording_url": {"type": ["string", "null"]},
         "slides_url": {"type": ["string", "null"]},
         "sources": {"type": "array", "items": {"type": "string"}},

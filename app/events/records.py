@@ -52,7 +52,13 @@ def filtered_events(kind="", year=None, text=""):
             sa.or_(
                 *(
                     column.ilike(pattern, escape="\\")
-                    for column in (Event.title, Event.organiser, Event.summary, Event.description, Event.venue)
+                    for column in (
+                        Event.title,
+                        Event.organiser,
+                        Event.summary,
+                        Event.description,
+                        Event.venue,
+                    )
                 ),
                 Event.speakers.any(
                     sa.or_(

@@ -78,7 +78,9 @@ def read_confirmation_token(token):
         return None, "invalid"
     if not isinstance(data, dict):
         return None, "invalid"
-    subscription = db.session.get(EventSubscription, data.get("s")) if isinstance(data.get("s"), int) else None
+    subscription = (
+        db.session.get(EventSubscription, data.get("s")) if isinstance(data.get("s"), int) else None
+    )
     if subscription is None:
         return None, "invalid"
     if subscription.confirm_nonce is None or not secrets.compare_digest(
@@ -95,7 +97,9 @@ def unsubscribe_headers(subscription):
 
 def queue_list_email(subscription, subject, template, **context):
     """Queue an email to a list address, with the unsubscribe link and headers (the caller commits)."""
-    unsubscribe_url = external_url("event_subscriptions.unsubscribe", token=subscription.unsubscribe_token)
+    unsubscribe_url = external_url(
+        "event_subscriptions.unsubscribe", token=subscription.unsubscribe_token
+    )
     body = render_template(template, unsubscribe_url=unsubscribe_url, **context)
     return queue_email(subscription.email, subject, body, headers=unsubscribe_headers(subscription))
 
@@ -108,7 +112,9 @@ def send_confirmation(subscription):
         subscription,
         _("Confirm: email me about future events"),
         "events/email_confirm_subscription.txt",
-        confirm_url=external_url("event_subscriptions.confirm", token=confirmation_token(subscription)),
+        confirm_url=external_url(
+            "event_subscriptions.confirm", token=confirmation_token(subscription)
+        ),
         max_age_days=current_app.config["EVENTS_CONFIRM_MAX_AGE"] // 86400,
     )
 
@@ -127,11 +133,16 @@ def subscribe_address(email, spam_reason=None):
     """
     address = email.strip()
     subscription = db.session.scalar(
-        db.select(EventSubscription).where(db.func.lower(EventSubscription.email) == address.lower())
+        db.select(EventSubscription).where(
+            db.func.lower(EventSubscription.email) == address.lower()
+        )
     )
     if subscription is None:
         subscription = EventSubscription(
-            email=address, status="pending", consent=True, unsubscribe_token=secrets.token_urlsafe(32)
+            email=address,
+            status="pending",
+            consent=True,
+            unsubscribe_token=secrets.token_urlsafe(32),
         )
         db.session.add(subscription)
     elif subscription.status == "confirmed" or (
@@ -154,7 +165,9 @@ def render_subscribe(form, notice=None, status=200):
 
 @bp.errorhandler(429)
 def rate_limit_reached(_error):
-    notice = _("You have sent several requests in a short time. Please wait a minute, then try again.")
+    notice = _(
+        "You have sent several requests in a short time. Please wait a minute, then try again."
+    )
     return render_subscribe(SubscribeForm(), notice, status=429)
 
 
@@ -167,7 +180,9 @@ def subscribe():
         form.started.data = sign_start_time()
         return render_subscribe(form)
     if form.website.data:
-        current_app.logger.warning("Event subscription honeypot filled from %s", request.remote_addr)
+        current_app.logger.warning(
+            "Event subscription honeypot filled from %s", request.remote_addr
+        )
         return redirect(url_for(".check_inbox"), code=303)
     if not form.validate():
         notice = None
@@ -175,7 +190,9 @@ def subscribe():
         if form.csrf_token.errors:
             form.csrf_token.errors = []
             status = 400
-            notice = _("Your session expired before the form was sent. Nothing is lost: please submit again.")
+            notice = _(
+                "Your session expired before the form was sent. Nothing is lost: please submit again."
+            )
         return render_subscribe(form, notice, status=status)
     spam_reason = fill_time_concern(form.started.data)
     consume_start_time(form.started.data)
@@ -192,9 +209,24 @@ def check_inbox():
 
 def link_problem_page(problem):
     messages = {
-        "expired": (_("This confirmation link has expired. Nothing was changed: subscribe again to get a new link."), 410),
-        "used": (_("This confirmation link has already been used, or a newer one was sent. Nothing was changed."), 409),
-        "invalid": (_("This confirmation link is not valid. Nothing was changed: check that you copied all of it."), 404),
+        "expired": (
+            _(
+                "This confirmation link has expired. Nothing was changed: subscribe again to get a new link."
+            ),
+            410,
+        ),
+        "used": (
+            _(
+                "This confirmation link has already been used, or a newer one was sent. Nothing was changed."
+            ),
+            409,
+        ),
+        "invalid": (
+            _(
+                "This confirmation link is not valid. Nothing was changed: check that you copied all of it."
+            ),
+            404,
+        ),
     }
     message, status = messages[problem]
     return render_template("events/subscription_link.html", message=message), status
@@ -290,15 +322,21 @@ def event_by_slug_for_cli(slug):
 def subscription_records(address):
     """What the events list keeps about an address, for `flask privacy export`."""
     rows = db.session.scalars(
-        db.select(EventSubscription).where(db.func.lower(EventSubscription.email) == address.strip().lower())
+        db.select(EventSubscription).where(
+            db.func.lower(EventSubscription.email) == address.strip().lower()
+        )
     )
     return [
         {
             "email": row.email,
             "status": row.status,
             "subscribed_at": row.created_at.isoformat(timespec="seconds") + "Z",
-            "confirmed_at": row.confirmed_at.isoformat(timespec="seconds") + "Z" if row.confirmed_at else None,
-            "unsubscribed_at": row.unsubscribed_at.isoformat(timespec="seconds") + "Z" if row.unsubscribed_at else None,
+            "confirmed_at": row.confirmed_at.isoformat(timespec="seconds") + "Z"
+            if row.confirmed_at
+            else None,
+            "unsubscribed_at": row.unsubscribed_at.isoformat(timespec="seconds") + "Z"
+            if row.unsubscribed_at
+            else None,
         }
         for row in rows
     ]
@@ -307,7 +345,9 @@ def subscription_records(address):
 def erase_subscription(address):
     """Delete an address from the events list (the caller commits); returns how many rows."""
     rows = db.session.scalars(
-        db.select(EventSubscription).where(db.func.lower(EventSubscription.email) == address.strip().lower())
+        db.select(EventSubscription).where(
+            db.func.lower(EventSubscription.email) == address.strip().lower()
+        )
     ).all()
     for row in rows:
         db.session.delete(row)

@@ -44,7 +44,9 @@ class EventFilterForm(FlaskForm):
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = select_choices([("", _("Any kind"))] + list(EVENT_KINDS.items()))
-        self.year.choices = select_choices([("", _("Any year"))] + [(str(y), str(y)) for y in years])
+        self.year.choices = select_choices(
+            [("", _("Any year"))] + [(str(y), str(y)) for y in years]
+        )
 
 
 def requested_filters(args):
@@ -64,7 +66,9 @@ def index():
     form = EventFilterForm(request.args, years=years)
     events = db.session.scalars(filtered_events(kind, year, text)).all()
     today = today_utc()
-    upcoming = sorted((e for e in events if e.date >= today), key=lambda e: (e.date, e.start_time or dt.time()))
+    upcoming = sorted(
+        (e for e in events if e.date >= today), key=lambda e: (e.date, e.start_time or dt.time())
+    )
     past = [e for e in events if e.date < today]
     return render(
         "events/index.html",

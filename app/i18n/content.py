@@ -32,7 +32,11 @@ SOURCES = ("human", "machine")
 # (the same limits as the original fields).
 TRANSLATABLE_FIELDS = {
     "Project": {
-        "title": 300, "summary": 1000, "description": 20000, "outcomes": 20000, "lessons": 20000,
+        "title": 300,
+        "summary": 1000,
+        "description": 20000,
+        "outcomes": 20000,
+        "lessons": 20000,
     },
     "Member": {"description": 5000},
     "AwardEdition": {"title": 200, "description": 10000},
@@ -166,7 +170,7 @@ def original_url(original=True):
 
 
 def text_direction(tag):
-    """"rtl" or "ltr" for a language tag (Babel's CLDR data)."""
+    """ "rtl" or "ltr" for a language tag (Babel's CLDR data)."""
     try:
         return Locale.parse(babel_locale(tag)).text_direction
     except (UnknownLocaleError, ValueError, TypeError):
@@ -217,19 +221,28 @@ def clean_translations(value, own_language, fields):
         path = str(key)[:20]
         tag = normalize_tag(key)
         if tag is None:
-            problems.append((path, _(
-                "is not a configured language (%(languages)s)",
-                languages=", ".join(configured_languages()),
-            )))
+            problems.append(
+                (
+                    path,
+                    _(
+                        "is not a configured language (%(languages)s)",
+                        languages=", ".join(configured_languages()),
+                    ),
+                )
+            )
             continue
         if tag == own:
-            problems.append((path, _("is the record's own language: give its text in the fields themselves")))
+            problems.append(
+                (path, _("is the record's own language: give its text in the fields themselves"))
+            )
             continue
         if tag in cleaned:
             problems.append((path, _("is given twice")))
             continue
         entry_value, entry_problems = _clean_entry(entry, fields)
-        problems += [(f"{path}.{name}" if name else path, message) for name, message in entry_problems]
+        problems += [
+            (f"{path}.{name}" if name else path, message) for name, message in entry_problems
+        ]
         if not entry_problems:
             cleaned[tag] = entry_value
     return cleaned, problems
@@ -251,9 +264,16 @@ def _clean_entry(entry, fields):
         elif "\x00" in text:
             problems.append((name, _("must not contain NUL characters")))
         elif len(text) > fields[name]:
-            problems.append((name, _(
-                "must be at most %(n)s characters (it has %(length)s)", n=fields[name], length=len(text)
-            )))
+            problems.append(
+                (
+                    name,
+                    _(
+                        "must be at most %(n)s characters (it has %(length)s)",
+                        n=fields[name],
+                        length=len(text),
+                    ),
+                )
+            )
         else:
             cleaned[name] = text.strip()
     source = entry.get("source", "human")

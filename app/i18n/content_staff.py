@@ -58,9 +58,11 @@ def translation_form(model_name, formdata=None):
 
     for name, limit in TRANSLATABLE_FIELDS[model_name].items():
         field_class = StringField if limit <= SHORT_TEXT else TextAreaField
-        setattr(TranslationForm, name, field_class(
-            FIELD_LABELS.get(name, name), validators=[Optional(), Length(max=limit)]
-        ))
+        setattr(
+            TranslationForm,
+            name,
+            field_class(FIELD_LABELS.get(name, name), validators=[Optional(), Length(max=limit)]),
+        )
     return TranslationForm() if formdata is None else TranslationForm(formdata=formdata)
 
 
@@ -119,7 +121,12 @@ def edit(kind, object_id, lang):
         status = 400 if form.errors else 200
         return render_template(
             "staff/translation.html",
-            form=form, obj=obj, kind=kind, lang=lang, entry=entry, fields=fields,
+            form=form,
+            obj=obj,
+            kind=kind,
+            lang=lang,
+            entry=entry,
+            fields=fields,
             markdown_fields=MARKDOWN_FIELDS.get(model_name, ()),
             back_url=_back_url(kind, obj),
         ), status
@@ -128,8 +135,9 @@ def edit(kind, object_id, lang):
     obj, lang = _object_and_language(kind, object_id, lang)
     texts = {name: form[name].data.strip() for name in fields if (form[name].data or "").strip()}
     entry = updated_entry(translation_entry(obj, lang), texts, form.reviewed.data)
-    translations = {key: value for key, value in (obj.translations or {}).items()
-                    if normalize_tag(key) != lang}
+    translations = {
+        key: value for key, value in (obj.translations or {}).items() if normalize_tag(key) != lang
+    }
     if entry is not None:
         translations[lang] = entry
     # A new dict, so the JSON column sees the change (and the search outbox with it).

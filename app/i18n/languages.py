@@ -28,7 +28,9 @@ LANG_PARAMETER_PATHS = ("/api/", "/feeds/")
 
 # What a URL segment looks like when it is meant as a language tag: a language, then maybe
 # a script and a region ("de", "pt-br", "zh-hans", "es-419"); not "no-such-page".
-LANGUAGE_TAG_SHAPE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z]{4})?(?:[-_](?:[A-Za-z]{2}|[0-9]{3}))?")
+LANGUAGE_TAG_SHAPE = re.compile(
+    r"[A-Za-z]{2,3}(?:[-_][A-Za-z]{4})?(?:[-_](?:[A-Za-z]{2}|[0-9]{3}))?"
+)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def build_languages(configured):
     if isinstance(configured, str):  # FLASK_LANGUAGES=en,fr (not JSON) is accepted too
         configured = [part.strip() for part in configured.split(",") if part.strip()]
     if not configured or not isinstance(configured, list | tuple):
-        raise ValueError("LANGUAGES must be a non-empty list of language tags, e.g. [\"en\", \"fr\"]")
+        raise ValueError('LANGUAGES must be a non-empty list of language tags, e.g. ["en", "fr"]')
     languages = []
     for position, tag in enumerate(configured):
         locale = parse_language_tag(tag)

@@ -49,7 +49,9 @@ class LanguagePrefixConverter(BaseConverter):
     def __init__(self, url_map, *prefixes):
         super().__init__(url_map)
         # Longest first, so that "zh-hant" is not read as "zh" followed by junk.
-        self.regex = "|".join(re.escape(prefix) for prefix in sorted(prefixes, key=len, reverse=True))
+        self.regex = "|".join(
+            re.escape(prefix) for prefix in sorted(prefixes, key=len, reverse=True)
+        )
 
 
 def add_language_routes(app):
@@ -60,7 +62,11 @@ def add_language_routes(app):
         return
     app.url_map.converters["language"] = _converter_for(prefixes)
     for rule in list(app.url_map.iter_rules()):
-        if rule.endpoint == "static" or is_unprefixed_path(rule.rule) or URL_ARGUMENT in rule.arguments:
+        if (
+            rule.endpoint == "static"
+            or is_unprefixed_path(rule.rule)
+            or URL_ARGUMENT in rule.arguments
+        ):
             continue
         app.url_map.add(Rule(f"/<language:{URL_ARGUMENT}>{rule.rule}", **rule.get_empty_kwargs()))
         state.prefixed_endpoints.add(rule.endpoint)
@@ -113,7 +119,11 @@ def page_url(language, external=False):
     if request.url_rule is not None and request.endpoint in state.prefixed_endpoints:
         values = {**(request.view_args or {}), URL_ARGUMENT: language.prefix or None}
         try:
-            url = external_url(request.endpoint, **values) if external else url_for(request.endpoint, **values)
+            url = (
+                external_url(request.endpoint, **values)
+                if external
+                else url_for(request.endpoint, **values)
+            )
         except BuildError:
             url = None
     if url is None:
@@ -177,7 +187,10 @@ def unknown_language_not_found(error):
         query = query_string()
         return redirect(request.script_root + target + (f"?{query}" if query else ""), code=301)
     links = [
-        (language, request.script_root + (f"/{language.prefix}/{rest}" if language.prefix else f"/{rest}"))
+        (
+            language,
+            request.script_root + (f"/{language.prefix}/{rest}" if language.prefix else f"/{rest}"),
+        )
         for language in configured_languages()
     ]
     template = "errors/_unknown_language.html" if is_htmx() else "errors/unknown_language.html"

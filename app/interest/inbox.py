@@ -225,8 +225,11 @@ def inbox():
 def titles_with_interest():
     """The titles of the case studies that have expressions of interest (the filter's suggestions)."""
     return db.session.scalars(
-        sa.select(Project.title).join(Interest, Interest.project_id == Project.id)
-        .distinct().order_by(Project.title).limit(300)
+        sa.select(Project.title)
+        .join(Interest, Interest.project_id == Project.id)
+        .distinct()
+        .order_by(Project.title)
+        .limit(300)
     ).all()
 
 

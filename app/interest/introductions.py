@@ -136,7 +136,10 @@ def create_introduction(interest, actor, other, message=""):
     for party in introduction.parties:
         queue_email(
             party.email,
-            _("An introduction from %(site)s: please accept or decline", site=current_app.config["SITE_NAME"]),
+            _(
+                "An introduction from %(site)s: please accept or decline",
+                site=current_app.config["SITE_NAME"],
+            ),
             render_template(
                 "introductions/email_consent.txt",
                 party=party,
@@ -199,7 +202,11 @@ def send_due_follow_ups(now=None):
     ).all()
     sent = 0
     for introduction in introductions:
-        due = [days for days in FOLLOW_UP_DAYS if introduction.accepted_at + dt.timedelta(days=days) <= now]
+        due = [
+            days
+            for days in FOLLOW_UP_DAYS
+            if introduction.accepted_at + dt.timedelta(days=days) <= now
+        ]
         if not due:
             continue
         for party in introduction.parties:
@@ -211,7 +218,9 @@ def send_due_follow_ups(now=None):
                 if days != latest:
                     party.follow_ups.append(IntroductionFollowUp(days=days, skipped=True))
                     continue
-                follow_up = IntroductionFollowUp(days=days, sent_at=now, nonce=secrets.token_urlsafe(16))
+                follow_up = IntroductionFollowUp(
+                    days=days, sent_at=now, nonce=secrets.token_urlsafe(16)
+                )
                 party.follow_ups.append(follow_up)
                 db.session.flush()
                 queue_email(
@@ -222,7 +231,9 @@ def send_due_follow_ups(now=None):
                         party=party,
                         other=introduction.other_party(party),
                         days=days,
-                        link=external_url("introductions.follow_up", token=follow_up_token(follow_up)),
+                        link=external_url(
+                            "introductions.follow_up", token=follow_up_token(follow_up)
+                        ),
                     ),
                 )
                 log(introduction.interest, "intro-follow-up", f"{days}: {party_label(party)}")
@@ -235,7 +246,11 @@ def record_follow_up_answer(follow_up, answer):
     follow_up.answered_at = utcnow()
     follow_up.nonce = None
     party = follow_up.party
-    log(party.introduction.interest, "intro-answer", f"{answer}: {party_label(party)} ({follow_up.days})")
+    log(
+        party.introduction.interest,
+        "intro-answer",
+        f"{answer}: {party_label(party)} ({follow_up.days})",
+    )
 
 
 def record_outcome(introduction, outcome, note, actor):
@@ -243,7 +258,12 @@ def record_outcome(introduction, outcome, note, actor):
     introduction.outcome_note = note.strip()
     introduction.outcome_by_id = actor.id
     introduction.outcome_at = utcnow()
-    log(introduction.interest, "intro-outcome", outcome + (f": {note.strip()}" if note.strip() else ""), actor)
+    log(
+        introduction.interest,
+        "intro-outcome",
+        outcome + (f": {note.strip()}" if note.strip() else ""),
+        actor,
+    )
 
 
 def effective_outcome(introduction):
@@ -299,7 +319,10 @@ def member_contact_choices():
         )
         .order_by(Member.name, User.name, User.email)
     )
-    return [(str(user.id), f"{user.member.name} · {user.name or user.email} <{user.email}>") for user in users]
+    return [
+        (str(user.id), f"{user.member.name} · {user.name or user.email} <{user.email}>")
+        for user in users
+    ]
 
 
 class IntroduceForm(FlaskForm):
@@ -400,7 +423,9 @@ def preselect_member_contact(form, member_slug):
     user_id = db.session.scalar(
         sa.select(User.id)
         .join(User.member)
-        .where(Member.slug == member_slug, User.active.is_(True), User.email_verified_at.is_not(None))
+        .where(
+            Member.slug == member_slug, User.active.is_(True), User.email_verified_at.is_not(None)
+        )
         .order_by(User.id)
         .limit(1)
     )
@@ -428,7 +453,14 @@ def new(interest_id):
     interest = interest_or_404(interest_id)
     introduction = create_introduction(interest, current_user, other, form.message.data or "")
     db.session.commit()
-    return redirect(url_for("staff_interest.detail", interest_id=interest.id, _anchor=f"introduction-{introduction.id}"), code=303)
+    return redirect(
+        url_for(
+            "staff_interest.detail",
+            interest_id=interest.id,
+            _anchor=f"introduction-{introduction.id}",
+        ),
+        code=303,
+    )
 
 
 @bp.post("/staff/introductions/<int:introduction_id>/outcome")
@@ -447,18 +479,33 @@ def outcome(introduction_id):
     introduction = db.session.get(Introduction, introduction_id)
     record_outcome(introduction, form.outcome.data, form.note.data or "", current_user)
     db.session.commit()
-    return redirect(url_for("staff_interest.detail", interest_id=interest_id, _anchor=f"introduction-{introduction_id}"), code=303)
+    return redirect(
+        url_for(
+            "staff_interest.detail",
+            interest_id=interest_id,
+            _anchor=f"introduction-{introduction_id}",
+        ),
+        code=303,
+    )
 
 
 LINK_PROBLEMS = {
-    "expired": (_l("This link has expired. Nothing was changed; the secretariat can send you a new one."), 410),
-    "invalid": (_l("This link is not valid. Nothing was changed: check that you copied all of it."), 404),
+    "expired": (
+        _l("This link has expired. Nothing was changed; the secretariat can send you a new one."),
+        410,
+    ),
+    "invalid": (
+        _l("This link is not valid. Nothing was changed: check that you copied all of it."),
+        404,
+    ),
 }
 
 
 def link_problem(problem):
     message, status = LINK_PROBLEMS[problem]
-    return render_template("introductions/message.html", title=_("This link cannot be used"), message=message), status
+    return render_template(
+        "introductions/message.html", title=_("This link cannot be used"), message=message
+    ), status
 
 
 @bp.route("/introductions/respond/<token>", methods=["GET", "POST"])
@@ -474,7 +521,9 @@ def respond(token):
         return render_template(
             "introductions/message.html",
             title=_("The introduction will not go ahead"),
-            message=_("The other party declined. Nothing was changed and none of your details were shared."),
+            message=_(
+                "The other party declined. Nothing was changed and none of your details were shared."
+            ),
         ), 409
     if problem == "used" and party.response == "pending":
         return render_template(
@@ -486,12 +535,20 @@ def respond(token):
         return render_template(
             "introductions/message.html",
             title=_("You have already answered"),
-            message=_("Your answer was recorded: %(answer)s. This link works once, so nothing was changed.", answer=party.response_label),
+            message=_(
+                "Your answer was recorded: %(answer)s. This link works once, so nothing was changed.",
+                answer=party.response_label,
+            ),
         ), 409
     other = introduction.other_party(party)
     if request.method == "GET":
         return render_template(
-            "introductions/respond.html", party=party, other=other, introduction=introduction, form=AnswerForm(), token=token
+            "introductions/respond.html",
+            party=party,
+            other=other,
+            introduction=introduction,
+            form=AnswerForm(),
+            token=token,
         )
     answer = request.form.get("answer")
     if answer not in ("accept", "decline"):
@@ -499,11 +556,15 @@ def respond(token):
     record_response(party, accepted=answer == "accept")
     db.session.commit()
     if answer == "decline":
-        message = _("You declined. None of your details were shared, and the other party is told the introduction will not go ahead.")
+        message = _(
+            "You declined. None of your details were shared, and the other party is told the introduction will not go ahead."
+        )
     elif introduction.accepted_at is not None:
         message = _("You both accepted. We have emailed each of you the other's contact details.")
     else:
-        message = _("You accepted. When the other party accepts too, we email each of you the other's contact details.")
+        message = _(
+            "You accepted. When the other party accepts too, we email each of you the other's contact details."
+        )
     return render_template("introductions/message.html", title=_("Thank you"), message=message)
 
 
@@ -519,13 +580,22 @@ def follow_up(token):
         return render_template(
             "introductions/message.html",
             title=_("You have already answered"),
-            message=_("Your answer was recorded: %(answer)s. This link works once, so nothing was changed.", answer=row.answer_label),
+            message=_(
+                "Your answer was recorded: %(answer)s. This link works once, so nothing was changed.",
+                answer=row.answer_label,
+            ),
         ), 409
     party = row.party
     other = party.introduction.other_party(party)
     if request.method == "GET":
         return render_template(
-            "introductions/follow_up.html", party=party, other=other, follow_up=row, outcomes=OUTCOMES, form=AnswerForm(), token=token
+            "introductions/follow_up.html",
+            party=party,
+            other=other,
+            follow_up=row,
+            outcomes=OUTCOMES,
+            form=AnswerForm(),
+            token=token,
         )
     answer = request.form.get("answer")
     if answer not in OUTCOMES:
@@ -561,7 +631,9 @@ def party_records(address):
             "email": party.email,
             "organisation": party.organisation,
             "response": party.response,
-            "responded_at": party.responded_at.isoformat(timespec="seconds") + "Z" if party.responded_at else None,
+            "responded_at": party.responded_at.isoformat(timespec="seconds") + "Z"
+            if party.responded_at
+            else None,
             "follow_ups": [
                 {"days": f.days, "answer": f.answer or None}
                 for f in party.follow_ups

@@ -109,6 +109,7 @@ class InterestForm(FlaskForm):
         _l("Leave this empty"), render_kw={"tabindex": "-1", "autocomplete": "off"}
     )
     started = HiddenField()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         choose = [("", _("Choose…"))]
@@ -344,7 +345,9 @@ def show_form(form):
     event_slug = request.args.get("event", "").strip()[:120]
     event = event_named(event_slug)
     if event_slug and event is None:
-        notice = _("We could not find that event. You can still send a general expression of interest.")
+        notice = _(
+            "We could not find that event. You can still send a general expression of interest."
+        )
     notice = interest_targets.preselect(form, request.args) or notice
     prefill_from_account(form)
     form.project.data = project.slug if project else ""
@@ -387,9 +390,10 @@ def submit_interest(form, spam_reason=None, form_id=None):
     db.session.flush()  # assigns the id the reference is made of
 
     if not interest.suspected_spam:
-        if confirmations_sent_today(interest) < current_app.config[
-            "INTEREST_CONFIRMATIONS_PER_ADDRESS"
-        ]:
+        if (
+            confirmations_sent_today(interest)
+            < current_app.config["INTEREST_CONFIRMATIONS_PER_ADDRESS"]
+        ):
             queue_email(
                 interest.email,
                 _("Your expression of interest %(reference)s", reference=interest.reference),

@@ -54,7 +54,9 @@ def _listing(spec, summary, endpoint):
         notices=search.notices,
     )
     add_page_links(response, endpoint, page, result.total_pages)
-    return cacheable(response, last_modified=max((hit.item.updated_at for hit in hits), default=None))
+    return cacheable(
+        response, last_modified=max((hit.item.updated_at for hit in hits), default=None)
+    )
 
 
 def challenge_summary(challenge, lang=None):
@@ -151,75 +153,153 @@ def solution(slug):
 
 def _list_path(summary, operation_id, facets, schema):
     facet_parameters = [
-        {"name": facet, "in": "query", "required": False,
-         "description": f"Filter by {facet}; repeat the parameter to combine values with OR.",
-         "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True}
+        {
+            "name": facet,
+            "in": "query",
+            "required": False,
+            "description": f"Filter by {facet}; repeat the parameter to combine values with OR.",
+            "schema": {"type": "array", "items": {"type": "string"}},
+            "style": "form",
+            "explode": True,
+        }
         for facet in facets
     ]
-    return {"get": {
-        "summary": summary,
-        "operationId": operation_id,
-        "parameters": [
-            {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
-            *facet_parameters,
-            {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
-            {"name": "per_page", "in": "query",
-             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
-        ],
-        "responses": {
-            "200": {"description": "One page of results with facet counts.",
-                    "content": {"application/json": {"schema": {
-                        "type": "object",
-                        "required": ["total", "page", "per_page", "results", "facets"],
-                        "properties": {
-                            "total": {"type": "integer"}, "page": {"type": "integer"},
-                            "per_page": {"type": "integer"}, "total_pages": {"type": "integer"},
-                            "results": {"type": "array", "items": {"$ref": f"#/components/schemas/{schema}"}},
-                            "facets": {"type": "object", "additionalProperties": {
-                                "type": "object", "additionalProperties": {"type": "integer"}}},
-                            "suggestion": {"type": ["string", "null"]},
-                            "degraded": {"type": "boolean"},
-                            "notices": {"type": "array", "items": {"type": "string"}},
-                        }}}}},
-            "400": _ERROR,
-            "404": _error("A page past the last page."),
-            **_COMMON_ERRORS,
-        },
-    }}
+    return {
+        "get": {
+            "summary": summary,
+            "operationId": operation_id,
+            "parameters": [
+                {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
+                *facet_parameters,
+                {
+                    "name": "page",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+                },
+                {
+                    "name": "per_page",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+                },
+            ],
+            "responses": {
+                "200": {
+                    "description": "One page of results with facet counts.",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["total", "page", "per_page", "results", "facets"],
+                                "properties": {
+                                    "total": {"type": "integer"},
+                                    "page": {"type": "integer"},
+                                    "per_page": {"type": "integer"},
+                                    "total_pages": {"type": "integer"},
+                                    "results": {
+                                        "type": "array",
+                                        "items": {"$ref": f"#/components/schemas/{schema}"},
+                                    },
+                                    "facets": {
+                                        "type": "object",
+                                        "additionalProperties": {
+                                            "type": "object",
+                                            "additionalProperties": {"type": "integer"},
+                                        },
+                                    },
+                                    "suggestion": {"type": ["string", "null"]},
+                                    "degraded": {"type": "boolean"},
+                                    "notices": {"type": "array", "items": {"type": "string"}},
+                                },
+                            }
+                        }
+                    },
+                },
+                "400": _ERROR,
+                "404": _error("A page past the last page."),
+                **_COMMON_ERRORS,
+            },
+        }
+    }
 
 
 def _detail_path(summary, operation_id, schema):
-    return {"get": {
-        "summary": summary,
-        "operationId": operation_id,
-        "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
-        "responses": {
-            "200": {"description": summary,
-                    "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}},
-            "404": _ERROR,
-            **_COMMON_ERRORS,
-        },
-    }}
+    return {
+        "get": {
+            "summary": summary,
+            "operationId": operation_id,
+            "parameters": [
+                {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "responses": {
+                "200": {
+                    "description": summary,
+                    "content": {
+                        "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}
+                    },
+                },
+                "404": _ERROR,
+                **_COMMON_ERRORS,
+            },
+        }
+    }
 
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
-OPENAPI["paths"].update({
-    "/challenges": _list_path("Search published challenges", "searchChallenges", challenge_index.FACETS, "ChallengeSummary"),
-    "/challenges/{slug}": _detail_path("One published challenge", "getChallenge", "ChallengeSummary"),
-    "/solutions": _list_path("Search published solutions", "searchSolutions", solution_index.FACETS, "SolutionSummary"),
-    "/solutions/{slug}": _detail_path("One published solution", "getSolution", "SolutionSummary"),
-})
-OPENAPI["components"]["schemas"].update({
-    "ChallengeSummary": {"type": "object", "properties": {
-        "slug": {"type": "string"}, "title": {"type": "string"}, "city": {"type": "string"},
-        "country": {"type": "string", "description": "ISO 3166-1 alpha-2"},
-        "region": {"type": ["string", "null"]}, "theme": {"type": ["string", "null"]},
-        "help_sought": _STRINGS, "technologies": _STRINGS,
-        "deadline": {"type": ["string", "null"], "format": "date", "description": "null: open"},
-        "status": {"type": "string", "enum": ["open", "closed"]},
-        "url": {"type": "string", "format": "uri"}}},
-    "SolutionSummary": {"type": "object", "properties": {
-        "slug": {"type": "string"}, "title": {"type": "string"},
-        "provider": {"type": ["string", "null"]}, "themes": _STRINGS, "technologies": _STRINGS,
-        "regions": _STRINGS, "url": {"type": "string", "format": "uri"}}},
-})
+OPENAPI["paths"].update(
+    {
+        "/challenges": _list_path(
+            "Search published challenges",
+            "searchChallenges",
+            challenge_index.FACETS,
+            "ChallengeSummary",
+        ),
+        "/challenges/{slug}": _detail_path(
+            "One published challenge", "getChallenge", "ChallengeSummary"
+        ),
+        "/solutions": _list_path(
+            "Search published solutions",
+            "searchSolutions",
+            solution_index.FACETS,
+            "SolutionSummary",
+        ),
+        "/solutions/{slug}": _detail_path(
+            "One published solution", "getSolution", "SolutionSummary"
+        ),
+    }
+)
+OPENAPI["components"]["schemas"].update(
+    {
+        "ChallengeSummary": {
+            "type": "object",
+            "properties": {
+                "slug": {"type": "string"},
+                "title": {"type": "string"},
+                "city": {"type": "string"},
+                "country": {"type": "string", "description": "ISO 3166-1 alpha-2"},
+                "region": {"type": ["string", "null"]},
+                "theme": {"type": ["string", "null"]},
+                "help_sought": _STRINGS,
+                "technologies": _STRINGS,
+                "deadline": {
+                    "type": ["string", "null"],
+                    "format": "date",
+                    "description": "null: open",
+                },
+                "status": {"type": "string", "enum": ["open", "closed"]},
+                "url": {"type": "string", "format": "uri"},
+            },
+        },
+        "SolutionSummary": {
+            "type": "object",
+            "properties": {
+                "slug": {"type": "string"},
+                "title": {"type": "string"},
+                "provider": {"type": ["string", "null"]},
+                "themes": _STRINGS,
+                "technologies": _STRINGS,
+                "regions": _STRINGS,
+                "url": {"type": "string", "format": "uri"},
+            },
+        },
+    }
+)

@@ -40,7 +40,7 @@ def split_commas(text):
 
 
 def parse_sources(text):
-    """"Title | https://..." or "Title" per line -> [{title, url?}]; raises ValueError with the bad line."""
+    """ "Title | https://..." or "Title" per line -> [{title, url?}]; raises ValueError with the bad line."""
     sources = []
     for line in (text or "").splitlines():
         if not line.strip():
@@ -56,9 +56,12 @@ def parse_sources(text):
 
 
 class _ProposalForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[InputRequired(_l("Enter a title.")), Length(max=300)])
+    title = StringField(
+        _l("Title"), validators=[InputRequired(_l("Enter a title.")), Length(max=300)]
+    )
     technologies = StringField(
-        _l("Technologies (separated by commas)"), validators=[Optional(), Length(max=MAX_LIST_FIELD)]
+        _l("Technologies (separated by commas)"),
+        validators=[Optional(), Length(max=MAX_LIST_FIELD)],
     )
     sources = TextAreaField(
         _l("Sources (one a line: title | https://address)"),
@@ -75,7 +78,9 @@ class _ProposalForm(FlaskForm):
 
 
 class ChallengeForm(_ProposalForm):
-    city = StringField(_l("City"), validators=[InputRequired(_l("Enter the city.")), Length(max=120)])
+    city = StringField(
+        _l("City"), validators=[InputRequired(_l("Enter the city.")), Length(max=120)]
+    )
     country = SelectField(_l("Country"), validators=[InputRequired(_l("Choose the country."))])
     theme = SelectField(_l("Theme"), validators=[Optional()])
     problem = TextAreaField(

@@ -31,8 +31,12 @@ def targets_of(form):
 
 def _not_found_notice(name):
     if name == "challenge":
-        return _("We could not find that challenge. You can still send a general expression of interest.")
-    return _("We could not find that solution. You can still send a general expression of interest.")
+        return _(
+            "We could not find that challenge. You can still send a general expression of interest."
+        )
+    return _(
+        "We could not find that solution. You can still send a general expression of interest."
+    )
 
 
 def preselect(form, args):
@@ -55,7 +59,11 @@ def drop_unknown(form):
         if field.data and published(model, field.data) is None:
             field.data = ""
             if name == "challenge":
-                notice = _("The challenge you chose is no longer published; your interest will be sent as a general one.")
+                notice = _(
+                    "The challenge you chose is no longer published; your interest will be sent as a general one."
+                )
             else:
-                notice = _("The solution you chose is no longer published; your interest will be sent as a general one.")
+                notice = _(
+                    "The solution you chose is no longer published; your interest will be sent as a general one."
+                )
     return notice

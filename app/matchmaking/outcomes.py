@@ -69,7 +69,10 @@ def sitemap_pages():
         (endpoint, {}, None)
         for endpoint in ("matchmaking.overview", "matchmaking.challenges", "matchmaking.solutions")
     ]
-    for model, endpoint in ((Challenge, "matchmaking.challenge"), (Solution, "matchmaking.solution")):
+    for model, endpoint in (
+        (Challenge, "matchmaking.challenge"),
+        (Solution, "matchmaking.solution"),
+    ):
         rows = db.session.execute(
             sa.select(model.slug, model.updated_at)
             .where(model.publication == "published")

@@ -26,7 +26,9 @@ def refuse_unless_allowed():
         flash(_("Confirm your email address first: open the link we sent you."), "error")
     else:
         flash(
-            _("Only members acting for an approved member organisation can propose challenges and solutions."),
+            _(
+                "Only members acting for an approved member organisation can propose challenges and solutions."
+            ),
             "error",
         )
     return redirect(url_for("accounts.index"), code=303)

@@ -48,7 +48,9 @@ def model_of(kind):
 def queue(kind):
     model = model_of(kind)
     query = db.select(model).order_by(model.updated_at.desc(), model.id.desc())
-    rows, listing = listing_by_state(query, model.publication, PUBLICATION_STATES, endpoint(kind, "queue"))
+    rows, listing = listing_by_state(
+        query, model.publication, PUBLICATION_STATES, endpoint(kind, "queue")
+    )
     return render_template(
         "matchmaking/staff_queue.html",
         kind=kind,
@@ -161,12 +163,20 @@ def _for_kind(view, kind):
 for _kind in KINDS:
     _base = f"/{_kind}s"
     bp.add_url_rule(_base, f"{_kind}_queue", _for_kind(queue, _kind), methods=["GET"])
-    bp.add_url_rule(f"{_base}/<int:row_id>", f"{_kind}_review", _for_kind(review, _kind), methods=["GET"])
     bp.add_url_rule(
-        f"{_base}/<int:row_id>/reject", f"{_kind}_reject", _for_kind(reject, _kind), methods=["POST"]
+        f"{_base}/<int:row_id>", f"{_kind}_review", _for_kind(review, _kind), methods=["GET"]
     )
     bp.add_url_rule(
-        f"{_base}/<int:row_id>/<action>", f"{_kind}_change", _for_kind(change, _kind), methods=["POST"]
+        f"{_base}/<int:row_id>/reject",
+        f"{_kind}_reject",
+        _for_kind(reject, _kind),
+        methods=["POST"],
+    )
+    bp.add_url_rule(
+        f"{_base}/<int:row_id>/<action>",
+        f"{_kind}_change",
+        _for_kind(change, _kind),
+        methods=["POST"],
     )
 
 

@@ -29,7 +29,54 @@ POPULATION_RATIO = 2.0  # "similar size": within a factor of two
 MAX_SHOWN_WORDS = 5
 # Words every record here uses: sharing them says nothing about fit.
 GENERIC_WORDS = frozenset(
-    ["smart", "city", "cities", "urban", "solution", "solutions", "project", "projects", "system", "systems", "platform", "wego", "go", "network", "member", "members", "partner", "partners", "international", "open", "new", "its", "their", "our", "one", "also", "more", "other", "shared", "share", "present", "presented", "well", "based", "within", "across", "among", "help", "need", "needs", "opportunity", "opportunities", "government", "designated", "potential", "business"]
+    [
+        "smart",
+        "city",
+        "cities",
+        "urban",
+        "solution",
+        "solutions",
+        "project",
+        "projects",
+        "system",
+        "systems",
+        "platform",
+        "wego",
+        "go",
+        "network",
+        "member",
+        "members",
+        "partner",
+        "partners",
+        "international",
+        "open",
+        "new",
+        "its",
+        "their",
+        "our",
+        "one",
+        "also",
+        "more",
+        "other",
+        "shared",
+        "share",
+        "present",
+        "presented",
+        "well",
+        "based",
+        "within",
+        "across",
+        "among",
+        "help",
+        "need",
+        "needs",
+        "opportunity",
+        "opportunities",
+        "government",
+        "designated",
+        "potential",
+        "business",
+    ]
 )
 
 
@@ -160,7 +207,9 @@ def describe(reason: Reason):
     if reason.kind == "serves-region":
         return _("serves %(region)s", region=REGIONS.get(reason.values[0], reason.values[0]))
     if reason.kind == "region":
-        return _("in the same region: %(region)s", region=REGIONS.get(reason.values[0], reason.values[0]))
+        return _(
+            "in the same region: %(region)s", region=REGIONS.get(reason.values[0], reason.values[0])
+        )
     if reason.kind == "population":
         return _("a city of similar size")
     return _("shared words: %(words)s", words=", ".join(reason.values))
@@ -266,10 +315,14 @@ def candidate_projects(target: Profile):
 
     queries = []
     if target.themes:
-        queries.append(ProjectQuery(filters={"theme": sorted(target.themes)}, per_page=CANDIDATE_PROJECTS))
+        queries.append(
+            ProjectQuery(filters={"theme": sorted(target.themes)}, per_page=CANDIDATE_PROJECTS)
+        )
     if target.technologies:
         technologies = sorted(target.technologies.values())
-        queries.append(ProjectQuery(filters={"technology": technologies}, per_page=CANDIDATE_PROJECTS))
+        queries.append(
+            ProjectQuery(filters={"technology": technologies}, per_page=CANDIDATE_PROJECTS)
+        )
     if target.words:
         words = " ".join(list(target.words.values())[:20])
         queries.append(ProjectQuery(text=words, per_page=CANDIDATE_PROJECTS))
@@ -366,9 +419,18 @@ def for_interest(interest, limit=5):
                 region=region_of(interest.country) or base.region,
             )
         else:
-            target = Profile(kind="interest", key=str(interest.id), words=words, region=region_of(interest.country))
-        result.solutions = rank(target, [(s, solution_profile(s)) for s in published_solutions()], limit)
-        result.projects = rank(target, [(p, project_profile(p)) for p in candidate_projects(target)], limit)
+            target = Profile(
+                kind="interest",
+                key=str(interest.id),
+                words=words,
+                region=region_of(interest.country),
+            )
+        result.solutions = rank(
+            target, [(s, solution_profile(s)) for s in published_solutions()], limit
+        )
+        result.projects = rank(
+            target, [(p, project_profile(p)) for p in candidate_projects(target)], limit
+        )
         if interest.interest_type in ("supply", "partner"):
             result.challenges = rank(
                 target, [(c, challenge_profile(c)) for c in open_challenges()], limit

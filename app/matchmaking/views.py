@@ -93,7 +93,9 @@ def listing_from_args(args, facets, per_page=PER_PAGE):
     if not 1 <= page <= MAX_PAGE:
         notices.append(_("There is no page “%(page)s”: showing page 1.", page=page_arg[:12]))
         page = 1
-    return ListingRequest(ListingQuery(text=text, filters=filters, page=page, per_page=per_page), notices)
+    return ListingRequest(
+        ListingQuery(text=text, filters=filters, page=page, per_page=per_page), notices
+    )
 
 
 def listing_params(query, **changes):
@@ -115,8 +117,12 @@ def facet_panel(result, facets):
     for facet in facets:
         selected = result.query.filters.get(facet, [])
         counts = dict(result.facets.get(facet, []))
-        values = list(selected) + [v for v, _count in result.facets.get(facet, []) if v not in selected]
-        options = [FacetOption(v, facet_label(facet, v), counts.get(v, 0), v in selected) for v in values]
+        values = list(selected) + [
+            v for v, _count in result.facets.get(facet, []) if v not in selected
+        ]
+        options = [
+            FacetOption(v, facet_label(facet, v), counts.get(v, 0), v in selected) for v in values
+        ]
         if options:
             panel[facet] = options
     return panel
@@ -162,14 +168,22 @@ def render_listing(kind, spec, endpoint, heading, search_label):
 @bp.get("/challenges")
 def challenges():
     return render_listing(
-        "challenge", challenge_index.SPEC, "matchmaking.challenges", _("Challenges"), _("Search challenges")
+        "challenge",
+        challenge_index.SPEC,
+        "matchmaking.challenges",
+        _("Challenges"),
+        _("Search challenges"),
     )
 
 
 @bp.get("/solutions")
 def solutions():
     return render_listing(
-        "solution", solution_index.SPEC, "matchmaking.solutions", _("Solutions"), _("Search solutions")
+        "solution",
+        solution_index.SPEC,
+        "matchmaking.solutions",
+        _("Solutions"),
+        _("Search solutions"),
     )
 
 

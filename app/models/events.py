@@ -81,9 +81,7 @@ class Event(db.Model):
         order_by="EventSession.position",
         cascade="all, delete-orphan",
     )
-    award_edition = relationship(
-        "AwardEdition", backref=backref("events", order_by="Event.date")
-    )
+    award_edition = relationship("AwardEdition", backref=backref("events", order_by="Event.date"))
 
     @property
     def schedule(self):

@@ -57,7 +57,8 @@ class Introduction(db.Model):
     outcome_at: Mapped[dt.datetime | None] = mapped_column()
 
     interest = relationship(
-        "Interest", backref=backref("introductions", order_by="Introduction.id", cascade="all, delete-orphan")
+        "Interest",
+        backref=backref("introductions", order_by="Introduction.id", cascade="all, delete-orphan"),
     )
     created_by = relationship("User", foreign_keys=[created_by_id])
     outcome_by = relationship("User", foreign_keys=[outcome_by_id])
@@ -70,7 +71,7 @@ class Introduction(db.Model):
 
     @property
     def state(self):
-        """"accepted" (both), "declined" (either) or "pending"."""
+        """ "accepted" (both), "declined" (either) or "pending"."""
         if self.declined_at is not None:
             return "declined"
         if self.accepted_at is not None:
@@ -122,7 +123,7 @@ class IntroductionParty(db.Model):
 
 
 class IntroductionFollowUp(db.Model):
-    """"How did it go?", asked of one party a number of days after both accepted.
+    """ "How did it go?", asked of one party a number of days after both accepted.
 
     One row per party and stage (the unique constraint makes the command
     idempotent). `skipped` marks a 30-day stage that came due together with

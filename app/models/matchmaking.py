@@ -23,9 +23,7 @@ MATCH_STAGES = ("introduced", "pilot", "agreement", "contract")
 solution_deployment = sa.Table(
     "solution_deployment",
     db.metadata,
-    sa.Column(
-        "solution_id", sa.ForeignKey("solution.id", ondelete="CASCADE"), primary_key=True
-    ),
+    sa.Column("solution_id", sa.ForeignKey("solution.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("project_id", sa.ForeignKey("project.id", ondelete="CASCADE"), primary_key=True),
 )
 

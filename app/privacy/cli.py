@@ -80,4 +80,6 @@ def purge_command():
 
 
 def _counts_line(verb, counts):
-    return f"{verb}: " + ", ".join(f"{name.replace('_', ' ')} {n}" for name, n in counts.items()) + "."
+    return (
+        f"{verb}: " + ", ".join(f"{name.replace('_', ' ')} {n}" for name, n in counts.items()) + "."
+    )

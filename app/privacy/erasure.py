@@ -105,7 +105,9 @@ def emails_about(email, interests):
 def subscriptions_of(email):
     """Event-announcement subscriptions of the address (any case)."""
     return db.session.scalars(
-        sa.select(EventSubscription).where(sa.func.lower(EventSubscription.email) == normalise(email))
+        sa.select(EventSubscription).where(
+            sa.func.lower(EventSubscription.email) == normalise(email)
+        )
     ).all()
 
 

@@ -39,7 +39,9 @@ RULES = (
     RetentionRule(
         "RETENTION_CLOSED_INTEREST_DAYS",
         _l("Expressions of interest, after they are closed"),
-        _l("anonymised: your name, email address, organisation and message are removed; the counts stay"),
+        _l(
+            "anonymised: your name, email address, organisation and message are removed; the counts stay"
+        ),
     ),
     RetentionRule(
         "RETENTION_SPAM_DAYS",
@@ -102,7 +104,9 @@ def emails_due(now):
         ),
     )
     return db.session.scalars(
-        sa.select(OutboundEmail).where(finished, sa.or_(OutboundEmail.body != "", OutboundEmail.to != ""))
+        sa.select(OutboundEmail).where(
+            finished, sa.or_(OutboundEmail.body != "", OutboundEmail.to != "")
+        )
     ).all()
 
 

@@ -79,7 +79,9 @@ class ErasureConfirmForm(FlaskForm):
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
     )
     confirm = BooleanField(
-        _l("I have checked that this request comes from the person, and the erasure cannot be undone"),
+        _l(
+            "I have checked that this request comes from the person, and the erasure cannot be undone"
+        ),
         validators=[DataRequired(_l("Tick the box to confirm the erasure."))],
     )
 
@@ -102,9 +104,7 @@ def download_my_data():
     """Everything kept about the logged-in person, as a JSON download."""
     data = personal_data(current_user.email)
     db.session.rollback()
-    response = Response(
-        json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json"
-    )
+    response = Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="my-data.json"'
     return response
 

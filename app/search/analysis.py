@@ -43,8 +43,7 @@ ANALYSIS_OF = {lang: name for name, langs in ANALYSES.items() for lang in langs}
 _TOKEN = re.compile(r"\w+(?:[.\-‐‑]\w+)*")
 _HYPHEN = re.compile(r"[\-‐‑]")
 _CJK = re.compile(
-    "[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
-    "\uac00-\ud7af\uf900-\ufaff]+"
+    "[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+"
 )
 _ARABIC = re.compile("[\u0600-\u06ff]")
 
@@ -293,8 +292,19 @@ class MultilingualTokenizer(Tokenizer):
     def __eq__(self, other):
         return type(other) is type(self) and other.analysis == self.analysis
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         texts = analyze(value, self.analysis) if tokenize else [fold(value)]
         for position, text in enumerate(texts):
@@ -313,8 +323,19 @@ class MultilingualTokenizer(Tokenizer):
 class PreAnalyzedTokenizer(Tokenizer):
     """Splits on spaces only: for fields whose text :class:`AnalysedText` already analysed."""
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for position, text in enumerate(value.split() if tokenize else [value]):
             token.text = text

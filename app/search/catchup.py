@@ -164,7 +164,9 @@ class _Listener:
         self.retry_at = 0.0
         with app.app_context():
             engine = db.engine
-            if engine.dialect.name == "postgresql" and app.config.get("SEARCH_CATCH_UP_LISTEN", True):
+            if engine.dialect.name == "postgresql" and app.config.get(
+                "SEARCH_CATCH_UP_LISTEN", True
+            ):
                 self.url = engine.url.set(drivername="postgresql").render_as_string(
                     hide_password=False
                 )
@@ -213,4 +215,3 @@ class _Listener:
             except Exception:  # already broken
                 log.debug("closing the LISTEN connection failed", exc_info=True)
             self.connection = None
-

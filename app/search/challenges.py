@@ -57,7 +57,9 @@ def facet_values(challenge):
 
 def challenge_document(challenge):
     organisation = " ".join(
-        name for name in (challenge.member.name if challenge.member else "", challenge.presented_by) if name
+        name
+        for name in (challenge.member.name if challenge.member else "", challenge.presented_by)
+        if name
     )
     return {
         "id": str(challenge.id),
@@ -106,7 +108,12 @@ SPEC = ListingSpec(
     text_fields=tuple(TEXT_FIELDS),
     facets=FACETS,
     facet_values=facet_values,
-    fallback_columns=lambda: (Challenge.title, Challenge.city, Challenge.problem, Challenge.presented_by),
+    fallback_columns=lambda: (
+        Challenge.title,
+        Challenge.city,
+        Challenge.problem,
+        Challenge.presented_by,
+    ),
 )
 
 

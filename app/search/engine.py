@@ -484,9 +484,7 @@ def _cached_answer(text, filters, sort, page, per_page, lang=None, correct=True)
     with generation.lock:
         answer = generation.cache.get(key)
         if answer is None:
-            answer = _search_index(
-                generation, text, filters, sort, page, per_page, lang, correct
-            )
+            answer = _search_index(generation, text, filters, sort, page, per_page, lang, correct)
             generation.remember(key, answer)
         else:
             generation.cache.move_to_end(key)

@@ -35,7 +35,9 @@ def record_heartbeat():
     session = db.session
     key = _node_key()
     state = session.scalar(
-        sa.select(SearchState).where(SearchState.index_name == FOLLOWER, SearchState.index_key == key)
+        sa.select(SearchState).where(
+            SearchState.index_name == FOLLOWER, SearchState.index_key == key
+        )
     )
     if state is None:
         session.add(SearchState(index_name=FOLLOWER, index_key=key, last_outbox_id=0))

@@ -446,7 +446,9 @@ def index_status():
                         entry["ok"] = True
                 except Exception as error:  # a broken index is reported, not raised
                     # /healthz is public: the kind of failure, never its text (paths, SQL).
-                    entry["error"] = "index unreadable" if isinstance(error, OSError) else "index damaged"
+                    entry["error"] = (
+                        "index unreadable" if isinstance(error, OSError) else "index damaged"
+                    )
                     # str(): a log record must not keep the traceback (and its open files) alive.
                     current_app.logger.warning("search index %s: %s", name, str(error))
                 if entry["error"]:

@@ -103,7 +103,9 @@ def search_listing(spec: ListingSpec, query: ListingQuery) -> ListingPage:
         try:
             scores = _index_scores(spec, parsed)
         except Exception as error:
-            log.warning("%s index unavailable, answering from the database: %r", spec.definition.name, error)
+            log.warning(
+                "%s index unavailable, answering from the database: %r", spec.definition.name, error
+            )
             release_leaked_files()
             degraded = True
             scores = None
@@ -143,7 +145,9 @@ def search_listing(spec: ListingSpec, query: ListingQuery) -> ListingPage:
         ListingHit(
             item=row,
             score=scores.get(row.id) if scores is not None else None,
-            highlights={name: parsing.highlight(getattr(row, name), stems) for name in spec.highlight_fields},
+            highlights={
+                name: parsing.highlight(getattr(row, name), stems) for name in spec.highlight_fields
+            },
         )
         for row in chosen
     ]

@@ -36,7 +36,9 @@ def searched_fields(analysis, lang, neutral=True):
     fields = fields_for(LANGUAGE_FIELDS, analysis, lang, LANGUAGE_BOOST)
     if analysis == "en":
         # A synonym is looked for in the texts and technologies, not in place or organisation names.
-        fields.update(NEUTRAL_FIELDS if neutral else {"technologies": NEUTRAL_FIELDS["technologies"]})
+        fields.update(
+            NEUTRAL_FIELDS if neutral else {"technologies": NEUTRAL_FIELDS["technologies"]}
+        )
     return fields
 
 
@@ -184,7 +186,11 @@ def _alternative(generation, alternative, lang):
         neutral = kind == "text"
         result = None
         for stem in stems:
-            terms = ("terms", analysis, stem, lang) if neutral else ("terms", analysis, stem, lang, False)
+            terms = (
+                ("terms", analysis, stem, lang)
+                if neutral
+                else ("terms", analysis, stem, lang, False)
+            )
             _mask, docnums, scores = generation.clause(terms)
             if result is None:
                 result = (docnums, scores)

@@ -44,7 +44,9 @@ def find(generation, found, session):
                 info = vocabulary.member_info(member_id, session)
                 if info:
                     slug, name, country = info
-                    result.append(("member", name, {"slug": slug, **_pointers(generation, country)}))
+                    result.append(
+                        ("member", name, {"slug": slug, **_pointers(generation, country)})
+                    )
             continue
         if "country" in kinds:
             code = kinds["country"]
@@ -86,24 +88,41 @@ def render(found, lang=None):
         links = []
         if kind == "member":
             text = _("%(name)s has no case studies in the catalogue yet.", name=name)
-            links.append((_("See the member page of %(name)s", name=name), "members.detail",
-                          {"slug": payload["slug"]}))
+            links.append(
+                (
+                    _("See the member page of %(name)s", name=name),
+                    "members.detail",
+                    {"slug": payload["slug"]},
+                )
+            )
         elif kind == "country":
-            text = _("There are no case studies from %(place)s yet.",
-                     place=_country_label(name, lang))
+            text = _(
+                "There are no case studies from %(place)s yet.", place=_country_label(name, lang)
+            )
         elif kind == "region":
-            text = _("There are no case studies from %(place)s yet.",
-                     place=str(REGIONS.get(name, name)))
+            text = _(
+                "There are no case studies from %(place)s yet.", place=str(REGIONS.get(name, name))
+            )
             links.append((_("Browse all case studies"), "catalog.index", {}))
         else:
             text = _("There are no case studies from %(place)s yet.", place=name)
         if payload.get("country"):
             label = _country_label(payload["country"], lang)
-            links.append((_("Case studies from %(place)s", place=label), "catalog.index",
-                          {"country": payload["country"]}))
+            links.append(
+                (
+                    _("Case studies from %(place)s", place=label),
+                    "catalog.index",
+                    {"country": payload["country"]},
+                )
+            )
         if payload.get("region"):
             label = str(REGIONS.get(payload["region"], payload["region"]))
-            links.append((_("Case studies from %(place)s", place=label), "catalog.index",
-                          {"region": payload["region"]}))
+            links.append(
+                (
+                    _("Case studies from %(place)s", place=label),
+                    "catalog.index",
+                    {"region": payload["region"]},
+                )
+            )
         rendered.append(Notice(text, links))
     return rendered

@@ -144,7 +144,11 @@ def project_document(project):
         "lessons": project.lessons,
     }
     translations = {
-        lang: {"title": values.get("title"), "summary": values.get("summary"), "body": _body(values)}
+        lang: {
+            "title": values.get("title"),
+            "summary": values.get("summary"),
+            "body": _body(values),
+        }
         for lang, values in (project.translations or {}).items()
         if isinstance(values, dict)
     }

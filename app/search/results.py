@@ -42,8 +42,12 @@ class SearchPage:
     page: int
     per_page: int
     total_pages: int
-    notices: list = field(default_factory=list)  # notices.Notice: places and members with no projects
-    terms: list = field(default_factory=list)  # what to highlight in any text: query.highlight(text, terms)
+    notices: list = field(
+        default_factory=list
+    )  # notices.Notice: places and members with no projects
+    terms: list = field(
+        default_factory=list
+    )  # what to highlight in any text: query.highlight(text, terms)
 
 
 @dataclass

@@ -50,7 +50,9 @@ def facet_values(solution):
 
 def solution_document(solution):
     deployed = " ".join(
-        f"{project.title} {project.city}" for project in solution.deployed_in if project.is_published
+        f"{project.title} {project.city}"
+        for project in solution.deployed_in
+        if project.is_published
     )
     return {
         "id": str(solution.id),

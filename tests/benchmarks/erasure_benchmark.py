@@ -30,8 +30,13 @@ from app.search.compaction import compact_index  # noqa: E402
 
 def make_interest(n, name, email):
     interest = Interest(
-        token=secrets.token_urlsafe(16), name=name, email=email, organization=f"Organisation {n}",
-        organization_type="corporation", country="FR", interest_type="learn",
+        token=secrets.token_urlsafe(16),
+        name=name,
+        email=email,
+        organization=f"Organisation {n}",
+        organization_type="corporation",
+        country="FR",
+        interest_type="learn",
         message=f"Message number {n} about smart parking and open data.",
     )
     interest.events.append(InterestEvent(kind="status", to_status="received"))
@@ -50,11 +55,16 @@ def main():
     parser.add_argument("--interests", type=int, default=10000)
     args = parser.parse_args()
     directory = Path(tempfile.mkdtemp(prefix="sce-erasure-"))
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "benchmark", "RATELIMIT_ENABLED": False,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory / 'portal.sqlite3'}",
-        "SEARCH_INDEX_DIR": str(directory / "search-index"), "SEARCH_SYNC_ON_COMMIT": False,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "benchmark",
+            "RATELIMIT_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory / 'portal.sqlite3'}",
+            "SEARCH_INDEX_DIR": str(directory / "search-index"),
+            "SEARCH_SYNC_ON_COMMIT": False,
+        }
+    )
     marker = "zq" + secrets.token_hex(8)
     email = f"{marker}@example.org"
     with app.app_context():

@@ -35,7 +35,10 @@ def measure(directory, database_url, warm_up):
         node.env["GUNICORN_ACCESS_LOG"] = str(node.access_path)
         node.process = subprocess.Popen(
             [str(cluster.BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
-            cwd=cluster.ROOT, env=node.env, stdout=log, stderr=log,
+            cwd=cluster.ROOT,
+            env=node.env,
+            stdout=log,
+            stderr=log,
         )
     marker = "warm-up:" if warm_up else "Booting worker"
     deadline = time.monotonic() + 120
@@ -69,8 +72,10 @@ def main():
                 for run in range(3):
                     first, steady = measure(directory / f"{warm_up}-{run}", database_url, warm_up)
                     label = "with warm-up   " if warm_up else "without warm-up"
-                    print(f"{label}: first page {first:6.1f} ms, steady median {steady:5.1f} ms, "
-                          f"ratio {first / steady:4.1f}")
+                    print(
+                        f"{label}: first page {first:6.1f} ms, steady median {steady:5.1f} ms, "
+                        f"ratio {first / steady:4.1f}"
+                    )
         finally:
             dispose_demo_app(app)
 

@@ -70,7 +70,10 @@ def main():
         started = time.perf_counter()
         result = subprocess.run(
             [str(Path(sys.executable).parent / "flask"), "catalog", "import", str(path)],
-            cwd=ROOT, env=env, capture_output=True, text=True,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
         )
         imported = time.perf_counter() - started
         # CPU seconds of the import process: on a shared machine, what the wall clock is not.
@@ -91,8 +94,10 @@ def main():
             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {os.cpu_count()} cores; {backend}; "
             f"load average {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end"
         )
-        print(f"{args.size} records: `flask catalog import` {imported:.1f} s; searchable after {searchable:.1f} s; "
-            f"import process CPU {cpu:.1f} s")
+        print(
+            f"{args.size} records: `flask catalog import` {imported:.1f} s; searchable after {searchable:.1f} s; "
+            f"import process CPU {cpu:.1f} s"
+        )
 
 
 if __name__ == "__main__":

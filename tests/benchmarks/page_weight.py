@@ -43,7 +43,7 @@ SCORE_TARGET = 95
 YEAR = 31536000
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 LIGHTHOUSE_FLAGS = [
-    '--chrome-flags=--headless --no-sandbox --disable-gpu --disable-background-networking',
+    "--chrome-flags=--headless --no-sandbox --disable-gpu --disable-background-networking",
     "--only-categories=performance",
     "--throttling-method=simulate",
     "--throttling.rttMs=400",
@@ -91,8 +91,13 @@ def weigh(base_url, path):
         first_visit += size
         cache_control = asset.headers.get("Cache-Control", "")
         cached_long &= f"max-age={YEAR}" in cache_control and "immutable" in cache_control
-    return {"html_br": html_br, "html_gzip": html_gzip, "first_visit": first_visit,
-            "assets": len(parser.urls), "cached_long": cached_long}
+    return {
+        "html_br": html_br,
+        "html_gzip": html_gzip,
+        "first_visit": first_visit,
+        "assets": len(parser.urls),
+        "cached_long": cached_long,
+    }
 
 
 def lighthouse(url):
@@ -101,7 +106,11 @@ def lighthouse(url):
     for attempt in (1, 2):  # Chromium now and then dies mid-report; one retry
         run = subprocess.run(
             [str(LIGHTHOUSE), url, *LIGHTHOUSE_FLAGS],
-            capture_output=True, text=True, env=env, timeout=300, check=False,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=False,
         )
         try:
             report = json.loads(run.stdout)
@@ -117,14 +126,19 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-lighthouse", action="store_true", help="weigh pages only")
     parser.add_argument("--only", help="comma-separated page types")
-    parser.add_argument("--languages", help="comma-separated language tags (default: all configured)")
+    parser.add_argument(
+        "--languages", help="comma-separated language tags (default: all configured)"
+    )
     args = parser.parse_args(argv)
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     run_lighthouse = not args.no_lighthouse
     if run_lighthouse and not (LIGHTHOUSE.exists() and shutil.which("chromium")):
-        print("Lighthouse needs `npm ci` (node_modules/.bin/lighthouse) and Debian's chromium; "
-              "weighing pages only.", file=sys.stderr)
+        print(
+            "Lighthouse needs `npm ci` (node_modules/.bin/lighthouse) and Debian's chromium; "
+            "weighing pages only.",
+            file=sys.stderr,
+        )
         run_lighthouse = False
 
     failures = []
@@ -139,8 +153,10 @@ def main(argv=None):
             wanted = {tag.strip().lower() for tag in args.languages.split(",")}
             languages = [language for language in languages if language.tag.lower() in wanted]
         with LiveServer(app) as server:
-            header = (f"{'lang':<8} {'page type':<20} {'HTML br':>8} {'HTML gz':>8} {'1st visit':>10} "
-                      f"{'cached 1y':>9} {'FCP':>7} {'score':>6}")
+            header = (
+                f"{'lang':<8} {'page type':<20} {'HTML br':>8} {'HTML gz':>8} {'1st visit':>10} "
+                f"{'cached 1y':>9} {'FCP':>7} {'score':>6}"
+            )
             print(header)
             print("-" * len(header))
             for language, name, path in (
@@ -153,10 +169,13 @@ def main(argv=None):
                 if run_lighthouse:
                     fcp, score = lighthouse(server.url + path)
                 name = f"{name} ({language.tag})"
-                print(f"{language.tag:<8} {name.rsplit(' (', 1)[0]:<20} {weight['html_br']:>8,} {weight['html_gzip']:>8,} "
-                      f"{weight['first_visit']:>10,} {'yes' if weight['cached_long'] else 'NO':>9} "
-                      f"{f'{fcp / 1000:.2f} s' if fcp is not None else '-':>7} "
-                      f"{score if score is not None else '-':>6}", flush=True)
+                print(
+                    f"{language.tag:<8} {name.rsplit(' (', 1)[0]:<20} {weight['html_br']:>8,} {weight['html_gzip']:>8,} "
+                    f"{weight['first_visit']:>10,} {'yes' if weight['cached_long'] else 'NO':>9} "
+                    f"{f'{fcp / 1000:.2f} s' if fcp is not None else '-':>7} "
+                    f"{score if score is not None else '-':>6}",
+                    flush=True,
+                )
                 if max(weight["html_br"], weight["html_gzip"]) > HTML_BUDGET:
                     failures.append(f"{name}: HTML over {HTML_BUDGET:,} bytes")
                 if weight["first_visit"] > FIRST_VISIT_BUDGET:
@@ -167,8 +186,10 @@ def main(argv=None):
                     failures.append(f"{name}: first contentful paint {fcp:.0f} ms")
                 if score is not None and score < SCORE_TARGET:
                     failures.append(f"{name}: performance score {score}")
-    print("\nSizes in bytes on the wire; budgets: HTML ≤ 14 KB, first visit ≤ 35 KB; "
-          "Lighthouse at 400 kbps, 400 ms RTT, 4× CPU slowdown (targets FCP ≤ 2 s, score ≥ 95).")
+    print(
+        "\nSizes in bytes on the wire; budgets: HTML ≤ 14 KB, first visit ≤ 35 KB; "
+        "Lighthouse at 400 kbps, 400 ms RTT, 4× CPU slowdown (targets FCP ≤ 2 s, score ≥ 95)."
+    )
     for failure in failures:
         print("MISSED:", failure)
     return 1 if failures else 0

@@ -40,7 +40,8 @@ def main():
             )
             for width in WIDTHS:
                 context = browser.new_context(
-                    base_url=server.url, viewport={"width": width, "height": 640 if width < 1000 else 800}
+                    base_url=server.url,
+                    viewport={"width": width, "height": 640 if width < 1000 else 800},
                 )
                 page = context.new_page()
                 for name in PAGES:

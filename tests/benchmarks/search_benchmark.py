@@ -242,38 +242,117 @@ ORGANIZATIONS = [
 # (title, summary and a short description), built from small word lists.
 TRANSLATION_WORDS = {
     "fr": (
-        ["stationnement", "déchets", "mobilité", "éclairage", "eau", "énergie", "sécurité",
-         "transports", "inondations", "santé", "écoles", "logement", "tourisme", "vélo"],
+        [
+            "stationnement",
+            "déchets",
+            "mobilité",
+            "éclairage",
+            "eau",
+            "énergie",
+            "sécurité",
+            "transports",
+            "inondations",
+            "santé",
+            "écoles",
+            "logement",
+            "tourisme",
+            "vélo",
+        ],
         ["plateforme", "système", "service", "réseau", "tableau de bord", "portail", "carte"],
         ["intelligent", "intégré", "ouvert", "numérique", "vert", "citoyen", "connecté"],
     ),
     "es": (
-        ["estacionamiento", "residuos", "movilidad", "alumbrado", "agua", "energía",
-         "seguridad", "transporte", "inundaciones", "salud", "escuelas", "vivienda", "bicicleta"],
+        [
+            "estacionamiento",
+            "residuos",
+            "movilidad",
+            "alumbrado",
+            "agua",
+            "energía",
+            "seguridad",
+            "transporte",
+            "inundaciones",
+            "salud",
+            "escuelas",
+            "vivienda",
+            "bicicleta",
+        ],
         ["plataforma", "sistema", "servicio", "red", "tablero", "portal", "mapa"],
         ["inteligente", "integrado", "abierto", "digital", "verde", "ciudadano", "conectado"],
     ),
     "pt": (
-        ["estacionamento", "resíduos", "mobilidade", "iluminação", "água", "energia",
-         "segurança", "transporte", "enchentes", "saúde", "escolas", "habitação"],
+        [
+            "estacionamento",
+            "resíduos",
+            "mobilidade",
+            "iluminação",
+            "água",
+            "energia",
+            "segurança",
+            "transporte",
+            "enchentes",
+            "saúde",
+            "escolas",
+            "habitação",
+        ],
         ["plataforma", "sistema", "serviço", "rede", "painel", "portal", "mapa"],
         ["inteligente", "integrado", "aberto", "digital", "verde", "cidadão", "conectado"],
     ),
     "ar": (
-        ["مواقف", "النفايات", "التنقل", "الإنارة", "المياه", "الطاقة", "السلامة", "النقل",
-         "الفيضانات", "الصحة", "المدارس", "الإسكان"],
+        [
+            "مواقف",
+            "النفايات",
+            "التنقل",
+            "الإنارة",
+            "المياه",
+            "الطاقة",
+            "السلامة",
+            "النقل",
+            "الفيضانات",
+            "الصحة",
+            "المدارس",
+            "الإسكان",
+        ],
         ["منصة", "نظام", "خدمة", "شبكة", "لوحة", "بوابة", "خريطة"],
         ["الذكية", "المتكاملة", "المفتوحة", "الرقمية", "الخضراء"],
     ),
     "ko": (
-        ["주차", "쓰레기", "교통", "가로등", "수자원", "에너지", "안전", "대중교통", "홍수",
-         "보건", "학교", "주택", "관광", "자전거"],
+        [
+            "주차",
+            "쓰레기",
+            "교통",
+            "가로등",
+            "수자원",
+            "에너지",
+            "안전",
+            "대중교통",
+            "홍수",
+            "보건",
+            "학교",
+            "주택",
+            "관광",
+            "자전거",
+        ],
         ["플랫폼", "시스템", "서비스", "네트워크", "대시보드", "포털", "지도"],
         ["스마트", "통합", "개방형", "디지털", "친환경", "시민"],
     ),
     "zh-Hant": (
-        ["停車", "垃圾", "交通", "路燈", "水資源", "能源", "安全", "公共運輸", "淹水", "醫療",
-         "學校", "住宅", "觀光", "自行車"],
+        [
+            "停車",
+            "垃圾",
+            "交通",
+            "路燈",
+            "水資源",
+            "能源",
+            "安全",
+            "公共運輸",
+            "淹水",
+            "醫療",
+            "學校",
+            "住宅",
+            "觀光",
+            "自行車",
+        ],
         ["平台", "系統", "服務", "網絡", "儀表板", "入口網站", "地圖"],
         ["智慧", "整合", "開放", "數位", "綠色", "市民"],
     ),
@@ -336,11 +415,38 @@ def make_record(rng, number):
 
 # What visitors type in other languages, and vocabulary names.
 OTHER_QUERIES = [
-    "déchets", "movilidad", "residuos", "mobilité", "stationnement", "resíduos", "주차",
-    "쓰레기", "交通", "垃圾", "النفايات", "نفايات", "Africa", "Middle East", "Latin America",
-    "Europe", "Korea", "South Korea", "Türkiye", "rubbish", "trash", "egovernment",
-    "e-government", "car park", "Seoul", "Dakar", "Dhaka", "Lagos", "Asia Pacific",
-    "smart waste Africa", "parking Korea", "movilidad sostenible",
+    "déchets",
+    "movilidad",
+    "residuos",
+    "mobilité",
+    "stationnement",
+    "resíduos",
+    "주차",
+    "쓰레기",
+    "交通",
+    "垃圾",
+    "النفايات",
+    "نفايات",
+    "Africa",
+    "Middle East",
+    "Latin America",
+    "Europe",
+    "Korea",
+    "South Korea",
+    "Türkiye",
+    "rubbish",
+    "trash",
+    "egovernment",
+    "e-government",
+    "car park",
+    "Seoul",
+    "Dakar",
+    "Dhaka",
+    "Lagos",
+    "Asia Pacific",
+    "smart waste Africa",
+    "parking Korea",
+    "movilidad sostenible",
 ]
 
 
@@ -383,11 +489,8 @@ def make_queries(rng, count):
         sort = rng.choice(["relevance"] * 6 + ["newest", "title"])
         page = 1 if rng.random() < 0.8 else 2
         lang = rng.choice(["en", "en", "fr", "es", "pt", "ar", "ko", "zh-Hant"])
-        queries.append(
-            ProjectQuery(text=text, filters=filters, sort=sort, page=page, lang=lang)
-        )
+        queries.append(ProjectQuery(text=text, filters=filters, sort=sort, page=page, lang=lang))
     return queries
-
 
 
 def percentile(values, fraction):
@@ -483,8 +586,12 @@ def dump_answers(app, queries, path):
                 "query": [query.text, query.filters, query.sort, query.page, query.lang],
                 "total": page.total,
                 "hits": [
-                    [hit.project.id, hit.score, str(hit.highlights["title"]),
-                     str(hit.highlights["summary"])]
+                    [
+                        hit.project.id,
+                        hit.score,
+                        str(hit.highlights["title"]),
+                        str(hit.highlights["summary"]),
+                    ]
                     for hit in page.hits
                 ],
                 "facets": page.facets,

@@ -44,7 +44,9 @@ def slugs(app):
     from app.models import Project
 
     with app.app_context():
-        found = list(db.session.scalars(db.select(Project.slug).where(Project.publication == "published")))
+        found = list(
+            db.session.scalars(db.select(Project.slug).where(Project.publication == "published"))
+        )
         db.session.rollback()
     return found
 
@@ -62,10 +64,14 @@ def client_loop(nodes, project_slugs, deadline, results, accepted, seed):
         try:
             if roll < 0.6:
                 kind = "search"
-                ok = session.get(f"{base}/projects", params={"q": rng.choice(QUERIES)}, timeout=30).ok
+                ok = session.get(
+                    f"{base}/projects", params={"q": rng.choice(QUERIES)}, timeout=30
+                ).ok
             elif roll < 0.9:
                 kind = "page"
-                path = rng.choice(["/", "/awards", "/members", f"/projects/{rng.choice(project_slugs)}"])
+                path = rng.choice(
+                    ["/", "/awards", "/members", f"/projects/{rng.choice(project_slugs)}"]
+                )
                 ok = session.get(base + path, timeout=30).status_code == 200
             else:
                 kind = "interest"
@@ -73,11 +79,18 @@ def client_loop(nodes, project_slugs, deadline, results, accepted, seed):
                 data = cluster.form_fields(page.text, "/interest")
                 marker = f"soak-{seed}-{n}"
                 data.update(
-                    name="Soak tester", email=f"{marker}@example.org", organization="Soak",
-                    organization_type="local-government", country="KR", interest_type="partner",
-                    message=marker, consent="y",
+                    name="Soak tester",
+                    email=f"{marker}@example.org",
+                    organization="Soak",
+                    organization_type="local-government",
+                    country="KR",
+                    interest_type="partner",
+                    message=marker,
+                    consent="y",
                 )
-                response = session.post(f"{base}/interest", data=data, timeout=30, allow_redirects=False)
+                response = session.post(
+                    f"{base}/interest", data=data, timeout=30, allow_redirects=False
+                )
                 ok = response.status_code == 303
                 if ok:
                     accepted.append(marker)
@@ -107,14 +120,19 @@ def main():
         try:
             for name in ("a", "b"):
                 env = cluster.node_env(
-                    database_url, directory / name / "search-index", prefix, RATELIMIT_ENABLED="false"
+                    database_url,
+                    directory / name / "search-index",
+                    prefix,
+                    RATELIMIT_ENABLED="false",
                 )
                 env["WEB_CONCURRENCY"] = str(args.workers)
                 nodes.append(cluster.Node(name, directory / name, env).start())
             results, accepted = [], []
             deadline = time.monotonic() + args.seconds
             threads = [
-                threading.Thread(target=client_loop, args=(nodes, project_slugs, deadline, results, accepted, s))
+                threading.Thread(
+                    target=client_loop, args=(nodes, project_slugs, deadline, results, accepted, s)
+                )
                 for s in range(args.clients)
             ]
             started = time.monotonic()
@@ -136,7 +154,9 @@ def main():
             db.drop_all()
             db.engine.dispose()
         missing = [marker for marker in accepted if marker not in stored]
-        print(f"interest submissions accepted: {len(accepted)}, missing from the database: {len(missing)}")
+        print(
+            f"interest submissions accepted: {len(accepted)}, missing from the database: {len(missing)}"
+        )
         tracebacks = sum(len(cluster.unexpected_tracebacks(node.log())) for node in nodes)
         print(f"tracebacks in the node logs: {tracebacks}")
 
@@ -154,7 +174,9 @@ def report(results, elapsed, args):
         if not times:
             continue
         p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
-        print(f"  {kind:8s} n={len(times):5d}  p50 {statistics.median(times):7.1f} ms  p99 {p99:7.1f} ms")
+        print(
+            f"  {kind:8s} n={len(times):5d}  p50 {statistics.median(times):7.1f} ms  p99 {p99:7.1f} ms"
+        )
 
 
 if __name__ == "__main__":

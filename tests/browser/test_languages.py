@@ -11,7 +11,9 @@ from .conftest import axe_violations, screenshot, wait_for_htmx
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("path", ["/ar/", "/ar/projects", "/ar/interest", "/zh-hant/projects", "/ko/members"])
+@pytest.mark.parametrize(
+    "path", ["/ar/", "/ar/projects", "/ar/interest", "/zh-hant/projects", "/ko/members"]
+)
 def test_language_pages_reflow_at_320px(page, path):
     response = page.goto(path)
     assert response.status == 200
@@ -35,7 +37,9 @@ def test_arabic_pages_mirror(page):
     assert cell_align in ("start", "right")
 
 
-@pytest.mark.parametrize("path", ["/ar/projects", "/ar/interest", "/zh-hant/", "/ko/projects", "/fr/members"])
+@pytest.mark.parametrize(
+    "path", ["/ar/projects", "/ar/interest", "/zh-hant/", "/ko/projects", "/fr/members"]
+)
 def test_language_pages_have_no_accessibility_violations(axe_page, path):
     axe_page.goto(path)
     assert axe_violations(axe_page) == [], path

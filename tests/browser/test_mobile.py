@@ -16,8 +16,18 @@ pytestmark = pytest.mark.browser
 SMALL = {"width": 320, "height": 640}
 MINIMUM = 24  # WCAG 2.2 target size (minimum), CSS px
 MAIN_ACTION = 44  # GOV.UK / WCAG AAA for the main actions
-MAIN_PAGES = ("home", "catalogue", "search with facets", "case study", "awards", "award edition",
-              "members", "interest form", "about", "contact")
+MAIN_PAGES = (
+    "home",
+    "catalogue",
+    "search with facets",
+    "case study",
+    "awards",
+    "award edition",
+    "members",
+    "interest form",
+    "about",
+    "contact",
+)
 
 # Every control, and the links that act as controls (navigation, paging, chips, the map, footer).
 CONTROLS = """() => {
@@ -44,7 +54,7 @@ def undersized(page):
     assert controls, "no control found"
     too_small = [c for c in controls if min(c["width"], c["height"]) < MINIMUM - 0.5]
     main_too_small = [c for c in controls if c["main"] and c["height"] < MAIN_ACTION - 0.5]
-    return [f'{c["width"]:.0f}x{c["height"]:.0f} {c["what"]}' for c in too_small + main_too_small]
+    return [f"{c['width']:.0f}x{c['height']:.0f} {c['what']}" for c in too_small + main_too_small]
 
 
 @pytest.mark.parametrize("page_type", MAIN_PAGES)
@@ -92,7 +102,8 @@ def test_paging_moves_focus_to_the_results_heading_in_view(page):
     page.locator(".pagination a[rel=next]").click()
     page.wait_for_url(re.compile(r"[?&]page=2"))
     page.wait_for_function(
-        "() => document.activeElement && document.activeElement.id === 'results-heading'")
+        "() => document.activeElement && document.activeElement.id === 'results-heading'"
+    )
     assert page.evaluate("window.stillTheSamePage")
     top = page.evaluate("document.getElementById('results-heading').getBoundingClientRect().top")
     assert -1 <= top < SMALL["height"] / 2, f"the heading is at {top:.0f} px, not at the top"
@@ -104,7 +115,8 @@ def test_sorting_applies_at_once_and_moves_focus_to_the_results(page):
     page.locator("#sort").select_option("title")
     page.wait_for_url(re.compile(r"[?&]sort=title"))
     page.wait_for_function(
-        "() => document.activeElement && document.activeElement.id === 'results-heading'")
+        "() => document.activeElement && document.activeElement.id === 'results-heading'"
+    )
 
 
 def test_typing_a_search_keeps_focus_in_the_box_and_the_count_in_step(page):
@@ -112,8 +124,7 @@ def test_typing_a_search_keeps_focus_in_the_box_and_the_count_in_step(page):
     wait_for_htmx(page)
     page.locator("#q").fill("parking")
     page.wait_for_url(re.compile(r"[?&]q=parking"))
-    page.wait_for_function(
-        "() => !document.getElementById('results').hasAttribute('aria-busy')")
+    page.wait_for_function("() => !document.getElementById('results').hasAttribute('aria-busy')")
     assert page.evaluate("document.activeElement.id") == "q"
     shown = page.locator("#results .results-list > li").count()
     assert shown and re.search(r"\d+", page.locator("#results-heading").inner_text())
@@ -153,13 +164,13 @@ def test_a_slow_search_shows_it_is_busy_then_the_count_in_step(no_worker_page):
     page.route(re.compile(r"/projects\?"), lambda route: held.append(route))
     page.locator("#q").fill("parking")
     page.wait_for_function(
-        "() => document.getElementById('results').getAttribute('aria-busy') === 'true'")
+        "() => document.getElementById('results').getAttribute('aria-busy') === 'true'"
+    )
     expect(page.locator("#search-status")).to_be_visible()
     while not held:
         page.wait_for_timeout(20)
     held[0].continue_()
-    page.wait_for_function(
-        "() => !document.getElementById('results').hasAttribute('aria-busy')")
+    page.wait_for_function("() => !document.getElementById('results').hasAttribute('aria-busy')")
     expect(page.locator("#search-status")).not_to_be_visible()
     heading = page.locator("#results-heading").inner_text()
     assert int(re.search(r"\d+", heading).group()) == page.locator(".results-list > li").count()

@@ -22,7 +22,9 @@ DUPLICATE_IDS = """() => {
 def swapped(page, action, url_pattern):
     """Run `action`, wait for htmx to settle at the new URL, return the page's duplicate ids."""
     page.evaluate("window.stillTheSamePage = true")
-    with page.expect_response(lambda response: response.request.headers.get("hx-request") == "true"):
+    with page.expect_response(
+        lambda response: response.request.headers.get("hx-request") == "true"
+    ):
         action()
     page.wait_for_url(re.compile(url_pattern))
     page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling')")
@@ -42,7 +44,9 @@ def test_project_search_facets(page):
     page.goto("/projects")
     wait_for_htmx(page)
     for theme in ("mobility", "safe-city"):
-        action = lambda theme=theme: page.locator(f"#facets input[name=theme][value={theme}]").check()  # noqa: E731
+        action = lambda theme=theme: page.locator(
+            f"#facets input[name=theme][value={theme}]"
+        ).check()  # noqa: E731
         assert swapped(page, action, rf"theme={theme}") == []
 
 
