@@ -44,9 +44,8 @@ def test_project_search_facets(page):
     page.goto("/projects")
     wait_for_htmx(page)
     for theme in ("mobility", "safe-city"):
-        action = lambda theme=theme: page.locator(
-            f"#facets input[name=theme][value={theme}]"
-        ).check()  # noqa: E731
+        selector = f"#facets input[name=theme][value={theme}]"
+        action = lambda selector=selector: page.locator(selector).check()  # noqa: E731
         assert swapped(page, action, rf"theme={theme}") == []
 
 
