@@ -19,6 +19,8 @@ PUBLIC_ACCOUNT_ENDPOINTS = {
     "accounts.verify_email",
 }
 ADMIN_PREFIXES = ("/staff/users",)
+# Routes that only redirect a signed-in user onwards (one hop to the real page).
+REDIRECTING_PATHS = {"/account": "/account/"}
 
 
 def protected_rules(app):
@@ -116,6 +118,10 @@ def route_problems(app, clients, ids, rule_text, method):
             expect("staff", staff, 200)
         if method == "GET" and fully_known:
             expect("admin", request(clients["admin"], method, path), 200)
+    elif path in REDIRECTING_PATHS:
+        expect("member", member, 302)
+        if member.headers.get("Location") != REDIRECTING_PATHS[path]:
+            problems.append((method, path, "member", "not sent on to the page"))
     elif method == "GET" and fully_known:
         expect("member", member, 200)
     return problems
