@@ -6,6 +6,7 @@ an empty schema there instead.
 """
 
 import os
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -52,18 +53,27 @@ def app_config(tmp_path):
     return make_test_config(tmp_path)
 
 
-@pytest.fixture
-def app(app_config):
-    app = create_app(app_config)
+@contextmanager
+def fresh_app(config):
+    """An app on an empty schema, dropped afterwards on PostgreSQL (its database outlives tests)."""
+    app = create_app(config)
     with app.app_context():
         _db.drop_all()
         _db.create_all()
-    yield app
-    with app.app_context():
-        _db.session.remove()
-        if TEST_DATABASE_URL:
-            _db.drop_all()
-        _db.engine.dispose()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            _db.session.remove()
+            if TEST_DATABASE_URL:
+                _db.drop_all()
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_config):
+    with fresh_app(app_config) as app:
+        yield app
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from app import create_app
 from app.extensions import db
 from app.markdown import render_markdown
 from app.models import Member, OutboundEmail, Project, User
-from tests.conftest import PASSWORD, form_token, html, login, make_test_config
+from tests.conftest import PASSWORD, form_token, fresh_app, html, login, make_test_config
 from tests.test_accounts import emails_to
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,13 +144,8 @@ PUBLIC = "https://exchange.example.org"
 
 @pytest.fixture
 def public_app(tmp_path):
-    app = create_app(make_test_config(tmp_path, PUBLIC_URL=PUBLIC, PROXY_COUNT=1))
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with fresh_app(make_test_config(tmp_path, PUBLIC_URL=PUBLIC, PROXY_COUNT=1)) as app:
+        yield app
 
 
 def request_reset(client, email, **headers):
@@ -269,13 +264,8 @@ from tests.test_interest import hidden_fields, valid_input  # noqa: E402
 
 @pytest.fixture
 def interest_app(tmp_path):
-    app = create_app(make_test_config(tmp_path, INTEREST_MIN_FILL_SECONDS=0))
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with fresh_app(make_test_config(tmp_path, INTEREST_MIN_FILL_SECONDS=0)) as app:
+        yield app
 
 
 def stored_interests(app):
@@ -673,15 +663,10 @@ def test_memory_limits_under_several_workers_warn_at_start(tmp_path, monkeypatch
 def limited_app(tmp_path):
     import uuid
 
-    app = create_app(
+    with fresh_app(
         make_test_config(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_KEY_PREFIX=uuid.uuid4().hex)
-    )
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    ) as app:
+        yield app
 
 
 def add_user(app, email, role="member"):
