@@ -9,6 +9,7 @@ import secrets
 import threading
 from datetime import UTC, datetime
 
+from sqlalchemy.pool import NullPool
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -18,10 +19,22 @@ from app.extensions import db
 from .conftest import TEST_DATABASE_URL, make_test_config
 
 
-def make_demo_app(directory, **overrides):
-    """A new app on an empty database in `directory`: tables, demo data, search index."""
+def make_demo_app(directory, own_schema=True, **overrides):
+    """A new app on an empty database in `directory`: tables, demo data, search index.
+
+    On PostgreSQL the demo lives in a schema of its own (unless `own_schema` is
+    false, for servers started elsewhere on the default schema): a module-scoped
+    demo app shares the test database with the per-test apps, whose teardown
+    drops every table of the default schema.
+    """
+    own_schema = own_schema and bool(TEST_DATABASE_URL)
+    if own_schema:
+        overrides["SQLALCHEMY_ENGINE_OPTIONS"] = _private_schema_options()
     app = create_app(make_test_config(directory, **overrides))
     with app.app_context():
+        if own_schema:
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql(f"CREATE SCHEMA {_schema_of(app)}")
         db.drop_all()
         db.create_all()
     runner = app.test_cli_runner()
@@ -34,10 +47,25 @@ def make_demo_app(directory, **overrides):
     return app
 
 
+def _private_schema_options():
+    schema = f"demo_{secrets.token_hex(6)}"
+    return {"poolclass": NullPool, "connect_args": {"options": f"-c search_path={schema}"}}
+
+
+def _schema_of(app):
+    """The demo app's own schema, or None when it uses the default one."""
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("connect_args", {}).get("options")
+    return options.removeprefix("-c search_path=") if options else None
+
+
 def dispose_demo_app(app):
     with app.app_context():
         db.session.remove()
-        if TEST_DATABASE_URL:
+        schema = _schema_of(app)
+        if schema:
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        elif TEST_DATABASE_URL:
             db.drop_all()
         db.engine.dispose()
 

@@ -36,7 +36,8 @@ QUERIES = ["smart city", "traffic", "water", "seoul", "energy", "open data", "sa
 def build_demo(directory, database_url):
     from tests.live_server import make_demo_app
 
-    return make_demo_app(directory, SQLALCHEMY_DATABASE_URI=database_url)
+    # The gunicorn nodes read the default schema, so the demo goes there.
+    return make_demo_app(directory, own_schema=False, SQLALCHEMY_DATABASE_URI=database_url)
 
 
 def slugs(app):
