@@ -7,6 +7,10 @@ GUNICORN_CMD_ARGS; the environment variables below are read first.
 import multiprocessing
 import os
 
+import gunicorn.util
+
+from app.serving import write_problem_error
+
 # Where to listen: the reverse proxy forwards here (loopback by default).
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
@@ -29,6 +33,8 @@ keepalive = 5
 # (problem+json under /api/) instead of gunicorn's HTML page.
 limit_request_line = 8190
 limit_request_field_size = 8190
+# Beyond those limits gunicorn answers by itself: problem+json there too.
+gunicorn.util.write_error = write_problem_error
 # Recycle workers now and then (jittered, so they never restart together).
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = max_requests // 10

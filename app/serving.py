@@ -1,10 +1,13 @@
-"""Serving with gunicorn (gunicorn.conf.py): the worker warm-up and JSON-lines access logs."""
+"""Serving with gunicorn (gunicorn.conf.py): the worker warm-up, JSON-lines access logs,
+and problem+json for the errors gunicorn answers before the app sees a request.
+"""
 
 import json
 import logging
 import time
 from datetime import UTC, datetime
 
+from gunicorn import util
 from gunicorn.glogging import Logger
 
 log = logging.getLogger(__name__)
@@ -68,6 +71,41 @@ class JsonAccessLogger(Logger):
             self.access_log.info(json.dumps(record, ensure_ascii=False))
         except Exception:
             self.exception("writing the access log failed")
+
+
+def write_problem_error(sock, status_int, reason, mesg):
+    """gunicorn's own error answer (a request line or header beyond its hard limits, a
+    malformed request) as an RFC 9457 problem document instead of its HTML page.
+
+    Installed over ``gunicorn.util.write_error`` by gunicorn.conf.py. gunicorn's
+    message (`mesg`) is not echoed: it can quote the client's bytes.
+    """
+    body = json.dumps(
+        {
+            "type": "about:blank",
+            "title": reason,
+            "status": status_int,
+            "detail": _GUNICORN_DETAILS.get(status_int, "The server could not read this request."),
+        }
+    ).encode()
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\n"
+        "Connection: close\r\n"
+        "Content-Type: application/problem+json\r\n"
+        f"Content-Length: {len(body)}\r\n"
+        "Cache-Control: no-store\r\n\r\n"
+    ).encode("latin-1")
+    util.write_nonblock(sock, head + body)
+
+
+_GUNICORN_DETAILS = {
+    400: "The server could not read this request.",
+    414: "The request URL is too long.",
+    417: "The Expect header of this request is not supported.",
+    431: "A request header is too large, or there are too many.",
+    500: "The server failed to answer this request.",
+    501: "The transfer coding of this request is not supported.",
+}
 
 
 def _pid():

@@ -249,3 +249,59 @@ def test_gunicorn_conf_takes_workers_from_web_concurrency_or_the_cores(monkeypat
     assert settings["workers"] == min(multiprocessing.cpu_count() * 2 + 1, 12)
     assert settings["preload_app"] is True and settings["graceful_timeout"] > 0
     assert settings["logger_class"] == "app.serving.JsonAccessLogger"
+
+
+@pytest.fixture(scope="module")
+def gunicorn_node(tmp_path_factory):
+    """One real `gunicorn -c gunicorn.conf.py` node on SQLite, without Redis."""
+    from tests import cluster
+
+    tmp_path = tmp_path_factory.mktemp("gunicorn")
+    env = cluster.node_env(
+        f"sqlite:///{tmp_path / 'node.sqlite3'}",
+        tmp_path / "index",
+        cluster.new_prefix(),
+        RATELIMIT_ENABLED="false",
+        RATELIMIT_STORAGE_URI="memory://",
+    )
+    cluster.flask(env, "db", "upgrade")
+    node = cluster.Node("single", tmp_path / "node", env).start()
+    try:
+        yield node
+    finally:
+        node.stop()
+
+
+def raw_request(node, request_bytes):
+    """Send bytes as they are (no client library fixes them up); the status, headers and body."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", node.port), timeout=10) as sock:
+        sock.sendall(request_bytes)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in header_lines)
+    return int(status_line.split()[1]), {k.lower(): v for k, v in headers.items()}, body
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        # Beyond gunicorn's hard limit of 8190 bytes: the app never sees it.
+        (b"GET /api/v1/projects?q=" + b"a" * 9000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 414),
+        (b"GET /projects HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"b" * 9000 + b"\r\n\r\n", 431),
+        (b"GET /<script>\x01 HTTP/9\r\n\r\n", 400),
+    ],
+    ids=["request line", "header field", "malformed"],
+)
+def test_errors_gunicorn_answers_itself_are_problem_documents(gunicorn_node, request_bytes, status):
+    got, headers, body = raw_request(gunicorn_node, request_bytes)
+    assert got == status
+    assert headers["content-type"] == "application/problem+json"
+    assert int(headers["content-length"]) == len(body)
+    problem = json.loads(body)
+    assert problem["status"] == status and problem["type"] == "about:blank" and problem["title"]
+    assert b"<" not in body and b"aaaa" not in body and b"script" not in body
