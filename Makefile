@@ -31,7 +31,7 @@ install-dev: $(VENV)/.installed-dev translations
 # ones fuzzy); `make translations` compiles the catalogues (fails on a broken one).
 TRANSLATIONS := translations
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 \
 		--sort-by-file --project "Smart City Exchange" --copyright-holder "Smart City Exchange" \
 		-o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)

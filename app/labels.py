@@ -7,6 +7,7 @@ tables are template globals (see :func:`init_app`).
 """
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 # Project themes (the six WeGO award categories).
 THEME_LABELS = {
@@ -33,7 +34,7 @@ STATUSES = tuple(STATUS_LABELS)
 ORGANIZATION_ROLE_LABELS = {
     "city": _l("City"),
     "provider": _l("Solution provider"),
-    "partner": _l("Partner"),
+    "partner": lazy_pgettext("organisation role", "Partner"),
     "funder": _l("Funder"),
 }
 ORGANIZATION_ROLES = tuple(ORGANIZATION_ROLE_LABELS)
@@ -66,7 +67,7 @@ USER_ROLES = tuple(USER_ROLE_LABELS)
 INTEREST_TYPES = {
     "replicate": _l("Replicate or adopt a project"),
     "supply": _l("Supply a solution"),
-    "partner": _l("Partner"),
+    "partner": lazy_pgettext("kind of interest", "Partner"),
     "fund": _l("Fund"),
     "learn": _l("Learn more"),
 }
@@ -75,7 +76,7 @@ INTEREST_STATUSES = {
     "received": _l("Received"),
     "in-review": _l("In review"),
     "introduced": _l("Introduced"),
-    "closed": _l("Closed"),
+    "closed": lazy_pgettext("interest status", "Closed"),
 }
 
 

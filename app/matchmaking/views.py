@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from ..extensions import db
 from ..htmx import render
@@ -24,7 +25,10 @@ from . import outcomes, suggestions
 
 bp = Blueprint("matchmaking", __name__)
 
-CHALLENGE_STATUS_LABELS = {"open": _l("Open"), "closed": _l("Closed")}
+CHALLENGE_STATUS_LABELS = {
+    "open": _l("Open"),
+    "closed": lazy_pgettext("challenge status", "Closed"),
+}
 FACET_LABELS = {
     "theme": _l("Theme"),
     "region": _l("Region"),
