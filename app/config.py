@@ -93,6 +93,7 @@ COMPRESS_MIMETYPES = [
     "text/html",
     "text/css",
     "text/plain",
+    "text/csv",
     "text/xml",
     "text/javascript",
     "application/javascript",

@@ -257,6 +257,22 @@ def test_json_download_is_the_whole_search(client, searchable):
     assert len(body) == 25 and all(item["licence"] == "CC-BY-4.0" for item in body)
 
 
+@pytest.mark.parametrize("path", ["/projects.csv", "/projects.json?theme=mobility"])
+def test_download_framing_and_compression_match_the_body(client, searchable, path):
+    """A streamed body never carries a Content-Length (a stale 0 made real clients read nothing)."""
+    import brotli
+
+    identity = client.get(path, headers={"Accept-Encoding": "identity"})
+    body = identity.get_data()
+    assert len(body) > 1000
+    assert identity.headers.get("Content-Length") in (None, str(len(body)))
+    compressed = client.get(path, headers={"Accept-Encoding": "br"})
+    assert compressed.headers["Content-Encoding"] == "br"
+    assert compressed.headers.get("Content-Length") in (None, str(len(compressed.get_data())))
+    assert brotli.decompress(compressed.get_data()) == body
+    assert compressed.headers["ETag"] != identity.headers["ETag"]
+
+
 def test_download_is_bounded(client, searchable, app):
     app.config["EXPORT_MAX_ROWS"] = 5
     assert len(json.loads(client.get("/projects.json").get_data())) == 5

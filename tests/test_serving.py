@@ -305,3 +305,16 @@ def test_errors_gunicorn_answers_itself_are_problem_documents(gunicorn_node, req
     problem = json.loads(body)
     assert problem["status"] == status and problem["type"] == "about:blank" and problem["title"]
     assert b"<" not in body and b"aaaa" not in body and b"script" not in body
+
+
+@pytest.mark.parametrize("path", ["/projects.json", "/projects.csv", "/api/v1/projects"])
+def test_streamed_downloads_arrive_whole_over_real_http(gunicorn_node, path):
+    import requests
+
+    for encoding in ("identity", "gzip, br"):
+        response = requests.get(
+            gunicorn_node.base_url + path, headers={"Accept-Encoding": encoding}, timeout=10
+        )
+        assert response.status_code == 200 and response.content
+        if "json" in response.headers["Content-Type"]:
+            response.json()

@@ -93,18 +93,16 @@ def search_etag(kind):
 
 def _streamed(kind, mimetype, filename, rows):
     etag, newest = search_etag(kind)
-    response = Response(mimetype=mimetype)
+    # The body is given at construction: a Response made empty and filled later
+    # keeps the empty body's "Content-Length: 0", and HTTP clients read nothing.
+    response = Response(stream_with_context(rows()), mimetype=mimetype)
     response.set_etag(etag)
     if newest is not None:
         response.last_modified = newest.replace(microsecond=0)
     response.headers["Cache-Control"] = "public, max-age=60"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.make_conditional(request)
-    if response.status_code == 304:
-        return response
-    response.response = stream_with_context(rows())
-    return response
+    return response.make_conditional(request)
 
 
 def csv_row(project):
