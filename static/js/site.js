@@ -40,10 +40,12 @@
     var region = regionOf(event);
     if (region) region.setAttribute("aria-busy", "true");
   });
+  var failure = document.getElementById("request-error");
   document.addEventListener("htmx:afterRequest", function (event) {
     var region = regionOf(event);
     if (region) region.removeAttribute("aria-busy");
     if (event.detail.successful && offline) offline.hidden = true;
+    if (event.detail.successful && failure) failure.hidden = true;
     var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form");
     var leaving = event.detail.xhr && event.detail.xhr.getResponseHeader("HX-Redirect");
     if (form && !leaving) sent(form);
@@ -52,6 +54,21 @@
   document.addEventListener("htmx:sendError", function () {
     if (offline) offline.hidden = false;
     announce(live && live.getAttribute("data-offline-message"));
+  });
+
+  // An error answer htmx does not swap (403, 413, 500, 503…): the page, and whatever was typed
+  // in it, stay as they are; a visible notice says what the server answered.
+  document.addEventListener("htmx:responseError", function (event) {
+    if (!failure) return;
+    var answer = new DOMParser().parseFromString(event.detail.xhr.responseText || "", "text/html");
+    var title = answer.querySelector(".error h1");
+    var explanation = answer.querySelector(".error h1 + p");
+    failure.textContent = title && explanation
+      ? title.textContent + ": " + explanation.textContent
+      : failure.getAttribute("data-fallback");
+    failure.hidden = false;
+    failure.focus({ preventScroll: true });
+    failure.scrollIntoView({ block: "nearest" });
   });
 
   // Double submission: a form being sent says "Sending…" and ignores further submits.

@@ -193,6 +193,32 @@ def test_a_request_without_network_shows_a_visible_offline_notice(no_worker_page
     expect(notice).to_be_hidden()
 
 
+def test_an_error_answer_keeps_the_form_and_says_what_happened(no_worker_page, demo_app):
+    """A 413 (or any error htmx does not swap) leaves what was typed in place, with a visible notice."""
+    page = no_worker_page
+    page.goto("/interest")
+    wait_for_htmx(page)
+    fill(page)
+    notice = page.locator("#request-error")
+    expect(notice).to_be_hidden()
+    too_long = "Our city. " * 8000  # beyond INTEREST_MAX_CONTENT_LENGTH; maxlength is bypassed
+    page.eval_on_selector("#message", "(box, text) => { box.value = text; }", too_long)
+    before = interests(demo_app)
+    page.locator("#interest-form button[type=submit]").click()
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("Request too large")
+    expect(notice).to_be_focused()
+    assert page.locator("#message").input_value() == too_long
+    assert page.get_by_label("Your name").input_value() == "Amina Okafor"
+    assert interests(demo_app) == before
+    page.problems.items.clear()  # the refused request is the point of the test
+    # Shortened, it goes through and the notice goes away.
+    page.locator("#message").fill("We would like to replicate this in our city.")
+    page.locator("#interest-form button[type=submit]").click()
+    page.get_by_text(re.compile(r"EOI-")).first.wait_for()
+    expect(notice).to_be_hidden()
+
+
 def interests(demo_app):
     with demo_app.app_context():
         return db.session.scalar(db.select(db.func.count()).select_from(Interest))
