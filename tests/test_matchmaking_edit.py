@@ -349,6 +349,30 @@ def test_a_bad_solution_edit_keeps_the_typed_input(
         assert db.session.get(Solution, solution_id).title == "Parking app"
 
 
+def test_a_deployment_in_a_case_study_unpublished_since_is_named_not_dropped(
+    app, staff, solution_id, make_project
+):
+    make_project(slug="kampala-parking", title="Smart parking", city="Kampala")
+    post_edit(staff, solution_path(solution_id), solution_data(deployed_in="kampala-parking"))
+    with app.app_context():
+        from app.models import Project
+
+        project = db.session.scalar(db.select(Project).where(Project.slug == "kampala-parking"))
+        project.publication = "unpublished"
+        db.session.commit()
+    page = staff.get(solution_path(solution_id))
+    form = html(page).find("form", action=solution_path(solution_id))
+    assert form.find("input", attrs={"name": "deployed_in"})["value"] == "kampala-parking"
+    # Sent back as prefilled: the link is named, not silently dropped.
+    data = solution_data(title="Renamed", deployed_in="kampala-parking")
+    response = post_edit(staff, solution_path(solution_id), data)
+    assert response.status_code == 422
+    assert "No published case study at: kampala-parking" in html(response).get_text()
+    with app.app_context():
+        row = db.session.get(Solution, solution_id)
+        assert [p.slug for p in row.deployed_in] == ["kampala-parking"]
+
+
 def test_an_edit_needs_the_csrf_token(app, staff, challenge_id):
     response = staff.post(challenge_path(challenge_id), data=challenge_data())
     assert response.status_code == 400
