@@ -178,19 +178,34 @@ def search_sync_command(follow, interval):
 @search_group.command("check")
 @with_appcontext
 def search_check_command():
-    """Report documents missing from or orphaned in the index; exit 1 when there are any."""
-    from .search import check_index
+    """Report documents missing from or orphaned in every index; exit 1 when there are any."""
+    from sqlalchemy.exc import SQLAlchemyError
 
-    report = check_index()
-    for project_id in report["missing"]:
-        click.echo(f"missing: project {project_id}")
-    for project_id in report["orphaned"]:
-        click.echo(f"orphaned: project {project_id}")
-    click.echo(
-        f"{len(report['missing'])} missing, {len(report['orphaned'])} orphaned, "
-        f"{report['stale']} change(s) pending."
-    )
-    if report["missing"] or report["orphaned"]:
+    from .search import check_index
+    from .search.registry import index_names
+
+    problems = 0
+    for name in index_names():
+        try:
+            report = check_index(name)
+        except SQLAlchemyError:
+            raise  # the database, not an index: nothing can be checked
+        except Exception as error:  # one damaged index is reported; the others are still checked
+            click.echo(
+                f"{name}: cannot be read ({type(error).__name__}): run `flask search rebuild`."
+            )
+            problems += 1
+            continue
+        for entity_id in report["missing"]:
+            click.echo(f"missing: {name} {entity_id}")
+        for entity_id in report["orphaned"]:
+            click.echo(f"orphaned: {name} {entity_id}")
+        click.echo(
+            f"{name}: {len(report['missing'])} missing, {len(report['orphaned'])} orphaned, "
+            f"{report['stale']} change(s) pending."
+        )
+        problems += len(report["missing"]) + len(report["orphaned"])
+    if problems:
         raise SystemExit(1)
 
 

@@ -1,6 +1,6 @@
 """Content in several languages: which text a page shows, and the one check of translations.
 
-Projects, members, award editions and categories keep their own text in
+Projects, members, award editions and categories, challenges and solutions keep their own text in
 their ``language`` (None: the portal's default language) and per-field
 translations in ``translations``::
 
@@ -41,6 +41,8 @@ TRANSLATABLE_FIELDS = {
     "Member": {"description": 5000},
     "AwardEdition": {"title": 200, "description": 10000},
     "AwardCategory": {"name": 200},
+    "Challenge": {"title": 300, "problem": 10000},
+    "Solution": {"title": 300, "description": 10000},
 }
 
 

@@ -4,7 +4,7 @@ One page per object and language shows each translatable field's original
 beside the field for its translation. Text staff type is a human translation,
 reviewed; staff can also mark a machine translation reviewed without changing
 it. Emptying every field removes the translation. Case studies, members,
-award editions and award categories are edited here (award names are listed
+award editions and award categories, challenges and solutions are edited here (award names are listed
 on /staff/awards/translations; `flask awards import` carries them too).
 """
 
@@ -18,7 +18,7 @@ from wtforms.validators import Length, Optional
 from ..auth import staff_required
 from ..database import begin_write
 from ..extensions import db
-from ..models import AwardCategory, AwardEdition, Member, Project
+from ..models import AwardCategory, AwardEdition, Challenge, Member, Project, Solution
 from .content import (
     TRANSLATABLE_FIELDS,
     configured_languages,
@@ -36,6 +36,8 @@ KINDS = {
     "members": (Member, "staff.edit_member", "member_id"),
     "award-editions": (AwardEdition, "staff_translations.awards", None),
     "award-categories": (AwardCategory, "staff_translations.awards", None),
+    "challenges": (Challenge, "matchmaking_staff.challenge_edit", "row_id"),
+    "solutions": (Solution, "matchmaking_staff.solution_edit", "row_id"),
 }
 FIELD_LABELS = {
     "title": _l("Title"),
@@ -44,9 +46,14 @@ FIELD_LABELS = {
     "outcomes": _l("Outcomes (Markdown)"),
     "lessons": _l("Lessons learned (Markdown)"),
     "name": _l("Name"),
+    "problem": _l("The problem (Markdown)"),
 }
 # Fields whose original may be Markdown (shown rendered beside the translation).
-MARKDOWN_FIELDS = {"Project": ("description", "outcomes", "lessons")}
+MARKDOWN_FIELDS = {
+    "Project": ("description", "outcomes", "lessons"),
+    "Challenge": ("problem",),
+    "Solution": ("description",),
+}
 SHORT_TEXT = 300  # fields up to this length get a one-line input
 
 

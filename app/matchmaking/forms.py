@@ -39,6 +39,15 @@ def split_commas(text):
     return clean_list((text or "").replace("\n", ",").split(","))
 
 
+def sources_text(sources):
+    """The form's text of stored sources: "Title | https://..." or "Title" per line."""
+    return "\n".join(
+        f"{source['title']} | {source['url']}" if source.get("url") else source["title"]
+        for source in sources or []
+        if source.get("title")
+    )
+
+
 def parse_sources(text):
     """ "Title | https://..." or "Title" per line -> [{title, url?}]; raises ValueError with the bad line."""
     sources = []
@@ -56,6 +65,8 @@ def parse_sources(text):
 
 
 class _ProposalForm(FlaskForm):
+    """What a challenge and a solution share; also the staff edit form (see ``fill_from``)."""
+
     title = StringField(
         _l("Title"), validators=[InputRequired(_l("Enter a title.")), Length(max=300)]
     )
@@ -75,6 +86,12 @@ class _ProposalForm(FlaskForm):
             raise ValidationError(
                 _("This line is not “title | https://address”: %(line)s", line=str(error)[:80])
             ) from None
+
+    def fill_from(self, row):
+        """Prefill the form from a stored row (GET of the staff edit page)."""
+        self.title.data = row.title
+        self.technologies.data = ", ".join(row.technologies or [])
+        self.sources.data = sources_text(row.sources)
 
 
 class ChallengeForm(_ProposalForm):
@@ -98,7 +115,15 @@ class ChallengeForm(_ProposalForm):
         self.country.choices = select_choices([("", _("Choose a country"))] + country_choices())
         self.theme.choices = select_choices([("", _("Not given"))] + list(THEME_LABELS.items()))
 
+    def fill_from(self, row):
+        super().fill_from(row)
+        self.city.data, self.country.data, self.theme.data = row.city, row.country, row.theme or ""
+        self.problem.data = row.problem
+        self.help_sought.data = "\n".join(row.help_sought or [])
+        self.deadline.data = row.deadline
+
     def values(self):
+        """The model fields the form sets (the status stays: a new challenge is open by default)."""
         return {
             "title": self.title.data.strip(),
             "city": self.city.data.strip(),
@@ -108,7 +133,6 @@ class ChallengeForm(_ProposalForm):
             "help_sought": split_lines(self.help_sought.data),
             "technologies": split_commas(self.technologies.data),
             "deadline": self.deadline.data,
-            "status": "open",
             "sources": parse_sources(self.sources.data),
         }
 
@@ -146,6 +170,16 @@ class SolutionForm(_ProposalForm):
             raise ValidationError(
                 _("No published case study at: %(slugs)s", slugs=", ".join(missing)[:200])
             )
+
+    def fill_from(self, row):
+        super().fill_from(row)
+        self.description.data = row.description
+        self.themes.data = list(row.themes or [])
+        self.regions.data = list(row.regions or [])
+        self.deployed_in.data = ", ".join(project.slug for project in row.deployed_in)
+
+    def deployed_slugs(self):
+        return split_commas(self.deployed_in.data)
 
     def values(self):
         return {

@@ -77,17 +77,32 @@ def _check(condition, message):
         raise RecordError(message)
 
 
-# The translatable fields of each record and their longest length.
-CHALLENGE_TEXT = {"title": 300, "problem": 10000}
-SOLUTION_TEXT = {"title": 300, "description": 10000}
+def with_kept_notes(sources, old_sources):
+    """`sources` as a form gives them, with the note of each that was already stored.
+
+    The forms have no place for a source's note (the bundled records carry
+    them), so an edit that keeps a source keeps its note too.
+    """
+    notes = {
+        (old.get("title"), old.get("url")): old["note"]
+        for old in old_sources or []
+        if isinstance(old, dict) and old.get("note")
+    }
+    kept = []
+    for source in sources:
+        note = notes.get((source.get("title"), source.get("url")))
+        kept.append(source | {"note": note} if note else source)
+    return kept
 
 
-def _translations(record, fields):
+def _translations(record, model_name):
     """(language, translations) of a record, validated as the catalogue validates them."""
-    from ..i18n.content import clean_translations
+    from ..i18n.content import TRANSLATABLE_FIELDS, clean_translations
 
     language = record.get("language") or None
-    translations, problems = clean_translations(record.get("translations"), language, fields)
+    translations, problems = clean_translations(
+        record.get("translations"), language, TRANSLATABLE_FIELDS[model_name]
+    )
     _check(not problems, f"translations: {problems}")
     return language, translations
 
@@ -104,7 +119,7 @@ def challenge_values(record):
     status = record.get("status") or "open"
     _check(status in CHALLENGE_STATUSES, f"status {status!r}")
     deadline = record.get("deadline")
-    language, translations = _translations(record, CHALLENGE_TEXT)
+    language, translations = _translations(record, "Challenge")
     return {
         "title": record["title"].strip(),
         "city": record["city"].strip(),
@@ -131,7 +146,7 @@ def solution_values(record):
     _check(all(theme in THEMES for theme in themes), f"themes {themes!r}")
     regions = clean_list(record.get("regions"))
     _check(all(region in REGIONS for region in regions), f"regions {regions!r}")
-    language, translations = _translations(record, SOLUTION_TEXT)
+    language, translations = _translations(record, "Solution")
     values = {
         "title": record["title"].strip(),
         "member_id": _member_id(record.get("member")),
@@ -186,6 +201,7 @@ def set_deployments(solution, project_slugs):
 
     A change of the links alone does not mark the solution as changed for the
     outbox (collections are not columns), so the solution is enqueued here.
+    Returns whether the links changed.
     """
     projects = []
     if project_slugs:
@@ -198,6 +214,8 @@ def set_deployments(solution, project_slugs):
         solution.deployed_in = projects
         db.session.flush()
         enqueue(db.session, SOLUTIONS_INDEX, [solution.id])
+        return True
+    return False
 
 
 def _load(name):

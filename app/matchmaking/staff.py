@@ -2,7 +2,9 @@
 
 The same workflow as case studies: a member's proposal waits as "pending";
 staff publish it, reject it with a reason (sent to the member), unpublish or
-republish it. Publication changes reach the search index through the outbox.
+republish it, and edit it in any state with the members' proposal form
+(``/<id>/edit``; its translations beside it). Every change reaches the
+search index through the outbox.
 """
 
 from functools import wraps
@@ -13,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..accounts import EmptyForm
 from ..auth import staff_required
+from ..clock import utcnow
 from ..database import begin_write
 from ..extensions import db
 from ..labels import THEME_LABELS
@@ -24,10 +27,13 @@ from ..staff import RejectForm, listing_by_state
 from ..transitions import Transition, allowed_transition, available_actions
 from ..urls import external_url
 from . import suggestions
+from .forms import ChallengeForm, SolutionForm
+from .records import set_deployments, with_kept_notes
 
 bp = Blueprint("matchmaking_staff", __name__, url_prefix="/staff/matchmaking")
 
 KINDS = {"challenge": Challenge, "solution": Solution}
+FORMS = {"challenge": ChallengeForm, "solution": SolutionForm}
 KIND_LABELS = {"challenge": _l("Challenges"), "solution": _l("Solutions")}
 TRANSITIONS = {
     "publish": Transition("published", ("pending", "rejected"), _l("Publish")),
@@ -90,6 +96,48 @@ def review(kind, row_id):
     return render_review(kind, db.get_or_404(model_of(kind), row_id), RejectForm())
 
 
+@staff_required
+def edit(kind, row_id):
+    """The proposal form, prefilled; a save changes the row in whatever state it is in."""
+    model = model_of(kind)
+    row = db.get_or_404(model, row_id)
+    form = FORMS[kind]()
+    if not form.is_submitted():
+        form.fill_from(row)
+    if not form.validate_on_submit():
+        return render_edit(kind, row, form, status=422 if form.errors else 200)
+    begin_write()
+    row = db.get_or_404(model, row_id)
+    apply_edit(row, form)
+    db.session.commit()
+    flash(_("Saved."), "info")
+    return redirect(url_for(endpoint(kind, "review"), row_id=row.id), code=303)
+
+
+def render_edit(kind, row, form, status=200):
+    page = render_template(
+        "matchmaking/staff_edit.html", kind=kind, row=row, form=form, endpoint=endpoint
+    )
+    return page, status
+
+
+def apply_edit(row, form):
+    """Set the fields a valid edit form gives on `row` (only those that changed); never commits.
+
+    The slug, the status, the publication and who proposed it stay as they
+    are. Changed columns enqueue the row for the index (tracked models);
+    a change of a solution's deployments alone enqueues it in
+    set_deployments, and counts as an update too.
+    """
+    values = form.values()
+    values["sources"] = with_kept_notes(values["sources"], row.sources)
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+    if isinstance(row, Solution) and set_deployments(row, form.deployed_slugs()):
+        row.updated_at = utcnow()
+
+
 def notify_proposer(row, subject, body):
     if row.proposed_by_id:
         proposer = db.session.get(User, row.proposed_by_id)
@@ -149,7 +197,8 @@ def reject(kind, row_id):
 
 
 # One set of rules and endpoints per kind: /staff/matchmaking/challenges ("challenge_queue",
-# "challenge_review", "challenge_reject", "challenge_change") and the same for solutions.
+# "challenge_review", "challenge_edit", "challenge_reject", "challenge_change") and the same
+# for solutions.
 def _for_kind(view, kind):
     """`view` with its kind bound (a real function, named like the view, as Flask-WTF expects)."""
 
@@ -165,6 +214,12 @@ for _kind in KINDS:
     bp.add_url_rule(_base, f"{_kind}_queue", _for_kind(queue, _kind), methods=["GET"])
     bp.add_url_rule(
         f"{_base}/<int:row_id>", f"{_kind}_review", _for_kind(review, _kind), methods=["GET"]
+    )
+    bp.add_url_rule(
+        f"{_base}/<int:row_id>/edit",
+        f"{_kind}_edit",
+        _for_kind(edit, _kind),
+        methods=["GET", "POST"],
     )
     bp.add_url_rule(
         f"{_base}/<int:row_id>/reject",
