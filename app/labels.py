@@ -79,6 +79,46 @@ INTEREST_STATUSES = {
     "closed": lazy_pgettext("interest status", "Closed"),
 }
 
+# Where a case study, challenge or solution stands in moderation (the staff queues).
+PUBLICATION_STATE_LABELS = {
+    "pending": _l("Pending"),
+    "published": _l("Published"),
+    "unpublished": _l("Unpublished"),
+    "rejected": _l("Rejected"),
+}
+# Where a member organisation stands in the directory.
+MEMBER_STATE_LABELS = {
+    "pending": _l("Pending"),
+    "approved": _l("Approved"),
+    "unpublished": _l("Unpublished"),
+}
+# The tab of a staff queue that lists every state.
+ALL_STATES_LABEL = lazy_pgettext("every state", "All")
+
+# The privacy log: what happened, who started it, and what each count counts.
+PRIVACY_ACTION_LABELS = {
+    "erasure": _l("Erasure on request"),
+    "purge": _l("Retention purge"),
+}
+PRIVACY_SOURCE_LABELS = {
+    "cli": _l("Command line"),
+    "account": _l("The person’s own account"),
+    "staff": _l("Staff"),
+}
+PRIVACY_COUNT_LABELS = {
+    "interests": _l("Expressions of interest anonymised"),
+    "interests_anonymised": _l("Expressions of interest anonymised"),
+    "emails": _l("Emails deleted"),
+    "emails_cleared": _l("Emails cleared"),
+    "event_subscriptions": _l("Event subscriptions deleted"),
+    "introductions": _l("Introduction contacts anonymised"),
+    "accounts": _l("Accounts deleted"),
+    "accounts_deleted": _l("Accounts deleted"),
+    "proposals_unattributed": _l("Proposals left unattributed"),
+    "organisations": _l("Organisations deleted"),
+    "spam_deleted": _l("Suspected spam deleted"),
+}
+
 
 def label(table, key):
     """The label of `key` in `table`, or the key itself when it is unknown."""
@@ -87,6 +127,11 @@ def label(table, key):
 
 def member_type_label(key):
     return label(MEMBER_TYPE_LABELS, key)
+
+
+def state_label(table, key):
+    """The label of a moderation state for a staff tab or table; "all" is the every-state tab."""
+    return ALL_STATES_LABEL if key == "all" else label(table, key)
 
 
 def init_app(app):
@@ -100,4 +145,12 @@ def init_app(app):
         regions=REGIONS,
         member_type_label=member_type_label,
         country_name=country_name,
+        label=label,
+        state_label=state_label,
+        publication_labels=PUBLICATION_STATE_LABELS,
+        member_state_labels=MEMBER_STATE_LABELS,
+        user_role_labels=USER_ROLE_LABELS,
+        privacy_action_labels=PRIVACY_ACTION_LABELS,
+        privacy_source_labels=PRIVACY_SOURCE_LABELS,
+        privacy_count_labels=PRIVACY_COUNT_LABELS,
     )

@@ -22,7 +22,7 @@ from .catalog.forms import ProjectForm
 from .database import begin_write
 from .extensions import db
 from .forms import select_choices
-from .labels import USER_ROLE_LABELS
+from .labels import MEMBER_STATE_LABELS, USER_ROLE_LABELS
 from .mail import queue_email
 from .memberships import pending_claims_count
 from .models import Member, Project, ProjectReview, User
@@ -35,7 +35,7 @@ from .urls import external_url
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 PER_PAGE = 50
-MEMBER_STATES = ("pending", "approved", "unpublished")
+MEMBER_STATES = tuple(MEMBER_STATE_LABELS)
 
 
 class RejectForm(FlaskForm):

@@ -422,7 +422,7 @@ def test_a_member_proposal_waits_for_staff_then_is_published_and_searchable(app,
     assert client.get(f"/challenges/{slug}").status_code == 404
     assert slugs(client.get("/challenges", query_string={"q": "flood"})) == []
     mine = html(client.get("/account/matchmaking"))
-    assert "pending" in mine.find(id="my-challenges").get_text()
+    assert "Pending" in mine.find(id="my-challenges").get_text()
 
     staff = app.test_client()
     login(staff, app, make_user(role="staff"))
@@ -466,7 +466,7 @@ def test_staff_reject_with_a_reason_the_member_reads(app, client, make_user):
         == 303
     )
     assert (
-        "rejected: Say where it runs."
+        "Rejected: Say where it runs."
         in html(client.get("/account/matchmaking")).find(id="my-solutions").get_text()
     )
 

@@ -488,7 +488,7 @@ def test_staff_erase_a_person_who_asks_by_email(app, client, make_user):
     entry = one(app, PrivacyLogEntry)
     assert entry.source == "staff" and entry.actor_id == one(app, User, User.email == staff).id
     log_page = html(client.get("/staff/privacy")).find(id="privacy-log").get_text()
-    assert "erasure" in log_page and marker not in log_page
+    assert "Erasure on request" in log_page and marker not in log_page
 
 
 def test_staff_erasure_page_is_for_staff_only_and_checks_csrf(app, client, make_user):

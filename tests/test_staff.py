@@ -62,7 +62,7 @@ def test_member_proposal_waits_as_pending(app, client, make_user):
     # Not in the public catalogue.
     assert client.get(f"/projects/{project.slug}").status_code == 404
     page = html(client.get(response.headers["Location"]))
-    assert page.find(id="proposal-status").get_text() == "pending"
+    assert page.find(id="proposal-status").get_text() == "Pending"
 
 
 def test_proposal_goes_through_the_catalogue_validation(app, client, make_user):

@@ -8,11 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
 from ..extensions import db
-from ..labels import ORGANIZATION_ROLES, STATUSES, THEMES  # noqa: F401  (the record vocabularies)
+from ..labels import ORGANIZATION_ROLES, PUBLICATION_STATE_LABELS, STATUSES, THEMES  # noqa: F401
 from ..regions import region_of
 
 # Publication workflow: members' proposals wait as "pending" for staff.
-PUBLICATION_STATES = ("pending", "published", "unpublished", "rejected")
+PUBLICATION_STATES = tuple(PUBLICATION_STATE_LABELS)
 
 
 class Project(db.Model):

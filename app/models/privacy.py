@@ -7,10 +7,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
 from ..extensions import db
+from ..labels import PRIVACY_ACTION_LABELS, PRIVACY_SOURCE_LABELS
 
 # What an entry records; `source` says who started it.
-PRIVACY_ACTIONS = ("erasure", "purge")
-PRIVACY_SOURCES = ("cli", "account", "staff")
+PRIVACY_ACTIONS = tuple(PRIVACY_ACTION_LABELS)
+PRIVACY_SOURCES = tuple(PRIVACY_SOURCE_LABELS)
 
 
 class PrivacyLogEntry(db.Model):

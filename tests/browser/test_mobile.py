@@ -71,6 +71,33 @@ def test_staff_inbox_controls_at_320px(page, staff_login):
     assert page.evaluate("document.documentElement.scrollWidth") <= SMALL["width"]
 
 
+# Each row a card whose cells show their column's label (the one .stack rule set in site.css).
+STACKED = """() => [...document.querySelectorAll('main table.stack tbody tr')].slice(0, 5).map(row => ({
+  display: getComputedStyle(row).display,
+  cells: [...row.children].map(cell => ({
+    label: cell.dataset.label,
+    shown: getComputedStyle(cell, '::before').content,
+    width: cell.getBoundingClientRect().right }))
+}))"""
+
+
+@pytest.mark.parametrize(
+    "path", ["/staff/projects?state=all", "/staff/members?state=all", "/staff/projects/review"]
+)
+def test_other_staff_tables_stack_into_labelled_cards_at_320px(page, staff_login, path):
+    log_in(small_page(page), *staff_login)
+    page.goto(path)
+    rows = page.evaluate(STACKED)
+    assert rows, f"{path} shows no row"
+    for row in rows:
+        assert row["display"] == "block"
+        for cell in row["cells"]:
+            assert cell["shown"] == f'"{cell["label"]}"'
+            assert cell["width"] <= SMALL["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= SMALL["width"]
+    assert undersized(page) == []
+
+
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
 def test_the_first_result_is_above_the_fold_at_320x640(request, js):
     page = request.getfixturevalue("page" if js else "nojs_page")
