@@ -263,7 +263,7 @@ def test_a_pending_proposal_is_edited_and_stays_pending(app, client, staff, chal
     assert post_edit(staff, challenge_path(challenge_id), challenge_data()).status_code == 303
     review = html(staff.get(f"/staff/matchmaking/challenges/{challenge_id}"))
     assert review.find("h1").get_text() == "Flood sirens"
-    assert review.find(id="publication").get_text() == "pending"
+    assert review.find(id="publication").get_text() == "Pending"
     assert client.get("/challenges/accra-flood-warnings").status_code == 404
     assert titles(client.get("/challenges", query_string={"q": "sirens"})) == []
 
