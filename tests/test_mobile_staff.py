@@ -254,3 +254,45 @@ def test_one_css_rule_set_labels_every_stacked_table():
     assert not re.search(
         r"\b(margin|padding|border)-(left|right)\b|text-align: (left|right)", block
     )
+
+
+def test_a_members_own_tables_stack_too(app, make_user, make_project):
+    """The account page's proposals and expressions of interest, and the member's challenges."""
+    from app.models import Interest
+
+    email = make_user(role="member")
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        user_id = user.id
+    make_project(title="My pending idea", publication="pending", proposed_by_id=user_id)
+    with app.app_context():
+        db.session.add(
+            Interest(
+                token="t" * 32,
+                name="Member",
+                email=email,
+                organization="Org",
+                organization_type="other",
+                country="KE",
+                interest_type="learn",
+                message="Hello",
+                consent=True,
+                user_id=user_id,
+            )
+        )
+        db.session.commit()
+    client = app.test_client()
+    login(client, email)
+    page = html(client.get("/account/"))
+    tables = page.select("main table")
+    assert {table["id"] for table in tables} >= {"my-proposals", "my-interests"}
+    for table in tables:
+        assert "stack" in table.get("class", [])
+        headers = [th.get_text(" ", strip=True) for th in table.select("thead th")]
+        for row in table.select("tbody tr"):
+            cells = row.find_all(["th", "td"], recursive=False)
+            assert [cell.get("data-label") for cell in cells] == headers
+    assert column(page.find(id="my-proposals"), "Status") == ["Pending"]
+    for template in ("templates/accounts/index.html", "templates/matchmaking/mine.html"):
+        for tag in re.findall(r"<table\b[^>]*>", (ROOT / template).read_text()):
+            assert re.search(r'class="[^"]*\bstack\b', tag), (template, tag)
