@@ -49,6 +49,24 @@ def test_project_search_facets(page):
         assert swapped(page, action, rf"theme={theme}") == []
 
 
+def test_a_search_swap_refreshes_the_heads_feed_and_download_links(page):
+    """The <head> links to this search as a feed and files follow the swapped search."""
+    page.goto("/projects")
+    wait_for_htmx(page)
+    action = lambda: page.locator("#facets input[name=theme][value=mobility]").check()  # noqa: E731
+    assert swapped(page, action, r"theme=mobility") == []
+    links = page.evaluate(
+        """() => [...document.head.querySelectorAll('link[rel=alternate][type]')]
+             .filter(link => link.type !== 'text/html').map(link => link.href)"""
+    )
+    assert len(links) == 3
+    assert all("theme=mobility" in href for href in links), links
+    visible = page.evaluate(
+        "() => [...document.querySelectorAll('#results .downloads a')].map(a => a.href)"
+    )
+    assert sorted(visible) == sorted(links)
+
+
 def test_award_winner_filter(page, pages):
     page.goto(pages["award edition"])
     wait_for_htmx(page)
