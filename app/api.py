@@ -11,79 +11,49 @@ a translation exists, else the original; each object says in which language
 its text is (`language`). Without `lang`, text is the original.
 """
 
-from flask import Blueprint, abort, jsonify, request
-from flask_babel import gettext as _
+from flask import Blueprint, jsonify, request
 
-from .api_support import add_page_links, cacheable, check_page
+from .api_support import (
+    CACHE_HEADERS,
+    COMMON_RESPONSES,
+    ERROR_RESPONSE,
+    FACET_COUNTS,
+    PAGE_PARAMETERS,
+    cacheable,
+    detail_path,
+    facet_parameters,
+    json_content,
+    lang_arg,
+    list_path,
+    localized_text,
+    page_args,
+    paged_json,
+)
 from .awards.views import awards_payload
 from .catalog.case_study import also_deployed_in, licence_of, population_band
 from .catalog.io import project_record
 from .catalog.views import published_project_or_404, search_from_args
-from .i18n.content import TRANSLATABLE_FIELDS, configured_languages, localized, normalize_tag
-from .pagination import MAX_PAGE
+from .i18n.content import TRANSLATABLE_FIELDS
 from .search import FACETS, search_projects
 from .urls import external_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-MAX_PER_PAGE = 100
-DEFAULT_PER_PAGE = 20
-
-
-def _int_arg(name, default, low, high):
-    raw = request.args.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    raw = raw.strip()
-    if not raw.isdigit() or len(raw) > 6 or not low <= int(raw) <= high:
-        abort(
-            400,
-            description=_(
-                "“%(name)s” must be a whole number from %(low)s to %(high)s.",
-                name=name,
-                low=low,
-                high=high,
-            ),
-        )
-    return int(raw)
-
-
-def _lang_arg():
-    """The `lang` parameter as a configured tag, None when absent; 400 when not configured."""
-    raw = request.args.get("lang")
-    if raw is None or raw.strip() == "":
-        return None
-    tag = normalize_tag(raw)
-    if tag is None:
-        abort(
-            400,
-            description=_(
-                "“lang” must be one of %(languages)s.", languages=", ".join(configured_languages())
-            ),
-        )
-    return tag
-
-
-def _text(obj, field, lang):
-    """The Localized text of a field: in `lang`, or the original when no `lang` was asked for."""
-    return localized(obj, field, lang, original=lang is None)
-
 
 @bp.get("/projects")
 def projects():
-    lang = _lang_arg()
-    page = _int_arg("page", 1, 1, MAX_PAGE)
-    per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    lang = lang_arg()
+    page, per_page = page_args()
     search = search_from_args(request.args, per_page)
     result = search_projects(search.query)
-    check_page(page, result.total, result.total_pages)
-    hits = result.hits if page <= result.total_pages else []
-    response = jsonify(
-        total=result.total,
-        page=page,
-        per_page=result.per_page,
-        total_pages=result.total_pages,
-        results=[_summary(hit.project, lang) for hit in hits],
+    return paged_json(
+        "api.projects",
+        page,
+        result.per_page,
+        result.total,
+        result.total_pages,
+        [hit.project for hit in result.hits],
+        lambda project: _summary(project, lang),
         facets={facet: dict(result.facets.get(facet, [])) for facet in FACETS},
         suggestion=result.suggestion,
         corrected=result.corrected,
@@ -95,14 +65,13 @@ def projects():
             for label, endpoint, params in notice.links
         ],
     )
-    add_page_links(response, "api.projects", page, result.total_pages)
-    return cacheable(
-        response, last_modified=max((hit.project.updated_at for hit in hits), default=None)
-    )
 
 
 def _summary(project, lang):
-    title, summary = _text(project, "title", lang), _text(project, "summary", lang)
+    title, summary = (
+        localized_text(project, "title", lang),
+        localized_text(project, "summary", lang),
+    )
     return {
         "slug": project.slug,
         "title": title.text,
@@ -121,9 +90,9 @@ def _summary(project, lang):
 
 @bp.get("/projects/<slug>")
 def project(slug):
-    lang = _lang_arg()
+    lang = lang_arg()
     found = published_project_or_404(slug)
-    texts = {field: _text(found, field, lang) for field in TRANSLATABLE_FIELDS["Project"]}
+    texts = {field: localized_text(found, field, lang) for field in TRANSLATABLE_FIELDS["Project"]}
     awards = [
         {
             "edition": win.edition.slug,
@@ -165,7 +134,7 @@ def project(slug):
 
 @bp.get("/awards")
 def awards():
-    return cacheable(jsonify(awards_payload(_lang_arg())))
+    return cacheable(jsonify(awards_payload(lang_arg())))
 
 
 @bp.get("/openapi.json")
@@ -198,18 +167,6 @@ def index():
     )
 
 
-_FACET_PARAMETERS = [
-    {
-        "name": facet,
-        "in": "query",
-        "required": False,
-        "description": f"Filter by {facet}; repeat the parameter to combine values with OR.",
-        "schema": {"type": "array", "items": {"type": "string"}},
-        "style": "form",
-        "explode": True,
-    }
-    for facet in FACETS
-]
 _LANG_PARAMETER = {
     "name": "lang",
     "in": "query",
@@ -262,7 +219,7 @@ _PROJECT_SUMMARY = {
         "licence": {"type": "string", "description": "SPDX licence identifier of the record"},
     },
 }
-_SCHEDULE = {
+SCHEDULE_PROPERTIES = {
     "timezone": {"type": ["string", "null"], "description": "As the source gives it, e.g. GMT+9"},
     "start": {"type": ["string", "null"], "format": "date-time"},
     "end": {"type": ["string", "null"], "format": "date-time"},
@@ -270,32 +227,6 @@ _SCHEDULE = {
     "end_utc": {"type": ["string", "null"], "format": "date-time"},
 }
 
-
-def _error(description):
-    return {
-        "description": description,
-        "content": {
-            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-        },
-    }
-
-
-_ERROR = _error("An error (RFC 9457 problem details), saying what to change.")
-_NOT_MODIFIED = {
-    "description": "Not modified: the client's copy (If-None-Match / If-Modified-Since) is current."
-}
-_CACHE_HEADERS = {
-    "ETag": {"schema": {"type": "string"}, "description": "Strong validator of the body"},
-    "Last-Modified": {"schema": {"type": "string"}},
-}
-# Answers any endpoint may give: the request line or a header too long, too many requests, a server error.
-_COMMON_ERRORS = {
-    "304": _NOT_MODIFIED,
-    "405": _error("Only GET, HEAD and OPTIONS are accepted."),
-    "414": _error("The request URL is longer than MAX_REQUEST_LINE."),
-    "429": _error("Too many requests; see Retry-After."),
-    "500": _error("Server error."),
-}
 
 # The OpenAPI document as a dict: each area adds its paths and schemas here.
 OPENAPI = {
@@ -313,10 +244,10 @@ OPENAPI = {
                 "responses": {
                     "200": {
                         "description": "The endpoints.",
-                        "headers": _CACHE_HEADERS,
-                        "content": {"application/json": {"schema": {"type": "object"}}},
+                        "headers": CACHE_HEADERS,
+                        "content": json_content({"type": "object"}),
                     },
-                    **_COMMON_ERRORS,
+                    **COMMON_RESPONSES,
                 },
             }
         },
@@ -327,171 +258,109 @@ OPENAPI = {
                 "responses": {
                     "200": {
                         "description": "OpenAPI 3.1.",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
+                        "content": json_content({"type": "object"}),
                     },
-                    **_COMMON_ERRORS,
+                    **COMMON_RESPONSES,
                 },
             }
         },
-        "/projects": {
-            "get": {
-                "summary": "Search published projects",
-                "operationId": "searchProjects",
-                "description": "Paged: a Link header gives first, prev, next and last; a page past "
-                "the last one is a 404 (when there are results).",
-                "parameters": [
-                    {
-                        "name": "q",
-                        "in": "query",
-                        "schema": {"type": "string"},
-                        "description": "Full-text query; quoted phrases are kept together. A query longer "
-                        "than 200 characters is shortened to 200, with a notice in `notices`.",
-                    },
-                    *_FACET_PARAMETERS,
-                    {
-                        "name": "sort",
-                        "in": "query",
-                        "schema": {"type": "string", "default": "relevance"},
-                        "description": "relevance, newest or title; any other value is answered in "
-                        "relevance order with a notice in `notices`.",
-                    },
-                    {
-                        "name": "page",
-                        "in": "query",
-                        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
-                    },
-                    {
-                        "name": "per_page",
-                        "in": "query",
-                        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
-                    },
-                    _LANG_PARAMETER,
-                    {
-                        "name": "nocorrect",
-                        "in": "query",
-                        "schema": {"type": "string", "enum": ["1"]},
-                        "description": "Never replace a misspelt word (a suggestion is still given).",
-                    },
-                ],
-                "responses": {
-                    "200": {
-                        "description": "One page of results with facet counts.",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": [
-                                        "total",
-                                        "page",
-                                        "per_page",
-                                        "results",
-                                        "facets",
-                                        "suggestion",
-                                    ],
-                                    "properties": {
-                                        "total": {"type": "integer"},
-                                        "page": {"type": "integer"},
-                                        "per_page": {"type": "integer"},
-                                        "total_pages": {"type": "integer"},
-                                        "results": {
-                                            "type": "array",
-                                            "items": {
-                                                "$ref": "#/components/schemas/ProjectSummary"
-                                            },
-                                        },
-                                        "facets": {
-                                            "type": "object",
-                                            "additionalProperties": {
-                                                "type": "object",
-                                                "additionalProperties": {"type": "integer"},
-                                            },
-                                        },
-                                        "suggestion": {
-                                            "type": ["string", "null"],
-                                            "description": "The corrected query when `corrected`, "
-                                            'else a "did you mean" offer.',
-                                        },
-                                        "corrected": {
-                                            "type": "boolean",
-                                            "description": "True when results are for the suggestion.",
-                                        },
-                                        "degraded": {
-                                            "type": "boolean",
-                                            "description": "True when the search index was unavailable.",
-                                        },
-                                        "notices": {
-                                            "type": "array",
-                                            "items": {"type": "string"},
-                                            "description": "What was changed in the request, and "
-                                            "places or members named with no case studies.",
-                                        },
-                                        "see_also": {
-                                            "type": "array",
-                                            "description": "Where those places and "
-                                            "members have something: their projects, the member page.",
-                                            "items": {
-                                                "type": "object",
-                                                "properties": {
-                                                    "label": {"type": "string"},
-                                                    "url": {"type": "string", "format": "uri"},
-                                                },
-                                            },
-                                        },
-                                    },
-                                }
-                            }
+        "/projects": list_path(
+            "Search published projects",
+            "searchProjects",
+            [
+                {
+                    "name": "q",
+                    "in": "query",
+                    "schema": {"type": "string"},
+                    "description": "Full-text query; quoted phrases are kept together. A query longer "
+                    "than 200 characters is shortened to 200, with a notice in `notices`.",
+                },
+                *facet_parameters(FACETS),
+                {
+                    "name": "sort",
+                    "in": "query",
+                    "schema": {"type": "string", "default": "relevance"},
+                    "description": "relevance, newest or title; any other value is answered in "
+                    "relevance order with a notice in `notices`.",
+                },
+                *PAGE_PARAMETERS,
+                _LANG_PARAMETER,
+                {
+                    "name": "nocorrect",
+                    "in": "query",
+                    "schema": {"type": "string", "enum": ["1"]},
+                    "description": "Never replace a misspelt word (a suggestion is still given).",
+                },
+            ],
+            "One page of results with facet counts.",
+            "ProjectSummary",
+            required=("facets", "suggestion"),
+            properties={
+                "facets": FACET_COUNTS,
+                "suggestion": {
+                    "type": ["string", "null"],
+                    "description": "The corrected query when `corrected`, "
+                    'else a "did you mean" offer.',
+                },
+                "corrected": {
+                    "type": "boolean",
+                    "description": "True when results are for the suggestion.",
+                },
+                "degraded": {
+                    "type": "boolean",
+                    "description": "True when the search index was unavailable.",
+                },
+                "notices": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "What was changed in the request, and "
+                    "places or members named with no case studies.",
+                },
+                "see_also": {
+                    "type": "array",
+                    "description": "Where those places and "
+                    "members have something: their projects, the member page.",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "label": {"type": "string"},
+                            "url": {"type": "string", "format": "uri"},
                         },
                     },
-                    "400": _ERROR,
-                    "404": _error("A page past the last page."),
-                    **_COMMON_ERRORS,
                 },
-            }
-        },
-        "/projects/{slug}": {
-            "get": {
-                "summary": "One published project, in the import schema plus region, url and awards",
-                "operationId": "getProject",
-                "parameters": [
-                    {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
-                    _LANG_PARAMETER,
-                ],
-                "responses": {
-                    "200": {
-                        "description": "The project.",
-                        "content": {
-                            "application/json": {"schema": {"$ref": "#/components/schemas/Project"}}
-                        },
-                    },
-                    "400": _ERROR,
-                    "404": _ERROR,
-                    **_COMMON_ERRORS,
-                },
-            }
-        },
+            },
+            description="Paged: a Link header gives first, prev, next and last; a page past "
+            "the last one is a 404 (when there are results).",
+        ),
+        "/projects/{slug}": detail_path(
+            "One published project, in the import schema plus region, url and awards",
+            "getProject",
+            "The project.",
+            "Project",
+            parameters=[_LANG_PARAMETER],
+            responses={"400": ERROR_RESPONSE},
+        ),
         "/awards": {
             "get": {
                 "summary": "Award editions, newest first: categories, winners, judges, sessions, ceremony",
                 "operationId": "listAwards",
                 "parameters": [_LANG_PARAMETER],
                 "responses": {
-                    "400": _ERROR,
-                    **_COMMON_ERRORS,
+                    "400": ERROR_RESPONSE,
+                    **COMMON_RESPONSES,
                     "200": {
                         "description": "Every edition.",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {
-                                        "editions": {
-                                            "type": "array",
-                                            "items": {"$ref": "#/components/schemas/AwardEdition"},
-                                        }
-                                    },
-                                }
+                        "content": json_content(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "editions": {
+                                        "type": "array",
+                                        "items": {"$ref": "#/components/schemas/AwardEdition"},
+                                    }
+                                },
                             }
-                        },
+                        ),
                     },
                 },
             }
@@ -583,7 +452,7 @@ OPENAPI = {
                             "properties": {
                                 "part": {"type": "string"},
                                 "title": {"type": "string"},
-                                **_SCHEDULE,
+                                **SCHEDULE_PROPERTIES,
                                 "timezone_assumed": {
                                     "type": "boolean",
                                     "description": "The source gave no zone",
@@ -604,7 +473,7 @@ OPENAPI = {
                         "properties": {
                             "description": {"type": "string"},
                             "venue": {"type": "string"},
-                            **_SCHEDULE,
+                            **SCHEDULE_PROPERTIES,
                         },
                     },
                 },

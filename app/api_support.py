@@ -12,14 +12,21 @@
   matching ``If-None-Match`` / ``If-Modified-Since`` with 304. It is evaluated
   before compression (see app.http_standards), so identity, gzip and br clients
   all get their 304.
-- Paging: :func:`link_header` writes ``Link: <…>; rel="first|prev|next|last"``
-  and :func:`check_page` is the 404 past the last page.
+- Paging: :func:`page_args` reads ``page`` and ``per_page`` (a 400 when
+  malformed), :func:`link_header` writes ``Link: <…>; rel="first|prev|next|last"``,
+  :func:`check_page` is the 404 past the last page, and :func:`paged_json`
+  does all of it for one page of a list.
+- Text: :func:`lang_arg` reads ``lang`` and :func:`localized_text` shows a
+  field in it.
+- OpenAPI: the fragments every area's part of the description is built from
+  (:func:`list_path`, :func:`detail_path`, :data:`COMMON_RESPONSES`…).
 
-Another area's endpoint uses them like this::
+Another area's list endpoint uses them like this::
 
-    response = jsonify(payload)
-    add_page_links(response, "events.api_list", page, total_pages)
-    return cacheable(response, last_modified=newest_updated_at)
+    page, per_page = page_args()
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return paged_json("events_api.events", page, per_page, result.total, result.pages,
+                      result.items, event_summary)
 """
 
 import hashlib
@@ -28,6 +35,8 @@ from datetime import UTC
 from flask import Response, abort, current_app, jsonify, request
 from flask_babel import gettext as _
 
+from .i18n.content import configured_languages, localized, normalize_tag
+from .pagination import MAX_PAGE
 from .urls import external_url
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -43,6 +52,8 @@ EXPOSED_HEADERS = (
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 ALLOWED_HEADERS = "Accept, Accept-Language, If-None-Match, If-Modified-Since, Content-Type"
 PREFLIGHT_MAX_AGE = 86400
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 20
 
 
 def is_api_request():
@@ -88,6 +99,58 @@ def cacheable(response, last_modified=None, max_age=60):
 
 
 # ---------------------------------------------------------------------------
+# Query-string arguments
+
+
+def int_arg(name, default, low, high):
+    """A whole-number argument from `low` to `high`; `default` when absent; 400 otherwise."""
+    raw = request.args.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    raw = raw.strip()
+    if not raw.isdigit() or len(raw) > 6 or not low <= int(raw) <= high:
+        abort(
+            400,
+            description=_(
+                "“%(name)s” must be a whole number from %(low)s to %(high)s.",
+                name=name,
+                low=low,
+                high=high,
+            ),
+        )
+    return int(raw)
+
+
+def page_args():
+    """(page, per_page) from the query string, each a 400 when malformed or out of range."""
+    return (
+        int_arg("page", 1, 1, MAX_PAGE),
+        int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+    )
+
+
+def lang_arg():
+    """The `lang` parameter as a configured tag, None when absent; 400 when not configured."""
+    raw = request.args.get("lang")
+    if raw is None or raw.strip() == "":
+        return None
+    tag = normalize_tag(raw)
+    if tag is None:
+        abort(
+            400,
+            description=_(
+                "“lang” must be one of %(languages)s.", languages=", ".join(configured_languages())
+            ),
+        )
+    return tag
+
+
+def localized_text(obj, field, lang):
+    """The Localized text of a field: in `lang`, or the original when no `lang` was asked for."""
+    return localized(obj, field, lang, original=lang is None)
+
+
+# ---------------------------------------------------------------------------
 # Paging
 
 
@@ -122,6 +185,23 @@ def link_header(endpoint, page, total_pages, **values):
 def add_page_links(response, endpoint, page, total_pages, **values):
     response.headers["Link"] = link_header(endpoint, page, max(1, total_pages), **values)
     return response
+
+
+def paged_json(endpoint, page, per_page, total, total_pages, items, summary, **fields):
+    """One page of a list: 404 past the last page, else the counts, ``summary(item)`` of each
+    item and `fields` as JSON, with the Link header and the newest item's Last-Modified."""
+    check_page(page, total, total_pages)
+    items = items if page <= total_pages else []
+    response = jsonify(
+        total=total,
+        page=page,
+        per_page=per_page,
+        total_pages=total_pages,
+        results=[summary(item) for item in items],
+        **fields,
+    )
+    add_page_links(response, endpoint, page, total_pages)
+    return cacheable(response, last_modified=max((item.updated_at for item in items), default=None))
 
 
 # ---------------------------------------------------------------------------
@@ -165,3 +245,137 @@ def init_app(app):
     app.before_request(_request_line_limit)
     app.before_request(_preflight)
     app.after_request(_cors)
+
+
+# ---------------------------------------------------------------------------
+# OpenAPI fragments
+
+
+def openapi_error(description):
+    """An error answer in the OpenAPI description: a problem document."""
+    return {
+        "description": description,
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
+    }
+
+
+ERROR_RESPONSE = openapi_error("An error (RFC 9457 problem details), saying what to change.")
+PAST_LAST_PAGE = openapi_error("A page past the last page.")
+NOT_MODIFIED = {
+    "description": "Not modified: the client's copy (If-None-Match / If-Modified-Since) is current."
+}
+CACHE_HEADERS = {
+    "ETag": {"schema": {"type": "string"}, "description": "Strong validator of the body"},
+    "Last-Modified": {"schema": {"type": "string"}},
+}
+# Answers any endpoint may give: the request line or a header too long, too many requests, a server error.
+COMMON_RESPONSES = {
+    "304": NOT_MODIFIED,
+    "405": openapi_error("Only GET, HEAD and OPTIONS are accepted."),
+    "414": openapi_error("The request URL is longer than MAX_REQUEST_LINE."),
+    "429": openapi_error("Too many requests; see Retry-After."),
+    "500": openapi_error("Server error."),
+}
+SLUG_PARAMETER = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+QUERY_PARAMETER = {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}}
+PAGE_PARAMETERS = [
+    {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+    },
+    {
+        "name": "per_page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+    },
+]
+FACET_COUNTS = {
+    "type": "object",
+    "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}},
+}
+
+
+def facet_parameters(facets):
+    """One repeatable query parameter per facet."""
+    return [
+        {
+            "name": facet,
+            "in": "query",
+            "required": False,
+            "description": f"Filter by {facet}; repeat the parameter to combine values with OR.",
+            "schema": {"type": "array", "items": {"type": "string"}},
+            "style": "form",
+            "explode": True,
+        }
+        for facet in facets
+    ]
+
+
+def json_content(schema):
+    return {"application/json": {"schema": schema}}
+
+
+def list_path(
+    summary,
+    operation_id,
+    parameters,
+    page_description,
+    item_schema,
+    required=(),
+    properties=None,
+    **operation,
+):
+    """The GET of a paged list (what :func:`paged_json` answers): `item_schema` names the
+    component of its results; `required` and `properties` add to the page's own fields."""
+    page_schema = {
+        "type": "object",
+        "required": ["total", "page", "per_page", "results", *required],
+        "properties": {
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "total_pages": {"type": "integer"},
+            "results": {
+                "type": "array",
+                "items": {"$ref": f"#/components/schemas/{item_schema}"},
+            },
+            **(properties or {}),
+        },
+    }
+    return {
+        "get": {
+            "summary": summary,
+            "operationId": operation_id,
+            **operation,
+            "parameters": parameters,
+            "responses": {
+                "200": {"description": page_description, "content": json_content(page_schema)},
+                "400": ERROR_RESPONSE,
+                "404": PAST_LAST_PAGE,
+                **COMMON_RESPONSES,
+            },
+        }
+    }
+
+
+def detail_path(summary, operation_id, found_description, schema, parameters=(), responses=None):
+    """The GET of one record by slug; `parameters` and `responses` add to the slug and the 404."""
+    return {
+        "get": {
+            "summary": summary,
+            "operationId": operation_id,
+            "parameters": [SLUG_PARAMETER, *parameters],
+            "responses": {
+                "200": {
+                    "description": found_description,
+                    "content": json_content({"$ref": f"#/components/schemas/{schema}"}),
+                },
+                **(responses or {}),
+                "404": ERROR_RESPONSE,
+                **COMMON_RESPONSES,
+            },
+        }
+    }

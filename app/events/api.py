@@ -3,19 +3,17 @@
 from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
 
-from ..api import (
-    _COMMON_ERRORS,
-    _ERROR,
-    _SCHEDULE,
-    DEFAULT_PER_PAGE,
-    MAX_PER_PAGE,
-    OPENAPI,
-    _error,
-    _int_arg,
+from ..api import OPENAPI, SCHEDULE_PROPERTIES
+from ..api_support import (
+    PAGE_PARAMETERS,
+    QUERY_PARAMETER,
+    cacheable,
+    detail_path,
+    list_path,
+    page_args,
+    paged_json,
 )
-from ..api_support import add_page_links, cacheable, check_page
 from ..extensions import db
-from ..pagination import MAX_PAGE
 from .records import event_by_slug, event_record, event_summary, filtered_events
 from .views import requested_filters
 
@@ -25,23 +23,13 @@ bp = Blueprint("events_api", __name__, url_prefix="/api/v1/events")
 @bp.get("")
 def events():
     """Every event, newest first; `kind`, `year`, `q`, `page` and `per_page` as on /events."""
-    page = _int_arg("page", 1, 1, MAX_PAGE)
-    per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    page, per_page = page_args()
     kind, year, text = requested_filters(request.args)
     result = db.paginate(
         filtered_events(kind, year, text), page=page, per_page=per_page, error_out=False
     )
-    check_page(page, result.total, result.pages)
-    response = jsonify(
-        total=result.total,
-        page=page,
-        per_page=per_page,
-        total_pages=result.pages,
-        results=[event_summary(event) for event in result.items],
-    )
-    add_page_links(response, "events_api.events", page, result.pages)
-    return cacheable(
-        response, last_modified=max((e.updated_at for e in result.items), default=None)
+    return paged_json(
+        "events_api.events", page, per_page, result.total, result.pages, result.items, event_summary
     )
 
 
@@ -62,7 +50,7 @@ _EVENT_SUMMARY = {
         "kind": {"enum": ["webinar", "workshop", "general-assembly", "ceremony"]},
         "organiser": {"type": "string"},
         "date": {"type": "string", "format": "date"},
-        **_SCHEDULE,
+        **SCHEDULE_PROPERTIES,
         "timezone": {"type": "string", "description": "IANA name, e.g. Asia/Taipei"},
         "timezone_assumed": {"type": "boolean", "description": "The source gave no zone"},
         "format": {"type": ["string", "null"], "enum": ["online", "in-person", "both", None]},
@@ -73,74 +61,25 @@ _EVENT_SUMMARY = {
         "ics_url": {"type": "string", "format": "uri", "description": "RFC 5545 calendar file"},
     },
 }
-_PAGING = [
-    {
-        "name": "page",
-        "in": "query",
-        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
-    },
-    {
-        "name": "per_page",
-        "in": "query",
-        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
-    },
-]
 # This area's part of the one OpenAPI document (app/api.py serves it).
-OPENAPI["paths"]["/events"] = {
-    "get": {
-        "summary": "Events, newest first",
-        "operationId": "listEvents",
-        "parameters": [
-            {"name": "kind", "in": "query", "schema": {"type": "string"}},
-            {"name": "year", "in": "query", "schema": {"type": "integer"}},
-            {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
-            *_PAGING,
-        ],
-        "responses": {
-            "200": {
-                "description": "One page of events.",
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["total", "page", "per_page", "results"],
-                            "properties": {
-                                "total": {"type": "integer"},
-                                "page": {"type": "integer"},
-                                "per_page": {"type": "integer"},
-                                "total_pages": {"type": "integer"},
-                                "results": {
-                                    "type": "array",
-                                    "items": {"$ref": "#/components/schemas/EventSummary"},
-                                },
-                            },
-                        }
-                    }
-                },
-            },
-            "400": _ERROR,
-            "404": _error("A page past the last page."),
-            **_COMMON_ERRORS,
-        },
-    }
-}
-OPENAPI["paths"]["/events/{slug}"] = {
-    "get": {
-        "summary": "One event with its speakers, programme, materials and sources",
-        "operationId": "getEvent",
-        "parameters": [
-            {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
-        ],
-        "responses": {
-            "200": {
-                "description": "The event.",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}},
-            },
-            "404": _ERROR,
-            **_COMMON_ERRORS,
-        },
-    }
-}
+OPENAPI["paths"]["/events"] = list_path(
+    "Events, newest first",
+    "listEvents",
+    [
+        {"name": "kind", "in": "query", "schema": {"type": "string"}},
+        {"name": "year", "in": "query", "schema": {"type": "integer"}},
+        QUERY_PARAMETER,
+        *PAGE_PARAMETERS,
+    ],
+    "One page of events.",
+    "EventSummary",
+)
+OPENAPI["paths"]["/events/{slug}"] = detail_path(
+    "One event with its speakers, programme, materials and sources",
+    "getEvent",
+    "The event.",
+    "Event",
+)
 OPENAPI["components"]["schemas"]["EventSummary"] = _EVENT_SUMMARY
 OPENAPI["components"]["schemas"]["Event"] = {
     "type": "object",

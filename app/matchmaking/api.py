@@ -8,59 +8,50 @@ The list takes the page's query string (``q``, the facets, ``page``) plus
 
 from flask import Blueprint, jsonify, request
 
-from ..api import (
-    _COMMON_ERRORS,
-    _ERROR,
-    DEFAULT_PER_PAGE,
-    MAX_PER_PAGE,
-    OPENAPI,
-    _error,
-    _int_arg,
-    _lang_arg,
-    _text,
+from ..api import OPENAPI
+from ..api_support import (
+    FACET_COUNTS,
+    PAGE_PARAMETERS,
+    QUERY_PARAMETER,
+    detail_path,
+    facet_parameters,
+    lang_arg,
+    list_path,
+    localized_text,
+    page_args,
+    paged_json,
 )
-from ..api_support import add_page_links, cacheable, check_page
 from ..search import challenges as challenge_index
 from ..search import solutions as solution_index
 from ..search.listing import search_listing
 from ..urls import external_url
-from .views import (
-    MAX_PAGE,
-    listing_from_args,
-    published_challenge_or_404,
-    published_solution_or_404,
-)
+from .views import listing_from_args, published_challenge_or_404, published_solution_or_404
 
 bp = Blueprint("matchmaking_api", __name__, url_prefix="/api/v1")
 
 
 def _listing(spec, summary, endpoint):
-    lang = _lang_arg()
-    page = _int_arg("page", 1, 1, MAX_PAGE)
-    per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    lang = lang_arg()
+    page, per_page = page_args()
     search = listing_from_args(request.args, spec.facets, per_page)
     result = search_listing(spec, search.query)
-    check_page(page, result.total, result.total_pages)
-    hits = result.hits if page <= result.total_pages else []
-    response = jsonify(
-        total=result.total,
-        page=page,
-        per_page=result.per_page,
-        total_pages=result.total_pages,
-        results=[summary(hit.item, lang) for hit in hits],
+    return paged_json(
+        endpoint,
+        page,
+        result.per_page,
+        result.total,
+        result.total_pages,
+        [hit.item for hit in result.hits],
+        lambda item: summary(item, lang),
         facets={facet: dict(result.facets.get(facet, [])) for facet in spec.facets},
         suggestion=None,
         degraded=result.degraded,
         notices=search.notices,
     )
-    add_page_links(response, endpoint, page, result.total_pages)
-    return cacheable(
-        response, last_modified=max((hit.item.updated_at for hit in hits), default=None)
-    )
 
 
 def challenge_summary(challenge, lang=None):
-    title = _text(challenge, "title", lang)
+    title = localized_text(challenge, "title", lang)
     return {
         "slug": challenge.slug,
         "title": title.text,
@@ -78,7 +69,7 @@ def challenge_summary(challenge, lang=None):
 
 
 def solution_summary(solution, lang=None):
-    title = _text(solution, "title", lang)
+    title = localized_text(solution, "title", lang)
     return {
         "slug": solution.slug,
         "title": title.text,
@@ -98,7 +89,7 @@ def challenges():
 
 @bp.get("/challenges/<slug>")
 def challenge(slug):
-    lang = _lang_arg()
+    lang = lang_arg()
     found = published_challenge_or_404(slug)
     member = found.member
     return jsonify(
@@ -106,7 +97,7 @@ def challenge(slug):
         | {
             "member": {"slug": member.slug, "name": member.name} if member else None,
             "presented_by": found.presented_by or None,
-            "problem": _text(found, "problem", lang).text,
+            "problem": localized_text(found, "problem", lang).text,
             "sources": found.sources or [],
             "translations": found.translations or {},
             "interest_url": external_url("interest.form", challenge=found.slug),
@@ -121,14 +112,14 @@ def solutions():
 
 @bp.get("/solutions/<slug>")
 def solution(slug):
-    lang = _lang_arg()
+    lang = lang_arg()
     found = published_solution_or_404(slug)
     member = found.member
     return jsonify(
         solution_summary(found, lang)
         | {
             "member": {"slug": member.slug, "name": member.name} if member else None,
-            "description": _text(found, "description", lang).text,
+            "description": localized_text(found, "description", lang).text,
             "regions_served": list(found.regions or []),
             "deployed_in": [
                 {
@@ -152,96 +143,20 @@ def solution(slug):
 
 
 def _list_path(summary, operation_id, facets, schema):
-    facet_parameters = [
-        {
-            "name": facet,
-            "in": "query",
-            "required": False,
-            "description": f"Filter by {facet}; repeat the parameter to combine values with OR.",
-            "schema": {"type": "array", "items": {"type": "string"}},
-            "style": "form",
-            "explode": True,
-        }
-        for facet in facets
-    ]
-    return {
-        "get": {
-            "summary": summary,
-            "operationId": operation_id,
-            "parameters": [
-                {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
-                *facet_parameters,
-                {
-                    "name": "page",
-                    "in": "query",
-                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
-                },
-                {
-                    "name": "per_page",
-                    "in": "query",
-                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
-                },
-            ],
-            "responses": {
-                "200": {
-                    "description": "One page of results with facet counts.",
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["total", "page", "per_page", "results", "facets"],
-                                "properties": {
-                                    "total": {"type": "integer"},
-                                    "page": {"type": "integer"},
-                                    "per_page": {"type": "integer"},
-                                    "total_pages": {"type": "integer"},
-                                    "results": {
-                                        "type": "array",
-                                        "items": {"$ref": f"#/components/schemas/{schema}"},
-                                    },
-                                    "facets": {
-                                        "type": "object",
-                                        "additionalProperties": {
-                                            "type": "object",
-                                            "additionalProperties": {"type": "integer"},
-                                        },
-                                    },
-                                    "suggestion": {"type": ["string", "null"]},
-                                    "degraded": {"type": "boolean"},
-                                    "notices": {"type": "array", "items": {"type": "string"}},
-                                },
-                            }
-                        }
-                    },
-                },
-                "400": _ERROR,
-                "404": _error("A page past the last page."),
-                **_COMMON_ERRORS,
-            },
-        }
-    }
-
-
-def _detail_path(summary, operation_id, schema):
-    return {
-        "get": {
-            "summary": summary,
-            "operationId": operation_id,
-            "parameters": [
-                {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
-            ],
-            "responses": {
-                "200": {
-                    "description": summary,
-                    "content": {
-                        "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}
-                    },
-                },
-                "404": _ERROR,
-                **_COMMON_ERRORS,
-            },
-        }
-    }
+    return list_path(
+        summary,
+        operation_id,
+        [QUERY_PARAMETER, *facet_parameters(facets), *PAGE_PARAMETERS],
+        "One page of results with facet counts.",
+        schema,
+        required=("facets",),
+        properties={
+            "facets": FACET_COUNTS,
+            "suggestion": {"type": ["string", "null"]},
+            "degraded": {"type": "boolean"},
+            "notices": {"type": "array", "items": {"type": "string"}},
+        },
+    )
 
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
@@ -253,8 +168,11 @@ OPENAPI["paths"].update(
             challenge_index.FACETS,
             "ChallengeSummary",
         ),
-        "/challenges/{slug}": _detail_path(
-            "One published challenge", "getChallenge", "ChallengeSummary"
+        "/challenges/{slug}": detail_path(
+            "One published challenge",
+            "getChallenge",
+            "One published challenge",
+            "ChallengeSummary",
         ),
         "/solutions": _list_path(
             "Search published solutions",
@@ -262,8 +180,11 @@ OPENAPI["paths"].update(
             solution_index.FACETS,
             "SolutionSummary",
         ),
-        "/solutions/{slug}": _detail_path(
-            "One published solution", "getSolution", "SolutionSummary"
+        "/solutions/{slug}": detail_path(
+            "One published solution",
+            "getSolution",
+            "One published solution",
+            "SolutionSummary",
         ),
     }
 )
