@@ -1,14 +1,19 @@
-"""Database engine tuning and the one way to start a write transaction.
+"""Database engine tuning, the one way to start a write transaction, and substring matching.
 
 SQLite runs in WAL mode with a busy timeout. Reads use ordinary deferred
 transactions; a write path calls :func:`begin_write` first so that, on
 SQLite, it takes the write lock up front (``BEGIN IMMEDIATE``) and waits its
 turn instead of failing with "database is locked" when a read lock cannot be
 upgraded. On PostgreSQL it simply starts a fresh transaction.
+
+Where the database matches words typed by someone (the search fallbacks, the
+staff inbox, the events list), :func:`contains` and :func:`any_contains`
+take the words literally: LIKE's wildcards in them are escaped.
 """
 
 from contextvars import ContextVar
 
+import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -58,3 +63,18 @@ def begin_write():
         session.connection()
     finally:
         _immediate.reset(token)
+
+
+def like_pattern(text):
+    """A LIKE pattern matching `text` anywhere, its wildcards escaped (with backslash)."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def contains(column, text):
+    """`column` contains `text`, case-insensitively."""
+    return column.ilike(like_pattern(text), escape="\\")
+
+
+def any_contains(columns, text):
+    """One of `columns` contains `text`, case-insensitively."""
+    return sa.or_(*(contains(column, text) for column in columns))

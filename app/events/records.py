@@ -8,6 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from ..database import any_contains
 from ..extensions import db
 from ..models import AwardEdition, Event, EventSession, EventSpeaker
 from ..models.awards import parse_timezone
@@ -47,24 +48,14 @@ def filtered_events(kind="", year=None, text=""):
     if year:
         stmt = stmt.where(Event.date >= dt.date(year, 1, 1), Event.date <= dt.date(year, 12, 31))
     for word in re.findall(r"\w+", text or "")[:16]:
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         stmt = stmt.where(
             sa.or_(
-                *(
-                    column.ilike(pattern, escape="\\")
-                    for column in (
-                        Event.title,
-                        Event.organiser,
-                        Event.summary,
-                        Event.description,
-                        Event.venue,
-                    )
+                any_contains(
+                    (Event.title, Event.organiser, Event.summary, Event.description, Event.venue),
+                    word,
                 ),
                 Event.speakers.any(
-                    sa.or_(
-                        EventSpeaker.name.ilike(pattern, escape="\\"),
-                        EventSpeaker.organisation.ilike(pattern, escape="\\"),
-                    )
+                    any_contains((EventSpeaker.name, EventSpeaker.organisation), word)
                 ),
             )
         )

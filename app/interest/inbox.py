@@ -23,7 +23,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Length
 
 from ..auth import fresh_login_required, staff_required
-from ..database import begin_write
+from ..database import any_contains, begin_write, contains
 from ..extensions import db
 from ..forms import select_choices
 from ..htmx import render
@@ -146,7 +146,7 @@ def filtered_interests(inbox_filter):
         # A title typed (or picked from the suggestions), or a slug from a link.
         text = inbox_filter.project
         stmt = stmt.join(Interest.project).where(
-            sa.or_(Project.slug == text, Project.title.ilike(like_pattern(text), escape="\\"))
+            sa.or_(Project.slug == text, contains(Project.title, text))
         )
     order = {
         "newest": [Interest.created_at.desc(), Interest.id.desc()],
@@ -156,30 +156,10 @@ def filtered_interests(inbox_filter):
     return stmt.order_by(*order), degraded
 
 
-def like_pattern(text):
-    """A LIKE pattern matching `text` anywhere, its wildcards escaped (with backslash)."""
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _database_text_clauses(text):
     """Every word in one of the text columns (the fallback when the index is unusable)."""
-    clauses = []
-    for word in re.findall(r"\w+", text)[:32]:
-        pattern = like_pattern(word)
-        clauses.append(
-            sa.or_(
-                *(
-                    column.ilike(pattern, escape="\\")
-                    for column in (
-                        Interest.name,
-                        Interest.email,
-                        Interest.organization,
-                        Interest.message,
-                    )
-                )
-            )
-        )
-    return clauses
+    columns = (Interest.name, Interest.email, Interest.organization, Interest.message)
+    return [any_contains(columns, word) for word in re.findall(r"\w+", text)[:32]]
 
 
 # ---------------------------------------------------------------- views

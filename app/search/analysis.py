@@ -283,7 +283,43 @@ def multilingual_fields(texts, language, translations, spelling=("title", "summa
 # Whoosh analyzers (for indexes searched with Whoosh's own queries) ---------------------------
 
 
-class MultilingualTokenizer(Tokenizer):
+class _TextsTokenizer(Tokenizer):
+    """A Whoosh tokenizer yielding one token per text of :meth:`texts`, positions counting texts.
+
+    Character offsets are not kept: every token starts at `start_char`.
+    """
+
+    def texts(self, value, tokenize):
+        raise NotImplementedError
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for position, text in enumerate(self.texts(value, tokenize)):
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = text
+            if positions:
+                token.pos = start_pos + position
+            if chars:
+                token.startchar = token.endchar = start_char
+            yield token
+
+
+class MultilingualTokenizer(_TextsTokenizer):
     """A Whoosh tokenizer running :func:`analyze` (no stemming when ``analysis="xx"``)."""
 
     def __init__(self, analysis="xx"):
@@ -292,62 +328,15 @@ class MultilingualTokenizer(Tokenizer):
     def __eq__(self, other):
         return type(other) is type(self) and other.analysis == self.analysis
 
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        texts = analyze(value, self.analysis) if tokenize else [fold(value)]
-        for position, text in enumerate(texts):
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = text
-            if positions:
-                token.pos = start_pos + position
-            if chars:
-                token.startchar = token.endchar = start_char
-            yield token
+    def texts(self, value, tokenize):
+        return analyze(value, self.analysis) if tokenize else [fold(value)]
 
 
-class PreAnalyzedTokenizer(Tokenizer):
+class PreAnalyzedTokenizer(_TextsTokenizer):
     """Splits on spaces only: for fields whose text :class:`AnalysedText` already analysed."""
 
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for position, text in enumerate(value.split() if tokenize else [value]):
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = text
-            if positions:
-                token.pos = start_pos + position
-            if chars:
-                token.startchar = token.endchar = start_char
-            yield token
+    def texts(self, value, tokenize):
+        return value.split() if tokenize else [value]
 
 
 PREANALYZED = PreAnalyzedTokenizer()

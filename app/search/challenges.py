@@ -4,14 +4,9 @@ It follows the database through the same outbox and indexer as the projects
 index (Challenge rows are tracked); searches go through ``listing.py``.
 """
 
-import sqlalchemy as sa
-
-from ..extensions import db
 from ..models import Challenge
 from ..regions import country_name
-from .listing import ListingSpec, listing_schema
-from .outbox import track
-from .registry import IndexDefinition, register_index
+from .listing import listing_index, register_listing, translated_text
 
 INDEX_NAME = "challenges"
 FACETS = ("theme", "region", "technology", "status")
@@ -26,23 +21,6 @@ TEXT_FIELDS = {
     "problem": 1.0,
     "translated": 1.0,
 }
-
-
-def build_schema():
-    return listing_schema(TEXT_FIELDS)
-
-
-def translated_text(translations):
-    """Every translated text of a record, so that a query matches it in any language."""
-    texts = []
-    for fields in (translations or {}).values():
-        if isinstance(fields, dict):
-            texts.extend(
-                str(value)
-                for key, value in fields.items()
-                if key not in ("source", "reviewed") and isinstance(value, str)
-            )
-    return " ".join(texts)
 
 
 def facet_values(challenge):
@@ -75,39 +53,13 @@ def challenge_document(challenge):
     }
 
 
-def load_documents(ids):
-    documents = dict.fromkeys(ids)
-    for start in range(0, len(ids), 500):
-        rows = db.session.scalars(
-            sa.select(Challenge).where(
-                Challenge.id.in_(ids[start : start + 500]), Challenge.publication == "published"
-            )
-        )
-        for challenge in rows:
-            documents[challenge.id] = challenge_document(challenge)
-    return documents
-
-
-def all_ids():
-    return db.session.scalars(
-        sa.select(Challenge.id).where(Challenge.publication == "published").order_by(Challenge.id)
-    )
-
-
-DEFINITION = IndexDefinition(
-    name=INDEX_NAME,
-    schema=build_schema(),
-    dirname="challenges",
-    load_documents=load_documents,
-    all_ids=all_ids,
-)
-
-SPEC = ListingSpec(
-    definition=DEFINITION,
-    model=Challenge,
-    text_fields=tuple(TEXT_FIELDS),
-    facets=FACETS,
-    facet_values=facet_values,
+SPEC = listing_index(
+    INDEX_NAME,
+    Challenge,
+    TEXT_FIELDS,
+    FACETS,
+    facet_values,
+    challenge_document,
     fallback_columns=lambda: (
         Challenge.title,
         Challenge.city,
@@ -118,5 +70,4 @@ SPEC = ListingSpec(
 
 
 def init_app(app):
-    track(Challenge, INDEX_NAME)
-    register_index(DEFINITION)
+    register_listing(SPEC)

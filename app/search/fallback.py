@@ -7,6 +7,7 @@ of the index. Its answers are marked ``degraded``.
 
 import sqlalchemy as sa
 
+from ..database import any_contains
 from ..extensions import db
 from ..models import Project
 from ..pagination import page_count
@@ -24,10 +25,7 @@ def search_database(text, filters, sort, page, per_page):
     columns = (Project.title, Project.summary, Project.city, Project.country, Project.description)
 
     def matching(require_all):
-        conditions = [
-            sa.or_(*(column.ilike(f"%{_escape_like(word)}%", escape="\\") for column in columns))
-            for word in words
-        ]
+        conditions = [any_contains(columns, word) for word in words]
         statement = sa.select(Project).where(Project.publication == "published")
         if conditions:
             statement = statement.where(
@@ -77,7 +75,3 @@ def search_database(text, filters, sort, page, per_page):
         page=page,
         total_pages=total_pages,
     )
-
-
-def _escape_like(word):
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -9,19 +9,17 @@ are tracked, and a new staff note enqueues its submission.
 
 import logging
 
-import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from whoosh import index as whoosh_index
 from whoosh import query as q
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 
-from ..extensions import db
 from ..models import Interest
 from ..regions import english_country_name
 from .analysis import ANALYSES, NAME_ANALYZER, MultilingualTokenizer, analyze
 from .outbox import track
 from .query import Phrase, parse
-from .registry import IndexDefinition, current_generation, index_root, register_index
+from .registry import model_index, register_index, searched_generation
 
 log = logging.getLogger(__name__)
 
@@ -76,29 +74,12 @@ def interest_document(interest):
     return document
 
 
-def load_documents(ids):
-    documents = dict.fromkeys(ids)
-    for start in range(0, len(ids), 500):
-        rows = db.session.scalars(
-            sa.select(Interest)
-            .where(Interest.id.in_(ids[start : start + 500]))
-            .options(selectinload(Interest.events), selectinload(Interest.project))
-        )
-        for interest in rows:
-            documents[interest.id] = interest_document(interest)
-    return documents
-
-
-def all_ids():
-    return db.session.scalars(sa.select(Interest.id).order_by(Interest.id))
-
-
-DEFINITION = IndexDefinition(
-    name=INDEX_NAME,
-    schema=build_schema(),
-    dirname="interest",
-    load_documents=load_documents,
-    all_ids=all_ids,
+DEFINITION = model_index(
+    INDEX_NAME,
+    build_schema(),
+    Interest,
+    interest_document,
+    load_options=lambda: [selectinload(Interest.events), selectinload(Interest.project)],
 )
 
 
@@ -141,7 +122,7 @@ def search_interest_ids(text):
             clauses.append(clause)
     if not clauses:
         return []
-    generation = current_generation(index_root(DEFINITION))
+    generation = searched_generation(DEFINITION)
     if generation is None:
         return None
     try:

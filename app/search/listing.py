@@ -21,11 +21,13 @@ from markupsafe import Markup
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
+from ..database import any_contains
 from ..extensions import db
 from . import query as parsing
 from .analysis import MultilingualTokenizer
 from .engine import release_leaked_files
-from .registry import IndexDefinition, current_generation, index_root
+from .outbox import track
+from .registry import IndexDefinition, model_index, register_index, searched_generation
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,19 @@ def listing_schema(text_fields):
     )
 
 
+def translated_text(translations):
+    """Every translated text of a record, so that a query matches it in any language."""
+    texts = []
+    for fields in (translations or {}).values():
+        if isinstance(fields, dict):
+            texts.extend(
+                str(value)
+                for key, value in fields.items()
+                if key not in ("source", "reviewed") and isinstance(value, str)
+            )
+    return " ".join(texts)
+
+
 @dataclass(frozen=True)
 class ListingSpec:
     """What a listing searches: its index, model, text fields, facets and fallback columns."""
@@ -63,6 +78,34 @@ class ListingSpec:
     facet_values: Callable[[object], dict[str, list[str]]]
     fallback_columns: Callable[[], tuple]
     highlight_fields: tuple[str, ...] = ("title",)
+
+
+def listing_index(name, model, text_fields, facets, facet_values, document, fallback_columns):
+    """The spec of a listing index holding the published rows of `model`, each as ``document(row)``.
+
+    `text_fields` maps a field of the document to its BM25F weight.
+    """
+    definition = model_index(
+        name,
+        listing_schema(text_fields),
+        model,
+        document,
+        where=[model.publication == "published"],
+    )
+    return ListingSpec(
+        definition=definition,
+        model=model,
+        text_fields=tuple(text_fields),
+        facets=facets,
+        facet_values=facet_values,
+        fallback_columns=fallback_columns,
+    )
+
+
+def register_listing(spec):
+    """Follow the listing's rows through the outbox, and make its index known to the indexer."""
+    track(spec.model, spec.definition.name)
+    register_index(spec.definition)
 
 
 @dataclass
@@ -178,7 +221,7 @@ def _index_scores(spec, parsed):
     clauses = parsing.clauses(parsed)
     if not clauses:
         return {}
-    generation = current_generation(index_root(spec.definition))
+    generation = searched_generation(spec.definition)
     if generation is None:
         raise LookupError("index missing")
     with warnings.catch_warnings():
@@ -205,16 +248,9 @@ def _published_rows(spec, fallback_parsed, scores):
             " ".join(p.words) if isinstance(p, parsing.Phrase) else p for p in fallback_parsed.parts
         ]
         columns = spec.fallback_columns()
-        conditions = [
-            sa.or_(*(c.ilike(f"%{_escape_like(word)}%", escape="\\") for c in columns))
-            for word in words
-        ]
+        conditions = [any_contains(columns, word) for word in words]
         rows = list(db.session.scalars(statement.where(sa.and_(*conditions))))
         if rows or len(words) < 2:
             return rows
         statement = statement.where(sa.or_(*conditions))
     return list(db.session.scalars(statement))
-
-
-def _escape_like(word):
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

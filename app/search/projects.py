@@ -3,11 +3,9 @@
 import re
 import unicodedata
 
-import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
-from ..extensions import db
 from ..models import AwardWinner, Project
 from ..population import population_band
 from ..regions import english_country_name
@@ -20,7 +18,7 @@ from .analysis import (
     schema_fields,
     stem_word,
 )
-from .registry import IndexDefinition
+from .registry import model_index
 
 INDEX_NAME = "projects"
 
@@ -190,34 +188,12 @@ def project_document(project):
     return document
 
 
-def load_documents(ids):
-    """Documents for the ids that are published; None for the others (deleted from the index)."""
-    documents = dict.fromkeys(ids)
-    if not ids:
-        return documents
-    session = db.session
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        rows = session.scalars(
-            sa.select(Project)
-            .where(Project.id.in_(chunk), Project.publication == "published")
-            .options(selectinload(Project.award_wins).joinedload(AwardWinner.edition))
-        )
-        for project in rows:
-            documents[project.id] = project_document(project)
-    return documents
-
-
-def all_ids():
-    return db.session.scalars(
-        sa.select(Project.id).where(Project.publication == "published").order_by(Project.id)
-    )
-
-
-DEFINITION = IndexDefinition(
-    name=INDEX_NAME,
-    schema=build_schema(),
-    dirname="projects",
-    load_documents=load_documents,
-    all_ids=all_ids,
+# Only published projects are in the index; a row that is not is deleted from it.
+DEFINITION = model_index(
+    INDEX_NAME,
+    build_schema(),
+    Project,
+    project_document,
+    where=[Project.publication == "published"],
+    load_options=lambda: [selectinload(Project.award_wins).joinedload(AwardWinner.edition)],
 )

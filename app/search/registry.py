@@ -16,6 +16,8 @@ Other areas add their own index with the same outbox and indexer machinery::
     register_index(IndexDefinition(name="interest", schema=schema, dirname="interest",
                                    load_documents=load, all_ids=ids))
 
+or, for an index of one table's rows, ``register_index(model_index(...))``.
+
 ``load_documents(ids)`` returns ``{id: document dict, or None to delete}``;
 each document has an ``id`` key (the entity id as text) that the schema
 declares as its unique ``ID`` field. ``all_ids()`` yields the ids that belong
@@ -29,8 +31,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app
 from whoosh.fields import Schema
+
+from ..extensions import db
 
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = "index.lock"
@@ -47,6 +52,32 @@ class IndexDefinition:
 
 
 _indexes: dict[str, IndexDefinition] = {}
+LOAD_CHUNK = 500
+
+
+def model_index(name, schema, model, document, where=(), load_options=tuple):
+    """The definition of an index of the rows of `model` meeting the `where` conditions.
+
+    Each row is indexed as ``document(row)``; rows are read LOAD_CHUNK ids at a
+    time, with the loader options ``load_options()`` gives (called then, when the
+    relationships they name are configured). The index lives in the directory `name`.
+    """
+
+    def load_documents(ids):
+        documents = dict.fromkeys(ids)
+        for start in range(0, len(ids), LOAD_CHUNK):
+            chunk = ids[start : start + LOAD_CHUNK]
+            statement = sa.select(model).where(model.id.in_(chunk), *where).options(*load_options())
+            for row in db.session.scalars(statement):
+                documents[row.id] = document(row)
+        return documents
+
+    def all_ids():
+        return db.session.scalars(sa.select(model.id).where(*where).order_by(model.id))
+
+    return IndexDefinition(
+        name=name, schema=schema, dirname=name, load_documents=load_documents, all_ids=all_ids
+    )
 
 
 def register_index(definition: IndexDefinition):
@@ -64,6 +95,11 @@ def index_names() -> list[str]:
 def index_root(definition: IndexDefinition) -> Path:
     """The directory that holds CURRENT, the generations and the lock of one index."""
     return Path(current_app.config["SEARCH_INDEX_DIR"]).resolve() / definition.dirname
+
+
+def searched_generation(definition: IndexDefinition) -> Path | None:
+    """The generation a search of the index reads now; None when there is none."""
+    return current_generation(index_root(definition))
 
 
 def current_generation(root: Path) -> Path | None:

@@ -5,15 +5,9 @@ of the deployments alone enqueues the solution explicitly, see
 ``app.matchmaking.records``); searches go through ``listing.py``.
 """
 
-import sqlalchemy as sa
-
-from ..extensions import db
 from ..labels import REGIONS
 from ..models import Solution
-from .challenges import translated_text
-from .listing import ListingSpec, listing_schema
-from .outbox import track
-from .registry import IndexDefinition, register_index
+from .listing import listing_index, register_listing, translated_text
 
 INDEX_NAME = "solutions"
 FACETS = ("theme", "region", "technology")
@@ -26,10 +20,6 @@ TEXT_FIELDS = {
     "description": 1.0,
     "translated": 1.0,
 }
-
-
-def build_schema():
-    return listing_schema(TEXT_FIELDS)
 
 
 def regions_of(solution):
@@ -67,43 +57,16 @@ def solution_document(solution):
     }
 
 
-def load_documents(ids):
-    documents = dict.fromkeys(ids)
-    for start in range(0, len(ids), 500):
-        rows = db.session.scalars(
-            sa.select(Solution).where(
-                Solution.id.in_(ids[start : start + 500]), Solution.publication == "published"
-            )
-        )
-        for solution in rows:
-            documents[solution.id] = solution_document(solution)
-    return documents
-
-
-def all_ids():
-    return db.session.scalars(
-        sa.select(Solution.id).where(Solution.publication == "published").order_by(Solution.id)
-    )
-
-
-DEFINITION = IndexDefinition(
-    name=INDEX_NAME,
-    schema=build_schema(),
-    dirname="solutions",
-    load_documents=load_documents,
-    all_ids=all_ids,
-)
-
-SPEC = ListingSpec(
-    definition=DEFINITION,
-    model=Solution,
-    text_fields=tuple(TEXT_FIELDS),
-    facets=FACETS,
-    facet_values=facet_values,
+SPEC = listing_index(
+    INDEX_NAME,
+    Solution,
+    TEXT_FIELDS,
+    FACETS,
+    facet_values,
+    solution_document,
     fallback_columns=lambda: (Solution.title, Solution.provider, Solution.description),
 )
 
 
 def init_app(app):
-    track(Solution, INDEX_NAME)
-    register_index(DEFINITION)
+    register_listing(SPEC)
