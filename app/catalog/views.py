@@ -8,7 +8,6 @@ JSON API alike; bad values are clamped, or match nothing, with a notice; never a
 """
 
 import re
-from dataclasses import dataclass, field
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
@@ -21,16 +20,23 @@ from ..extensions import db
 from ..htmx import render
 from ..i18n.countries import collation_key
 from ..labels import (
-    REGIONS,
     STATUS_LABELS,
     STATUSES,
-    THEME_LABELS,
-    THEMES,
 )
 from ..markdown import render_markdown
 from ..models import AwardEdition, AwardWinner, Project
-from ..pagination import MAX_PAGE
 from ..population import POPULATION_BAND_LABELS
+from ..query_args import (
+    FacetOption,
+    SearchRequest,
+    page_arg,
+    search_args,
+    selected_chips,
+    shared_facet_label,
+    shared_facet_value_is_valid,
+    show_answered_page,
+    state_params,
+)
 from ..regions import COUNTRY_REGION, country_name
 from ..search import FACETS, ProjectQuery, related_projects, search_projects
 from .case_study import BAR_WIDTH, also_deployed_in, licence_of, metric_bars
@@ -49,9 +55,8 @@ FACET_LABELS = {
     "city_size": _l("City size"),
 }
 SORT_LABELS = {"relevance": _l("Relevance"), "newest": _l("Newest"), "title": _l("Title (A–Z)")}
+UNKNOWN_FACET_VALUE = _l("No project has the %(facet)s “%(value)s”.")
 
-MAX_QUERY_CHARS = 200
-MAX_VALUES_PER_FACET = 20
 FACET_TOP = 10  # values shown before "show all"
 FACET_MAX = 60  # values listed at most
 SLUG_VALUE = re.compile(r"[a-z0-9-]{1,120}")
@@ -59,10 +64,6 @@ LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,2}")
 
 
 def _facet_value_is_valid(facet, value):
-    if facet == "theme":
-        return value in THEMES
-    if facet == "region":
-        return value in REGIONS
     if facet == "status":
         return value in STATUSES
     if facet == "country":
@@ -73,57 +74,27 @@ def _facet_value_is_valid(facet, value):
         return bool(SLUG_VALUE.fullmatch(value))
     if facet == "city_size":
         return value in POPULATION_BAND_LABELS
-    return 0 < len(value) <= 60  # technology: free text
+    return shared_facet_value_is_valid(facet, value)
 
 
-@dataclass
-class SearchRequest:
-    """A search as asked in the query string, cleaned, with notices about what was changed."""
-
-    query: ProjectQuery
-    notices: list = field(default_factory=list)
+def _clean_facet_value(facet, raw):
+    return raw.strip().upper() if facet == "country" else raw.strip()
 
 
 def search_from_args(args, per_page):
     """Clean the query-string arguments into a ProjectQuery (never raises)."""
-    notices = []
-    text = " ".join(args.get("q", "").split())
-    if len(text) > MAX_QUERY_CHARS:
-        text = text[:MAX_QUERY_CHARS]
-        notices.append(_("Your search was shortened to %(n)s characters.", n=MAX_QUERY_CHARS))
-
-    filters = {}
-    for facet in FACETS:
-        values = []
-        for raw in args.getlist(facet):
-            value = raw.strip().upper() if facet == "country" else raw.strip()
-            if not value or value in values or len(values) >= MAX_VALUES_PER_FACET:
-                continue
-            # An unknown value stays in the filter and matches nothing, as a
-            # filter should: dropping it would silently widen the results.
-            values.append(value[:60])
-            if not _facet_value_is_valid(facet, value):
-                notices.append(
-                    _(
-                        "No project has the %(facet)s “%(value)s”.",
-                        facet=str(FACET_LABELS[facet]).lower(),
-                        value=value[:40],
-                    )
-                )
-        if values:
-            filters[facet] = values
-
+    found = search_args(
+        args, FACETS, FACET_LABELS, _facet_value_is_valid, UNKNOWN_FACET_VALUE, _clean_facet_value
+    )
+    notices = found.notices
     sort = args.get("sort", "relevance")
     if sort not in SORT_LABELS:
         notices.append(_("Unknown sort order: showing the most relevant first."))
         sort = "relevance"
-
-    page_arg = args.get("page", "1").strip()
-    page = int(page_arg) if page_arg.isdigit() and len(page_arg) <= 6 else 0
-    if not 1 <= page <= MAX_PAGE:
-        notices.append(_("There is no page “%(page)s”: showing page 1.", page=page_arg[:12]))
-        page = 1
-    query = ProjectQuery(text=text, filters=filters, sort=sort, page=page, per_page=per_page)
+    page = page_arg(args, notices)
+    query = ProjectQuery(
+        text=found.text, filters=found.filters, sort=sort, page=page, per_page=per_page
+    )
     query.lang = _search_language(args.get("lang", "").strip(), notices)
     # "Search instead for" the typed words: never replace a misspelt word.
     query.correct = args.get("nocorrect", "") not in ("1", "true", "on")
@@ -144,21 +115,16 @@ def _search_language(tag, notices):
 
 def search_params(query, **changes):
     """The query-string parameters of a search state, e.g. for url_for."""
-    params = {"q": query.text or None, **{f: list(v) for f, v in query.filters.items()}}
+    params = {}
     if query.sort != "relevance":
         params["sort"] = query.sort
     if not query.correct:
         params["nocorrect"] = 1
-    params.update(changes)
-    return {key: value for key, value in params.items() if value not in (None, "", [])}
+    return state_params(query, **(params | changes))
 
 
 def facet_label(facet, value, award_titles=None):
     """The human label of a facet value."""
-    if facet == "theme":
-        return THEME_LABELS.get(value, value)
-    if facet == "region":
-        return REGIONS.get(value, value)
     if facet == "country":
         return country_name(value) or value
     if facet == "status":
@@ -167,7 +133,7 @@ def facet_label(facet, value, award_titles=None):
         return (award_titles or {}).get(value, value)
     if facet == "city_size":
         return POPULATION_BAND_LABELS.get(value, value)
-    return value
+    return shared_facet_label(facet, value)
 
 
 def _award_titles(values):
@@ -178,14 +144,6 @@ def _award_titles(values):
         db.select(AwardEdition.slug, AwardEdition.title).where(AwardEdition.slug.in_(values))
     )
     return dict(rows.all())
-
-
-@dataclass
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
 
 
 def facet_panel(result):
@@ -214,16 +172,16 @@ def facet_panel(result):
     return panel
 
 
-def selected_chips(query):
-    """One removable chip per selected facet value: (facet label, value label, URL without it)."""
+def search_chips(query):
+    """The removable chips of the selected facet values (see query_args.selected_chips)."""
     award_titles = _award_titles(query.filters.get("award", []))
-    chips = []
-    for facet, values in query.filters.items():
-        for value in values:
-            remaining = [v for v in values if v != value]
-            url = url_for("catalog.index", **search_params(query, **{facet: remaining}))
-            chips.append((FACET_LABELS[facet], facet_label(facet, value, award_titles), url))
-    return chips
+    return selected_chips(
+        query,
+        "catalog.index",
+        FACET_LABELS,
+        lambda facet, value: facet_label(facet, value, award_titles),
+        search_params,
+    )
 
 
 def load_award_wins(projects):
@@ -242,12 +200,8 @@ def load_award_wins(projects):
 def index():
     search = search_from_args(request.args, current_app.config["PROJECTS_PER_PAGE"])
     result = search_projects(search.query)
-    if search.query.page > result.total_pages and result.total:
-        search.notices.append(
-            _("There are only %(n)s pages: showing the last one.", n=result.total_pages)
-        )
+    show_answered_page(search, result)
     query = search.query
-    query.page = result.page
     load_award_wins([hit.project for hit in result.hits])
     return render(
         "catalog/index.html",
@@ -256,7 +210,7 @@ def index():
         query=query,
         notices=search.notices,
         facets=facet_panel(result),
-        chips=selected_chips(query),
+        chips=search_chips(query),
         facet_labels=FACET_LABELS,
         sort_labels=SORT_LABELS,
         search_params=search_params,

@@ -5,19 +5,16 @@ one repeated parameter per facet, ``page``), so every state has a URL; an
 htmx request gets the results partial the page itself includes.
 """
 
-from dataclasses import dataclass, field
-
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
+from .. import query_args
 from ..extensions import db
 from ..htmx import render
-from ..labels import REGIONS, THEME_LABELS, THEMES
 from ..models import Challenge, Solution
 from ..models.matchmaking import CHALLENGE_STATUSES
-from ..regions import country_name
 from ..search import challenges as challenge_index
 from ..search import solutions as solution_index
 from ..search.listing import ListingQuery, search_listing
@@ -35,85 +32,37 @@ FACET_LABELS = {
     "technology": _l("Technology"),
     "status": _l("Status"),
 }
-MAX_QUERY_CHARS = 200
-MAX_VALUES_PER_FACET = 20
-MAX_PAGE = 10000
+UNKNOWN_FACET_VALUE = _l("Nothing has the %(facet)s “%(value)s”.")
 PER_PAGE = 20
 
 
 def facet_label(facet, value):
-    if facet == "theme":
-        return THEME_LABELS.get(value, value)
-    if facet == "region":
-        return REGIONS.get(value, value)
     if facet == "status":
         return CHALLENGE_STATUS_LABELS.get(value, value)
-    return value
+    return query_args.shared_facet_label(facet, value)
 
 
 def _facet_value_is_valid(facet, value):
-    if facet == "theme":
-        return value in THEMES
-    if facet == "region":
-        return value in REGIONS
     if facet == "status":
         return value in CHALLENGE_STATUSES
-    return 0 < len(value) <= 60
-
-
-@dataclass
-class ListingRequest:
-    query: ListingQuery
-    notices: list = field(default_factory=list)
+    return query_args.shared_facet_value_is_valid(facet, value)
 
 
 def listing_from_args(args, facets, per_page=PER_PAGE):
     """Clean the query string into a ListingQuery (never raises); unknown values match nothing, with a notice."""
-    notices = []
-    text = " ".join(args.get("q", "").split())
-    if len(text) > MAX_QUERY_CHARS:
-        text = text[:MAX_QUERY_CHARS]
-        notices.append(_("Your search was shortened to %(n)s characters.", n=MAX_QUERY_CHARS))
-    filters = {}
-    for facet in facets:
-        values = []
-        for raw in args.getlist(facet):
-            value = raw.strip()[:60]
-            if not value or value in values or len(values) >= MAX_VALUES_PER_FACET:
-                continue
-            values.append(value)
-            if not _facet_value_is_valid(facet, value):
-                notices.append(
-                    _(
-                        "Nothing has the %(facet)s “%(value)s”.",
-                        facet=str(FACET_LABELS[facet]).lower(),
-                        value=value[:40],
-                    )
-                )
-        if values:
-            filters[facet] = values
-    page_arg = args.get("page", "1").strip()
-    page = int(page_arg) if page_arg.isdigit() and len(page_arg) <= 6 else 0
-    if not 1 <= page <= MAX_PAGE:
-        notices.append(_("There is no page “%(page)s”: showing page 1.", page=page_arg[:12]))
-        page = 1
-    return ListingRequest(
-        ListingQuery(text=text, filters=filters, page=page, per_page=per_page), notices
+    found = query_args.search_args(
+        args,
+        facets,
+        FACET_LABELS,
+        _facet_value_is_valid,
+        UNKNOWN_FACET_VALUE,
+        clean=lambda _facet, raw: raw.strip()[: query_args.MAX_VALUE_CHARS],
     )
-
-
-def listing_params(query, **changes):
-    params = {"q": query.text or None, **{f: list(v) for f, v in query.filters.items()}}
-    params.update(changes)
-    return {key: value for key, value in params.items() if value not in (None, "", [])}
-
-
-@dataclass
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
+    page = query_args.page_arg(args, found.notices)
+    return query_args.SearchRequest(
+        ListingQuery(text=found.text, filters=found.filters, page=page, per_page=per_page),
+        found.notices,
+    )
 
 
 def facet_panel(result, facets):
@@ -125,7 +74,8 @@ def facet_panel(result, facets):
             v for v, _count in result.facets.get(facet, []) if v not in selected
         ]
         options = [
-            FacetOption(v, facet_label(facet, v), counts.get(v, 0), v in selected) for v in values
+            query_args.FacetOption(v, facet_label(facet, v), counts.get(v, 0), v in selected)
+            for v in values
         ]
         if options:
             panel[facet] = options
@@ -135,18 +85,8 @@ def facet_panel(result, facets):
 def render_listing(kind, spec, endpoint, heading, search_label):
     search = listing_from_args(request.args, spec.facets)
     result = search_listing(spec, search.query)
+    query_args.show_answered_page(search, result)
     query = search.query
-    if query.page > result.total_pages and result.total:
-        search.notices.append(
-            _("There are only %(n)s pages: showing the last one.", n=result.total_pages)
-        )
-    query.page = result.page
-    chips = []
-    for facet, values in query.filters.items():
-        for value in values:
-            remaining = [v for v in values if v != value]
-            url = url_for(endpoint, **listing_params(query, **{facet: remaining}))
-            chips.append((FACET_LABELS[facet], facet_label(facet, value), url))
     return render(
         "matchmaking/listing.html",
         "matchmaking/_listing_response.html",
@@ -159,12 +99,11 @@ def render_listing(kind, spec, endpoint, heading, search_label):
         notices=search.notices,
         facets=facet_panel(result, spec.facets),
         facet_labels=FACET_LABELS,
-        chips=chips,
-        theme_labels=THEME_LABELS,
+        chips=query_args.selected_chips(
+            query, endpoint, FACET_LABELS, facet_label, query_args.state_params
+        ),
         status_labels=CHALLENGE_STATUS_LABELS,
-        regions=REGIONS,
-        country_name=country_name,
-        page_url=lambda n: url_for(endpoint, **listing_params(query, page=n)),
+        page_url=lambda n: url_for(endpoint, **query_args.state_params(query, page=n)),
         clear_filters_url=url_for(endpoint, q=query.text or None),
     )
 
@@ -217,10 +156,7 @@ def challenge(slug):
         challenge=found,
         fitting_solutions=fitting_solutions,
         fitting_projects=fitting_projects,
-        theme_labels=THEME_LABELS,
         status_labels=CHALLENGE_STATUS_LABELS,
-        regions=REGIONS,
-        country_name=country_name,
     )
 
 
@@ -232,9 +168,6 @@ def solution(slug):
         solution=found,
         regions_served=solution_index.regions_of(found),
         fitting_challenges=suggestions.for_solution(found),
-        theme_labels=THEME_LABELS,
-        regions=REGIONS,
-        country_name=country_name,
     )
 
 
@@ -245,5 +178,4 @@ def overview():
         figures=outcomes.figures(),
         matches=outcomes.public_matches(),
         stage_labels=outcomes.STAGE_LABELS,
-        country_name=country_name,
     )
