@@ -20,11 +20,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from wtforms import BooleanField, EmailField, HiddenField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired
 
 from ..clock import utcnow
 from ..database import begin_write
 from ..extensions import csrf, db, limiter
+from ..forms import email_validators
 from ..interest.public import consume_start_time, fill_time_concern, sign_start_time
 from ..mail import queue_email
 from ..models import Event, EventSubscription
@@ -40,11 +41,7 @@ RESEND_INTERVAL = 600
 class SubscribeForm(FlaskForm):
     email = EmailField(
         _l("Email address"),
-        validators=[
-            InputRequired(_l("Enter your email address.")),
-            Email(_l("Enter an email address like name@example.org."), check_deliverability=False),
-            Length(max=254),
-        ],
+        validators=email_validators(InputRequired(_l("Enter your email address."))),
     )
     consent = BooleanField(
         _l("Email me about future events; I can unsubscribe at any time"),

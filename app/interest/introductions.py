@@ -25,13 +25,13 @@ from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import selectinload
 from wtforms import EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import Email, Length, Optional
+from wtforms.validators import Length, Optional
 
 from ..auth import staff_required
 from ..clock import utcnow
 from ..database import begin_write
 from ..extensions import db
-from ..forms import select_choices
+from ..forms import email_validators, select_choices
 from ..mail import queue_email
 from ..models import Interest, InterestEvent, Member, User
 from ..models.introductions import (
@@ -330,11 +330,7 @@ class IntroduceForm(FlaskForm):
     name = StringField(_l("Or a name"), validators=[Length(max=200)])
     email = EmailField(
         _l("Their email address"),
-        validators=[
-            Optional(),
-            Email(_l("Enter an email address like name@example.org."), check_deliverability=False),
-            Length(max=254),
-        ],
+        validators=email_validators(Optional()),
     )
     organisation = StringField(_l("Their organisation"), validators=[Length(max=200)])
     message = TextAreaField(
@@ -433,6 +429,18 @@ def preselect_member_contact(form, member_slug):
         form.contact.data = str(user_id)
 
 
+def back_to_introduction(interest_id, introduction_id):
+    """303 to the introduction on its interest's staff page."""
+    return redirect(
+        url_for(
+            "staff_interest.detail",
+            interest_id=interest_id,
+            _anchor=f"introduction-{introduction_id}",
+        ),
+        code=303,
+    )
+
+
 def render_new(interest, form, status=200):
     return render_template("introductions/new.html", interest=interest, form=form), status
 
@@ -453,14 +461,7 @@ def new(interest_id):
     interest = interest_or_404(interest_id)
     introduction = create_introduction(interest, current_user, other, form.message.data or "")
     db.session.commit()
-    return redirect(
-        url_for(
-            "staff_interest.detail",
-            interest_id=interest.id,
-            _anchor=f"introduction-{introduction.id}",
-        ),
-        code=303,
-    )
+    return back_to_introduction(interest.id, introduction.id)
 
 
 @bp.post("/staff/introductions/<int:introduction_id>/outcome")
@@ -479,14 +480,7 @@ def outcome(introduction_id):
     introduction = db.session.get(Introduction, introduction_id)
     record_outcome(introduction, form.outcome.data, form.note.data or "", current_user)
     db.session.commit()
-    return redirect(
-        url_for(
-            "staff_interest.detail",
-            interest_id=interest_id,
-            _anchor=f"introduction-{introduction_id}",
-        ),
-        code=303,
-    )
+    return back_to_introduction(interest_id, introduction_id)
 
 
 LINK_PROBLEMS = {
@@ -501,11 +495,25 @@ LINK_PROBLEMS = {
 }
 
 
+def message_page(title, message, status=200):
+    """The page a public link ends on: one title, one message."""
+    return render_template("introductions/message.html", title=title, message=message), status
+
+
 def link_problem(problem):
     message, status = LINK_PROBLEMS[problem]
-    return render_template(
-        "introductions/message.html", title=_("This link cannot be used"), message=message
-    ), status
+    return message_page(_("This link cannot be used"), message, status)
+
+
+def already_answered(answer_label):
+    return message_page(
+        _("You have already answered"),
+        _(
+            "Your answer was recorded: %(answer)s. This link works once, so nothing was changed.",
+            answer=answer_label,
+        ),
+        409,
+    )
 
 
 @bp.route("/introductions/respond/<token>", methods=["GET", "POST"])
@@ -518,28 +526,19 @@ def respond(token):
         return link_problem(problem)
     introduction = party.introduction
     if introduction.declined_at is not None and party.response != "declined":
-        return render_template(
-            "introductions/message.html",
-            title=_("The introduction will not go ahead"),
-            message=_(
+        return message_page(
+            _("The introduction will not go ahead"),
+            _(
                 "The other party declined. Nothing was changed and none of your details were shared."
             ),
-        ), 409
+            409,
+        )
     if problem == "used" and party.response == "pending":
-        return render_template(
-            "introductions/message.html",
-            title=_("This link cannot be used"),
-            message=_("This link no longer works. Nothing was changed."),
-        ), 409
+        return message_page(
+            _("This link cannot be used"), _("This link no longer works. Nothing was changed."), 409
+        )
     if problem == "used":
-        return render_template(
-            "introductions/message.html",
-            title=_("You have already answered"),
-            message=_(
-                "Your answer was recorded: %(answer)s. This link works once, so nothing was changed.",
-                answer=party.response_label,
-            ),
-        ), 409
+        return already_answered(party.response_label)
     other = introduction.other_party(party)
     if request.method == "GET":
         return render_template(
@@ -565,7 +564,7 @@ def respond(token):
         message = _(
             "You accepted. When the other party accepts too, we email each of you the other's contact details."
         )
-    return render_template("introductions/message.html", title=_("Thank you"), message=message)
+    return message_page(_("Thank you"), message)
 
 
 @bp.route("/introductions/follow-up/<token>", methods=["GET", "POST"])
@@ -577,14 +576,7 @@ def follow_up(token):
     if problem in ("expired", "invalid"):
         return link_problem(problem)
     if problem == "used":
-        return render_template(
-            "introductions/message.html",
-            title=_("You have already answered"),
-            message=_(
-                "Your answer was recorded: %(answer)s. This link works once, so nothing was changed.",
-                answer=row.answer_label,
-            ),
-        ), 409
+        return already_answered(row.answer_label)
     party = row.party
     other = party.introduction.other_party(party)
     if request.method == "GET":
@@ -602,10 +594,8 @@ def follow_up(token):
         abort(400, description=_("Press one of the buttons."))
     record_follow_up_answer(row, answer)
     db.session.commit()
-    return render_template(
-        "introductions/message.html",
-        title=_("Thank you"),
-        message=_("Your answer is recorded: %(answer)s.", answer=OUTCOMES[answer]),
+    return message_page(
+        _("Thank you"), _("Your answer is recorded: %(answer)s.", answer=OUTCOMES[answer])
     )
 
 

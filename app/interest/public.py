@@ -43,12 +43,12 @@ from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 from sqlalchemy.exc import IntegrityError
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..clock import utcnow
 from ..database import begin_write
 from ..extensions import csrf, db, limiter
-from ..forms import select_choices
+from ..forms import email_validators, select_choices
 from ..htmx import is_htmx, render
 from ..labels import INTEREST_TYPES, ORGANIZATION_TYPES
 from ..mail import queue_email
@@ -71,11 +71,7 @@ class InterestForm(FlaskForm):
     )
     email = EmailField(
         _l("Email address"),
-        validators=[
-            InputRequired(_l("Enter your email address.")),
-            Email(_l("Enter an email address like name@example.org."), check_deliverability=False),
-            Length(max=254),
-        ],
+        validators=email_validators(InputRequired(_l("Enter your email address."))),
     )
     organization = StringField(
         _l("Organisation"),

@@ -33,6 +33,7 @@ from .. import limits
 from ..auth import fresh_login_required, staff_required
 from ..database import begin_write
 from ..extensions import db
+from ..forms import email_validators
 from ..models import Project
 from ..models.privacy import PrivacyLogEntry
 from ..passwords import verify_password
@@ -66,11 +67,9 @@ class DeleteAccountForm(FlaskForm):
 class ErasureRequestForm(FlaskForm):
     email = EmailField(
         _l("Email address of the person"),
-        validators=[
-            DataRequired(_l("Enter the email address the person wrote from.")),
-            Email(_l("Enter an email address like name@example.org."), check_deliverability=False),
-            Length(max=254),
-        ],
+        validators=email_validators(
+            DataRequired(_l("Enter the email address the person wrote from."))
+        ),
     )
 
 
