@@ -1,7 +1,6 @@
 """/api/v1/events and /api/v1/events/<slug>: read-only JSON, paged like /api/v1/projects."""
 
-from flask import Blueprint, abort, jsonify, request
-from flask_babel import gettext as _
+from flask import Blueprint, jsonify, request
 
 from ..api import OPENAPI, SCHEDULE_PROPERTIES
 from ..api_support import (
@@ -14,8 +13,8 @@ from ..api_support import (
     paged_json,
 )
 from ..extensions import db
-from .records import event_by_slug, event_record, event_summary, filtered_events
-from .views import requested_filters
+from .records import event_record, event_summary, filtered_events
+from .views import event_or_404, requested_filters
 
 bp = Blueprint("events_api", __name__, url_prefix="/api/v1/events")
 
@@ -35,9 +34,7 @@ def events():
 
 @bp.get("/<slug>")
 def event(slug):
-    found = event_by_slug(slug)
-    if found is None:
-        abort(404, description=_("There is no event at this address."))
+    found = event_or_404(slug)
     return cacheable(jsonify(event_record(found)), last_modified=found.updated_at)
 
 

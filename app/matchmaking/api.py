@@ -87,21 +87,35 @@ def challenges():
     return _listing(challenge_index.SPEC, challenge_summary, "matchmaking_api.challenges")
 
 
+def _record(summary, found, lang, kind, **fields):
+    """A published challenge or solution: its summary, `fields`, and what both kinds add.
+
+    `kind` ("challenge" or "solution") is the interest form's parameter naming it.
+    """
+    member = found.member
+    return jsonify(
+        summary(found, lang)
+        | {
+            "member": {"slug": member.slug, "name": member.name} if member else None,
+            **fields,
+            "sources": found.sources or [],
+            "translations": found.translations or {},
+            "interest_url": external_url("interest.form", **{kind: found.slug}),
+        }
+    )
+
+
 @bp.get("/challenges/<slug>")
 def challenge(slug):
     lang = lang_arg()
     found = published_challenge_or_404(slug)
-    member = found.member
-    return jsonify(
-        challenge_summary(found, lang)
-        | {
-            "member": {"slug": member.slug, "name": member.name} if member else None,
-            "presented_by": found.presented_by or None,
-            "problem": localized_text(found, "problem", lang).text,
-            "sources": found.sources or [],
-            "translations": found.translations or {},
-            "interest_url": external_url("interest.form", challenge=found.slug),
-        }
+    return _record(
+        challenge_summary,
+        found,
+        lang,
+        "challenge",
+        presented_by=found.presented_by or None,
+        problem=localized_text(found, "problem", lang).text,
     )
 
 
@@ -114,28 +128,24 @@ def solutions():
 def solution(slug):
     lang = lang_arg()
     found = published_solution_or_404(slug)
-    member = found.member
-    return jsonify(
-        solution_summary(found, lang)
-        | {
-            "member": {"slug": member.slug, "name": member.name} if member else None,
-            "description": localized_text(found, "description", lang).text,
-            "regions_served": list(found.regions or []),
-            "deployed_in": [
-                {
-                    "slug": project.slug,
-                    "title": project.title,
-                    "city": project.city,
-                    "country": project.country,
-                    "url": external_url("catalog.detail", slug=project.slug),
-                }
-                for project in found.deployed_in
-                if project.is_published
-            ],
-            "sources": found.sources or [],
-            "translations": found.translations or {},
-            "interest_url": external_url("interest.form", solution=found.slug),
-        }
+    return _record(
+        solution_summary,
+        found,
+        lang,
+        "solution",
+        description=localized_text(found, "description", lang).text,
+        regions_served=list(found.regions or []),
+        deployed_in=[
+            {
+                "slug": project.slug,
+                "title": project.title,
+                "city": project.city,
+                "country": project.country,
+                "url": external_url("catalog.detail", slug=project.slug),
+            }
+            for project in found.deployed_in
+            if project.is_published
+        ],
     )
 
 
