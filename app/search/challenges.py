@@ -40,8 +40,6 @@ def challenge_document(challenge):
         if name
     )
     return {
-        "id": str(challenge.id),
-        "entity": challenge.id,
         "title": challenge.title,
         "city": challenge.city,
         "country": f"{challenge.country} {country_name(challenge.country)}",

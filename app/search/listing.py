@@ -81,15 +81,20 @@ class ListingSpec:
 
 
 def listing_index(name, model, text_fields, facets, facet_values, document, fallback_columns):
-    """The spec of a listing index holding the published rows of `model`, each as ``document(row)``.
+    """The spec of a listing index holding the published rows of `model`.
 
-    `text_fields` maps a field of the document to its BM25F weight.
+    ``document(row)`` gives a row's text fields (the id fields are added here);
+    `text_fields` maps each to its BM25F weight.
     """
+
+    def identified_document(row):
+        return {"id": str(row.id), "entity": row.id, **document(row)}
+
     definition = model_index(
         name,
         listing_schema(text_fields),
         model,
-        document,
+        identified_document,
         where=[model.publication == "published"],
     )
     return ListingSpec(

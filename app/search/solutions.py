@@ -45,8 +45,6 @@ def solution_document(solution):
         if project.is_published
     )
     return {
-        "id": str(solution.id),
-        "entity": solution.id,
         "title": solution.title,
         "provider": solution.provider_name or "",
         "technologies": " ".join(str(t) for t in solution.technologies or []),
