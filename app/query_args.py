@@ -1,10 +1,11 @@
 """The query string of a search page with facets (/projects, /challenges, /solutions), cleaned.
 
 ``q``, one repeated parameter per facet and ``page`` mean the same on every
-such page and in its JSON API (:func:`search_args`, :func:`page_arg`): a long query is shortened, an unknown facet
-value stays in the filter and matches nothing (dropping it would silently
-widen the results), a bad page is page 1; each change gets a notice, never an
-error. Each page adds its own parameters (``sort``, ``lang``…) to the result.
+such page and in its JSON API (:func:`search_args`, :func:`page_arg`): a long
+query is shortened, an unknown facet value stays in the filter and matches
+nothing (dropping it would silently widen the results), a bad page is page 1;
+each change gets a notice, never an error. Each page adds its own parameters
+(``sort``, ``lang``…) to the result.
 """
 
 from dataclasses import dataclass, field

@@ -56,6 +56,7 @@ def listing_from_args(args, facets, per_page=PER_PAGE):
         FACET_LABELS,
         _facet_value_is_valid,
         UNKNOWN_FACET_VALUE,
+        # Cut before it is compared and checked (the catalogue checks the whole value).
         clean=lambda _facet, raw: raw.strip()[: query_args.MAX_VALUE_CHARS],
     )
     page = query_args.page_arg(args, found.notices)
