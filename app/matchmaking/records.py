@@ -222,13 +222,18 @@ def _load(name):
     return json.loads((DEMO_DATA / name).read_text(encoding="utf-8"))
 
 
-def seed_challenges():
-    """Upsert the demo challenges by slug (after the members); returns how many."""
-    records = _load("challenges.json")
+def _seed(name, model, values):
+    """Upsert the rows of `model` a demo file holds, by slug; returns how many."""
+    records = _load(name)
     for record in records:
-        _upsert(Challenge, record["slug"], challenge_values(record))
+        _upsert(model, record["slug"], values(record))
     db.session.flush()
     return len(records)
+
+
+def seed_challenges():
+    """Upsert the demo challenges by slug (after the members); returns how many."""
+    return _seed("challenges.json", Challenge, challenge_values)
 
 
 def seed_solutions():
@@ -244,11 +249,7 @@ def seed_solutions():
 
 def seed_matches():
     """Upsert the demo matches by slug, linked to their case studies; returns how many."""
-    records = _load("matches.json")
-    for record in records:
-        _upsert(Match, record["slug"], match_values(record))
-    db.session.flush()
-    return len(records)
+    return _seed("matches.json", Match, match_values)
 
 
 def available_slug(model, *parts):
