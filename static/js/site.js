@@ -45,7 +45,10 @@
     var region = regionOf(event);
     if (region) region.removeAttribute("aria-busy");
     if (event.detail.successful && offline) offline.hidden = true;
-    if (event.detail.successful && failure) failure.hidden = true;
+    if (event.detail.successful && failure) {
+      failure.hidden = true;
+      failure.removeAttribute("role");
+    }
     var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form");
     var leaving = event.detail.xhr && event.detail.xhr.getResponseHeader("HX-Redirect");
     if (form && !leaving) sent(form);
@@ -66,6 +69,8 @@
     failure.textContent = title && explanation
       ? title.textContent + ": " + explanation.textContent
       : failure.getAttribute("data-fallback");
+    // role="alert" only while shown: a page's alert is its error summary otherwise.
+    failure.setAttribute("role", "alert");
     failure.hidden = false;
     failure.focus({ preventScroll: true });
     failure.scrollIntoView({ block: "nearest" });
