@@ -18,6 +18,7 @@ from .api_support import (
     COMMON_RESPONSES,
     ERROR_RESPONSE,
     FACET_COUNTS,
+    LANG_PARAMETER,
     PAGE_PARAMETERS,
     cacheable,
     detail_path,
@@ -28,6 +29,7 @@ from .api_support import (
     localized_text,
     page_args,
     paged_json,
+    with_configured_languages,
 )
 from .awards.views import awards_payload
 from .catalog.case_study import also_deployed_in, licence_of, population_band
@@ -139,7 +141,9 @@ def awards():
 
 @bp.get("/openapi.json")
 def openapi():
-    document = OPENAPI | {"servers": [{"url": external_url("api.openapi").rsplit("/", 1)[0]}]}
+    document = with_configured_languages(OPENAPI) | {
+        "servers": [{"url": external_url("api.openapi").rsplit("/", 1)[0]}]
+    }
     return cacheable(jsonify(document))
 
 
@@ -167,16 +171,6 @@ def index():
     )
 
 
-_LANG_PARAMETER = {
-    "name": "lang",
-    "in": "query",
-    "required": False,
-    "description": "Show translatable text in this configured language (BCP 47, e.g. fr, zh-Hant) "
-    "where a translation exists, else the original; an unknown language is a 400. "
-    "Without it, text is the original. In a search, text in this language ranks higher "
-    "(a query matches text in every language).",
-    "schema": {"type": "string"},
-}
 _LANGUAGE = {"type": "string", "description": "BCP 47 tag of the language of the text shown"}
 _TRANSLATIONS = {
     "type": "object",
@@ -284,12 +278,13 @@ OPENAPI = {
                     "relevance order with a notice in `notices`.",
                 },
                 *PAGE_PARAMETERS,
-                _LANG_PARAMETER,
+                LANG_PARAMETER,
                 {
                     "name": "nocorrect",
                     "in": "query",
-                    "schema": {"type": "string", "enum": ["1"]},
-                    "description": "Never replace a misspelt word (a suggestion is still given).",
+                    "schema": {"type": "string"},
+                    "description": "1, true or on: never replace a misspelt word (a suggestion "
+                    "is still given); any other value leaves correction on.",
                 },
             ],
             "One page of results with facet counts.",
@@ -337,14 +332,14 @@ OPENAPI = {
             "getProject",
             "The project.",
             "Project",
-            parameters=[_LANG_PARAMETER],
+            parameters=[LANG_PARAMETER],
             responses={"400": ERROR_RESPONSE},
         ),
         "/awards": {
             "get": {
                 "summary": "Award editions, newest first: categories, winners, judges, sessions, ceremony",
                 "operationId": "listAwards",
-                "parameters": [_LANG_PARAMETER],
+                "parameters": [LANG_PARAMETER],
                 "responses": {
                     "400": ERROR_RESPONSE,
                     **COMMON_RESPONSES,

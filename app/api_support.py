@@ -29,6 +29,7 @@ Another area's list endpoint uses them like this::
                       result.items, event_summary)
 """
 
+import copy
 import hashlib
 from datetime import UTC
 
@@ -132,7 +133,7 @@ def page_args():
 def lang_arg():
     """The `lang` parameter as a configured tag, None when absent; 400 when not configured."""
     raw = request.args.get("lang")
-    if raw is None or raw.strip() == "":
+    if raw is None or raw == "":  # as documented: empty is absent, blank is not a language
         return None
     tag = normalize_tag(raw)
     if tag is None:
@@ -279,16 +280,52 @@ COMMON_RESPONSES = {
     "500": openapi_error("Server error."),
 }
 SLUG_PARAMETER = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
-QUERY_PARAMETER = {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}}
+QUERY_PARAMETER = {
+    "name": "q",
+    "in": "query",
+    "description": "Search text. Only its first 200 characters are used: a longer text is "
+    "shortened (with a notice in `notices` where the answer has them).",
+    "schema": {"type": "string"},
+}
+LANG_PARAMETER = {
+    "name": "lang",
+    "in": "query",
+    "required": False,
+    "description": "Show translatable text in this configured language (BCP 47, e.g. fr, zh-Hant) "
+    "where a translation exists, else the original; an unknown language is a 400. "
+    "Without it, text is the original. In a search, text in this language ranks higher "
+    "(a query matches text in every language). Empty: as if absent.",
+    "allowEmptyValue": True,
+    # The enum is the app's LANGUAGES setting, filled in when the document is served.
+    "schema": {"type": "string"},
+}
+
+
+def with_configured_languages(document):
+    """A copy of the OpenAPI document whose `lang` parameters list the configured languages."""
+    tags = list(configured_languages())
+    served = copy.deepcopy(document)
+    for operations in served["paths"].values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", ()):
+                if parameter["name"] == "lang":
+                    parameter["schema"] = {"type": "string", "enum": tags}
+    return served
+
+
 PAGE_PARAMETERS = [
     {
         "name": "page",
         "in": "query",
+        "description": "Empty: as if absent (the first page).",
+        "allowEmptyValue": True,
         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
     },
     {
         "name": "per_page",
         "in": "query",
+        "description": "Empty: as if absent (the default page size).",
+        "allowEmptyValue": True,
         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
     },
 ]

@@ -237,13 +237,32 @@ def test_ics_escaping_and_folding_by_octets():
 # ------------------------------------------------------------------ API
 
 
+RFC_3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$")
+
+
+def test_api_times_are_rfc_3339_date_times_as_documented(client, seeded):
+    """OpenAPI's date-time is RFC 3339: seconds included, Z or an offset."""
+    document = client.get("/api/v1/openapi.json").get_json()
+    fields = [
+        name
+        for name, schema in document["components"]["schemas"]["EventSummary"]["properties"].items()
+        if schema.get("format") == "date-time"
+    ]
+    assert {"start", "end", "start_utc", "end_utc"} <= set(fields)
+    for event in client.get("/api/v1/events?per_page=100").get_json()["results"]:
+        for name in fields:
+            assert event[name] is None or RFC_3339.match(event[name]), (event["slug"], name)
+    detail = client.get("/api/v1/events/go-smart-general-assembly-2023").get_json()
+    assert detail["start"] == "2023-03-29T14:00:00+08:00"
+
+
 def test_api_lists_with_paging(client, seeded):
     data = client.get("/api/v1/events?per_page=2").get_json()
     assert data["total"] == 5 and data["page"] == 1 and data["per_page"] == 2
     assert len(data["results"]) == 2
     first = data["results"][0]
     assert first["slug"] == "go-smart-general-assembly-2023"
-    assert first["start_utc"] == "2023-03-29T06:00Z" and first["timezone"] == "Asia/Taipei"
+    assert first["start_utc"] == "2023-03-29T06:00:00Z" and first["timezone"] == "Asia/Taipei"
     assert first["timezone_assumed"] is True
     assert first["ics_url"].endswith("/events/go-smart-general-assembly-2023.ics")
     past = client.get("/api/v1/events?page=99")

@@ -63,8 +63,18 @@ OPENAPI["paths"]["/events"] = list_path(
     "Events, newest first",
     "listEvents",
     [
-        {"name": "kind", "in": "query", "schema": {"type": "string"}},
-        {"name": "year", "in": "query", "schema": {"type": "integer"}},
+        {
+            "name": "kind",
+            "in": "query",
+            "description": "An event kind; any other value is ignored (every kind).",
+            "schema": {"type": "string"},
+        },
+        {
+            "name": "year",
+            "in": "query",
+            "description": "A year from 1900 to 2999; any other value is ignored (every year).",
+            "schema": {"type": "string"},
+        },
         QUERY_PARAMETER,
         *PAGE_PARAMETERS,
     ],

@@ -72,11 +72,12 @@ def event_by_slug(slug):
 
 
 def _iso(moment):
-    return moment.isoformat(timespec="minutes") if moment else None
+    """RFC 3339 (OpenAPI's date-time): seconds included, with the event zone's offset."""
+    return moment.isoformat(timespec="seconds") if moment else None
 
 
 def _utc(moment):
-    return moment.strftime("%Y-%m-%dT%H:%MZ") if moment else None
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
 def event_summary(event):

@@ -10,7 +10,9 @@ from flask import Blueprint, jsonify, request
 
 from ..api import OPENAPI
 from ..api_support import (
+    ERROR_RESPONSE,
     FACET_COUNTS,
+    LANG_PARAMETER,
     PAGE_PARAMETERS,
     QUERY_PARAMETER,
     detail_path,
@@ -156,7 +158,7 @@ def _list_path(summary, operation_id, facets, schema):
     return list_path(
         summary,
         operation_id,
-        [QUERY_PARAMETER, *facet_parameters(facets), *PAGE_PARAMETERS],
+        [QUERY_PARAMETER, *facet_parameters(facets), *PAGE_PARAMETERS, LANG_PARAMETER],
         "One page of results with facet counts.",
         schema,
         required=("facets",),
@@ -183,6 +185,8 @@ OPENAPI["paths"].update(
             "getChallenge",
             "One published challenge",
             "ChallengeSummary",
+            parameters=[LANG_PARAMETER],
+            responses={"400": ERROR_RESPONSE},
         ),
         "/solutions": _list_path(
             "Search published solutions",
@@ -195,6 +199,8 @@ OPENAPI["paths"].update(
             "getSolution",
             "One published solution",
             "SolutionSummary",
+            parameters=[LANG_PARAMETER],
+            responses={"400": ERROR_RESPONSE},
         ),
     }
 )
