@@ -858,3 +858,33 @@ def test_hostile_staff_translations_are_shown_as_text(app, staff_client, parking
     form_page = html(staff_client.get(url))
     assert form_page.find("input", id="title")["value"] == "<script>alert(1)</script>"
     assert not form_page.find("main").find_all(["script", "iframe"])
+
+
+# ---------------------------------------------------------------------------
+# Highlights in the text shown
+
+
+def test_a_translation_shown_in_results_marks_the_searched_words(client, make_project):
+    make_project(
+        slug="hostile-parking",
+        title="Smart Parking",
+        summary="Sensors show free parking spaces.",
+        translations={
+            "fr": {
+                "title": "<b>Stationnement</b> intelligent",
+                "summary": "Des capteurs signalent les places de stationnement libres.",
+                "source": "machine",
+            },
+            "ko": {"title": "스마트주차 관리", "source": "machine"},
+        },
+    )
+    card = html(client.get("/fr/projects?q=stationnement")).select_one(".results-list > li")
+    title = card.find("h3")
+    assert [mark.get_text() for mark in title.find_all("mark")] == ["Stationnement"]
+    assert title.find("b") is None and "<b>" in title.get_text()  # the markup stays text
+    assert [mark.get_text() for mark in card.select("p mark")] == ["stationnement"]
+    # A word inside a Korean compound marks the compound.
+    korean = html(client.get("/ko/projects?q=주차")).select_one(".results-list > li h3")
+    assert [mark.get_text() for mark in korean.find_all("mark")] == ["스마트주차"]
+    # Without a search, nothing is marked.
+    assert not html(client.get("/fr/projects")).select(".results-list mark")

@@ -16,7 +16,7 @@ The interface the rest of the app uses (see the module docstrings for how):
 """
 
 from ..models import Project
-from . import catchup, challenges, interest, projects, solutions, vocabulary
+from . import catchup, challenges, interest, projects, query, solutions, vocabulary
 from .engine import FACETS, Hit, ProjectQuery, SearchPage, related_projects, search_projects
 from .indexer import check_index, index_status, prune_outbox, rebuild_index, sync_pending
 from .outbox import enqueue, track
@@ -34,6 +34,9 @@ def init_app(app):
         # Built before traffic: the vocabulary takes about a second.
         vocabulary.static_table()
     catchup.init_app(app)
+    # `text|highlight(result.terms)`: marks a search's words in any text a page shows,
+    # a translation included (the hits' own highlights are of the original text).
+    app.add_template_filter(query.highlight, "highlight")
 
 
 __all__ = [

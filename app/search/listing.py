@@ -139,6 +139,7 @@ class ListingPage:
     per_page: int
     total_pages: int
     suggestion: str | None = None
+    terms: list = field(default_factory=list)  # what to highlight in any text shown
 
 
 def search_listing(spec: ListingSpec, query: ListingQuery) -> ListingPage:
@@ -208,6 +209,7 @@ def search_listing(spec: ListingSpec, query: ListingQuery) -> ListingPage:
         page=page,
         per_page=per_page,
         total_pages=total_pages,
+        terms=sorted(stems),
     )
 
 
