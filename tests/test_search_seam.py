@@ -72,3 +72,26 @@ def test_a_damaged_index_is_collected_once_not_on_every_search(app, indexed, col
             page = search_projects(ProjectQuery(text="parking"))
             assert page.degraded is True and page.total == 2
     assert len(collections) == 1
+
+
+def test_the_degraded_search_finds_translated_text_too(app, make_project):
+    make_project(
+        title="Harbour logistics",
+        summary="Trucks book port slots.",
+        translations={
+            "ko": {"title": "스마트항만물류", "source": "machine"},
+            "fr": {"summary": "Les camions réservent des créneaux.", "source": "machine"},
+        },
+    )
+    make_project(title="Parking app", summary="Find parking near you.")
+    with app.app_context():
+        shutil.rmtree(index_root(DEFINITION), ignore_errors=True)
+        for text, titles in [
+            ("항만", ["Harbour logistics"]),
+            ("réservent camions", ["Harbour logistics"]),
+            ("parking", ["Parking app"]),
+            ("source", []),  # the translation's own keys are not its text
+        ]:
+            page = search_projects(ProjectQuery(text=text))
+            assert page.degraded is True
+            assert [hit.project.title for hit in page.hits] == titles, text

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from ..database import any_contains
 from ..extensions import db
+from ..i18n.content import TRANSLATABLE_FIELDS
 from ..models import Project
 from ..pagination import page_count
 from . import query as parsing
@@ -16,6 +17,7 @@ from .projects import FACET_FIELDS, facet_values
 from .results import Answer
 
 FACETS = tuple(FACET_FIELDS)
+TRANSLATED_TEXT_FIELDS = frozenset(TRANSLATABLE_FIELDS["Project"])
 
 
 def search_database(text, filters, sort, page, per_page):
@@ -28,8 +30,12 @@ def search_database(text, filters, sort, page, per_page):
         conditions = [any_contains(columns, word) for word in words]
         statement = sa.select(Project).where(Project.publication == "published")
         if conditions:
+            in_translation = _translated_matches(words, require_all)
             statement = statement.where(
-                sa.and_(*conditions) if require_all else sa.or_(*conditions)
+                sa.or_(
+                    sa.and_(*conditions) if require_all else sa.or_(*conditions),
+                    Project.id.in_(in_translation),
+                )
             )
         return list(db.session.scalars(statement))
 
@@ -75,3 +81,30 @@ def search_database(text, filters, sort, page, per_page):
         page=page,
         total_pages=total_pages,
     )
+
+
+def _translated_matches(words, require_all):
+    """Ids of published projects whose translated text holds the words (every one, else any).
+
+    Matched in Python: the stored JSON escapes non-ASCII text, so SQL substrings
+    cannot see "주차" or "déchets" in it.
+    """
+    wanted = [word.casefold() for word in words]
+    test = all if require_all else any
+    rows = db.session.execute(
+        sa.select(Project.id, Project.translations).where(
+            Project.publication == "published", Project.translations.is_not(None)
+        )
+    )
+    found = []
+    for project_id, translations in rows:
+        text = " ".join(
+            str(value)
+            for fields in (translations or {}).values()
+            if isinstance(fields, dict)
+            for name, value in fields.items()
+            if name in TRANSLATED_TEXT_FIELDS
+        ).casefold()
+        if text and test(word in text for word in wanted):
+            found.append(project_id)
+    return found
