@@ -1,8 +1,8 @@
 """The API's HTTP conventions, in one place for every area's endpoints.
 
 - Errors under /api/ are RFC 9457 ``application/problem+json``
-  (``type``, ``title``, ``status``, ``detail``): :func:`problem_response`,
-  used by app.errors for every HTTPException (404, 405, 413, 414, 429, 500…).
+  (``type``, ``title``, ``status``, ``detail``), written by app.errors for
+  every HTTPException (404, 405, 413, 414, 429, 500…).
 - CORS: every /api/ answer (errors too) has ``Access-Control-Allow-Origin: *``
   and exposes ETag, Last-Modified, Link and the rate-limit headers; an
   ``OPTIONS`` preflight is answered 204 with Allow-Methods/Allow-Headers/Max-Age
@@ -40,7 +40,6 @@ from .i18n.content import configured_languages, localized, normalize_tag
 from .pagination import MAX_PAGE
 from .urls import external_url
 
-PROBLEM_MIMETYPE = "application/problem+json"
 EXPOSED_HEADERS = (
     "ETag",
     "Last-Modified",
@@ -59,22 +58,6 @@ DEFAULT_PER_PAGE = 20
 
 def is_api_request():
     return request.path.startswith("/api/")
-
-
-# ---------------------------------------------------------------------------
-# Errors
-
-
-def problem_response(status, title, detail, headers=()):
-    """An RFC 9457 problem document. `type` is about:blank: the status says what happened."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    response = jsonify(body)
-    response.status_code = status
-    response.mimetype = PROBLEM_MIMETYPE
-    for key, value in headers:
-        if key.lower() not in ("content-type", "content-length"):
-            response.headers[key] = value
-    return response
 
 
 # ---------------------------------------------------------------------------

@@ -1,12 +1,25 @@
 """Error pages: a full page, a small fragment for htmx, JSON under /api/."""
 
-from flask import make_response, render_template, request
+from flask import jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
-from .api_support import problem_response
 from .extensions import db
 from .htmx import is_htmx
+
+PROBLEM_MIMETYPE = "application/problem+json"
+
+
+def problem_response(status, title, detail, headers=()):
+    """An RFC 9457 problem document. `type` is about:blank: the status says what happened."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_MIMETYPE
+    for key, value in headers:
+        if key.lower() not in ("content-type", "content-length"):
+            response.headers[key] = value
+    return response
 
 
 def error_messages():

@@ -105,3 +105,38 @@ def test_local_secret_key_is_generated_once_even_by_concurrent_workers(tmp_path)
     assert len(keys) == 1
     assert len(keys.pop()) == 64
     assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
+
+
+def test_every_module_imports_first_in_a_fresh_interpreter():
+    """An import cycle shows only when its module is imported first (as `flask` and gunicorn do
+    with wsgi.py), so each module is imported first once, in a subprocess."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    script = """
+import importlib, pkgutil, sys, traceback
+import app
+names = ["wsgi"] + [m.name for m in pkgutil.walk_packages(app.__path__, "app.")]
+failed = []
+for name in names:
+    for loaded in [key for key in sys.modules if key == "app" or key.startswith("app.") or key == "wsgi"]:
+        del sys.modules[loaded]
+    try:
+        importlib.import_module(name)
+    except Exception:
+        failed.append(name + ": " + traceback.format_exc(limit=1).strip().splitlines()[-1])
+print("\\n".join(failed))
+"""
+    env = {"FLASK_SQLALCHEMY_DATABASE_URI": "sqlite://", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "", result.stdout
