@@ -9,14 +9,13 @@ import secrets
 import threading
 from datetime import UTC, datetime
 
-from sqlalchemy.pool import NullPool
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app
 from app.extensions import db
 
-from .conftest import TEST_DATABASE_URL, make_test_config
+from .conftest import POSTGRES_TEST_ENGINE, TEST_DATABASE_URL, make_test_config
 
 
 def make_demo_app(directory, own_schema=True, **overrides):
@@ -29,7 +28,7 @@ def make_demo_app(directory, own_schema=True, **overrides):
     """
     own_schema = own_schema and bool(TEST_DATABASE_URL)
     if own_schema:
-        overrides["SQLALCHEMY_ENGINE_OPTIONS"] = _private_schema_options()
+        overrides.update(_private_schema_settings())
     app = create_app(make_test_config(directory, **overrides))
     with app.app_context():
         if own_schema:
@@ -47,15 +46,18 @@ def make_demo_app(directory, own_schema=True, **overrides):
     return app
 
 
-def _private_schema_options():
+def _private_schema_settings():
     schema = f"demo_{secrets.token_hex(6)}"
-    return {"poolclass": NullPool, "connect_args": {"options": f"-c search_path={schema}"}}
+    options = f"{POSTGRES_TEST_ENGINE['connect_args']['options']} -c search_path={schema}"
+    return {
+        "SQLALCHEMY_ENGINE_OPTIONS": POSTGRES_TEST_ENGINE | {"connect_args": {"options": options}},
+        "TEST_DEMO_SCHEMA": schema,
+    }
 
 
 def _schema_of(app):
     """The demo app's own schema, or None when it uses the default one."""
-    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("connect_args", {}).get("options")
-    return options.removeprefix("-c search_path=") if options else None
+    return app.config.get("TEST_DEMO_SCHEMA")
 
 
 def dispose_demo_app(app):
