@@ -43,7 +43,6 @@ def make_test_config(tmp_path, **overrides):
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-not-for-production",
         "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}",
-        "SQLALCHEMY_ENGINE_OPTIONS": POSTGRES_TEST_ENGINE if TEST_DATABASE_URL else {},
         "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
         "RATELIMIT_ENABLED": False,
         # No catch-up thread per test app (tests/test_scale.py turns it on).
@@ -51,6 +50,9 @@ def make_test_config(tmp_path, **overrides):
         "SERVER_NAME": None,
     }
     config.update(overrides)
+    # PostgreSQL's settings only where PostgreSQL is used (a test may point at SQLite).
+    postgres = config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", POSTGRES_TEST_ENGINE if postgres else {})
     return config
 
 
