@@ -26,11 +26,19 @@ def search_database(text, filters, sort, page, per_page):
     words = [" ".join(p.words) if isinstance(p, parsing.Phrase) else p for p in parsed.parts]
     columns = (Project.title, Project.summary, Project.city, Project.country, Project.description)
 
+    translated = _translated_texts() if words else {}
+
     def matching(require_all):
         conditions = [any_contains(columns, word) for word in words]
         statement = sa.select(Project).where(Project.publication == "published")
         if conditions:
-            in_translation = _translated_matches(words, require_all)
+            test = all if require_all else any
+            wanted = [word.casefold() for word in words]
+            in_translation = [
+                project_id
+                for project_id, text in translated.items()
+                if test(word in text for word in wanted)
+            ]
             statement = statement.where(
                 sa.or_(
                     sa.and_(*conditions) if require_all else sa.or_(*conditions),
@@ -83,20 +91,18 @@ def search_database(text, filters, sort, page, per_page):
     )
 
 
-def _translated_matches(words, require_all):
-    """Ids of published projects whose translated text holds the words (every one, else any).
+def _translated_texts():
+    """{project id: its translated text, case-folded} of the published projects with any.
 
     Matched in Python: the stored JSON escapes non-ASCII text, so SQL substrings
     cannot see "주차" or "déchets" in it.
     """
-    wanted = [word.casefold() for word in words]
-    test = all if require_all else any
     rows = db.session.execute(
         sa.select(Project.id, Project.translations).where(
             Project.publication == "published", Project.translations.is_not(None)
         )
     )
-    found = []
+    texts = {}
     for project_id, translations in rows:
         text = " ".join(
             str(value)
@@ -105,6 +111,6 @@ def _translated_matches(words, require_all):
             for name, value in fields.items()
             if name in TRANSLATED_TEXT_FIELDS
         ).casefold()
-        if text and test(word in text for word in wanted):
-            found.append(project_id)
-    return found
+        if text:
+            texts[project_id] = text
+    return texts
